@@ -1,0 +1,56 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "hops",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "hops", targets: ["hops"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C libraries at the edge: one system-library target each, imported by one Swift module.
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CEditLine", pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // The expression language: pure, no I/O, no dependency on the other modules.
+        .target(name: "HopsLang"),
+        // The flow model, its two YAML formats, validation, dry-run planning, export.
+        .target(name: "HopsFlow", dependencies: ["HopsLang", "Yams"]),
+        // The SQLite run store and step cache.
+        .target(
+            name: "HopsStore",
+            dependencies: ["CSQLite", .product(name: "Crypto", package: "swift-crypto")]),
+        // Executing steps: script runners, built-in actions, the flow executor.
+        .target(name: "HopsRun", dependencies: ["HopsLang", "HopsFlow", "HopsStore", "CCurl"]),
+        // The prompt, colon-commands, rendering, notebooks.
+        .target(
+            name: "HopsShell",
+            dependencies: ["HopsLang", "HopsFlow", "HopsRun", "HopsStore", "CEditLine"]),
+        .executableTarget(
+            name: "hops",
+            dependencies: [
+                "HopsShell", "HopsLang", "HopsFlow", "HopsRun", "HopsStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "HopsLangTests", dependencies: ["HopsLang"], resources: [.copy("Golden")]),
+        .testTarget(name: "HopsFlowTests", dependencies: ["HopsFlow"]),
+        .testTarget(name: "HopsStoreTests", dependencies: ["HopsStore"]),
+        .testTarget(name: "HopsRunTests", dependencies: ["HopsRun"]),
+        .testTarget(name: "HopsShellTests", dependencies: ["HopsShell"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["HopsLang"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

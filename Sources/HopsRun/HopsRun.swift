@@ -1,0 +1,2 @@
+/// Module placeholder: replaced as the module grows.
+enum HopsRunModule {}

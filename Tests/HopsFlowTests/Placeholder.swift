@@ -1,0 +1,3 @@
+import Testing
+
+@Test func HopsFlowTestsPlaceholder() { #expect(1 + 1 == 2) }

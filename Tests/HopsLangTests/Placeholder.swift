@@ -1,0 +1,3 @@
+import Testing
+
+@Test func HopsLangTestsPlaceholder() { #expect(1 + 1 == 2) }
