@@ -93,6 +93,12 @@ public struct PathScript: Sendable, Equatable {
         self.hash = hash
         self.extras = extras
     }
+
+    /// The resolved file is where the script was found, not part of what the flow says.
+    public static func == (left: PathScript, right: PathScript) -> Bool {
+        left.path == right.path && left.inputTransforms == right.inputTransforms && left.hash == right.hash
+            && left.extras == right.extras
+    }
 }
 
 /// A for-each loop over the array an iterator gives.
