@@ -143,8 +143,9 @@ extension FlowEngine {
     ) -> Execution {
         if let ttl = module.cacheTTL, ttl > 0, let store,
             let cached = try? store.cachedResult(forKey: cacheKey, maxAge: ttl),
-            let json = cached.resultJSON, let value = try? Value(parsingJSON: json)
+            let json = cached.resultJSON, !json.contains(SecretRedactor.mask), let value = try? Value(parsingJSON: json)
         {
+            // A result stored with a secret masked in it is not the result: such steps run again.
             if let runID, let record = try? store.beginStep(
                 run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
                 cacheKey: cacheKey, runner: runner, scriptHash: scriptHash)
