@@ -1,4 +1,5 @@
 import Foundation
+import HopsFlow
 import HopsLang
 import Testing
 
@@ -96,5 +97,27 @@ import Testing
         let outcome = repository.runner().run(try Script.file(repository.root + "/scripts/client.py"), arguments: ObjectValue(), timeout: 60)
         #expect(json(outcome.result) == #"{"port":8080,"state":{"seen":true},"token":"xoxb"}"#)
         #expect(outcome.stdout == "secret ***\n")
+    }
+
+    @Test func variableAndResourceInFlowExpressions() throws {
+        let repository = try TestRepository(files: Self.files)
+        defer { repository.remove() }
+        let step = FlowModule(
+            id: "use",
+            value: .rawScript(
+                RawScript(
+                    content: "echo \"$1 $2\"", language: "bash",
+                    inputTransforms: InputTransforms([
+                        ("n", .javascript(FlowExpression("variable('f/homeops/slack_token').length"))),
+                        ("url", .javascript(FlowExpression("resource('services/webhook').url"))),
+                    ]))))
+        let result = FlowExecutor(flow: Flow(modules: [step]), runner: repository.runner()).run()
+        #expect(json(result.result) == #""15 http://hooks.local/abc""#)
+        let missing = FlowModule(
+            id: "bad", value: .rawScript(RawScript(content: "echo", language: "bash", inputTransforms: InputTransforms([
+                ("x", .javascript(FlowExpression("resource('services/none')")))]))))
+        let failed = FlowExecutor(flow: Flow(modules: [missing]), runner: repository.runner()).run()
+        #expect(failed.error?.description.contains("step bad: argument x:") == true)
+        #expect(failed.error?.description.contains("resource not found: services/none") == true)
     }
 }
