@@ -1,7 +1,8 @@
 // Disk usage of the filesystems holding the given paths, from `df -P`.
 //
 // A path that does not exist is an error (a typo must not pass as "healthy");
-// a filesystem above the threshold is a result with ok: false, not an error.
+// a filesystem above the threshold is a result with ok: false, or an error when
+// `fail_on_threshold` is set (a pre-check that must stop a flow).
 
 type Mount = {
   path: string;
@@ -17,6 +18,7 @@ type Mount = {
 export async function main(
   paths: string[] = ["/"],
   threshold_percent: number = 90,
+  fail_on_threshold: boolean = false,
 ) {
   // `-i paths=/,/var` arrives as one string; accept it as a comma-separated list.
   const wanted = typeof paths === "string"
@@ -45,7 +47,12 @@ export async function main(
     }
     mounts.push(parseDf(path, new TextDecoder().decode(output.stdout), threshold));
   }
-  return { mounts, threshold_percent: threshold, ok: mounts.every((m) => m.ok) };
+  const full = mounts.filter((m) => !m.ok);
+  if (fail_on_threshold && full.length > 0) {
+    const list = full.map((m) => `${m.mount} at ${m.used_percent}%`).join(", ");
+    throw new Error(`disk usage at or above ${threshold}%: ${list}`);
+  }
+  return { mounts, threshold_percent: threshold, ok: full.length === 0 };
 }
 
 function parseDf(path: string, text: string, threshold: number): Mount {

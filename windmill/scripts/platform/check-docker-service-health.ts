@@ -2,8 +2,9 @@
 //
 // Checks one container (`service`), the containers of one compose project
 // (`project`), or every running container. A container is ok when it runs and its
-// healthcheck, if it has one, says healthy. Where no Docker engine answers this
-// throws, with the reason docker gave.
+// healthcheck, if it has one, says healthy. With `fail_if_unhealthy` an unhealthy
+// container is an error, so that a retry waits for it. Where no Docker engine
+// answers this throws, with the reason docker gave.
 
 type ServiceHealth = {
   name: string;
@@ -15,7 +16,11 @@ type ServiceHealth = {
   ok: boolean;
 };
 
-export async function main(service: string = "", project: string = "") {
+export async function main(
+  service: string = "",
+  project: string = "",
+  fail_if_unhealthy: boolean = false,
+) {
   await requireEngine();
   let names: string[];
   if (service) {
@@ -53,6 +58,10 @@ export async function main(service: string = "", project: string = "") {
     });
   }
   const unhealthy = services.filter((s) => !s.ok).map((s) => s.name);
+  if (fail_if_unhealthy && unhealthy.length > 0) {
+    const list = services.filter((s) => !s.ok).map((s) => `${s.name} (${s.state}, health ${s.health})`);
+    throw new Error(`unhealthy containers: ${list.join(", ")}`);
+  }
   return { services, unhealthy, ok: unhealthy.length === 0 };
 }
 

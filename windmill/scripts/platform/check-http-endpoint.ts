@@ -59,7 +59,8 @@ export async function main(
 
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  // Deno wraps the OS error ("Connection refused") in `cause`; that is the useful part.
+  // The runtime chains its layers ("fetch failed: error sending request for url (…):
+  // client error (Connect): tcp connect error: Connection refused"); the last two say why.
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
-  return `${error.message}${cause}`;
+  return `${error.message}${cause}`.split(": ").slice(-2).join(": ");
 }

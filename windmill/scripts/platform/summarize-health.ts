@@ -58,13 +58,13 @@ function reason(result: Record<string, unknown>): string {
   if (Array.isArray(result.mounts)) {
     const full = result.mounts.filter((m) => m?.ok === false)
       .map((m) => `${m.mount} at ${m.used_percent}%`);
-    return `disk usage above ${result.threshold_percent}%: ${full.join(", ")}`;
+    return `${full.join(", ")} (threshold ${result.threshold_percent}%)`;
   }
   if (typeof result.used_percent === "number") {
-    return `memory ${result.used_percent}% used (threshold ${result.threshold_percent}%)`;
+    return `${result.used_percent}% used (threshold ${result.threshold_percent}%)`;
   }
   if (typeof result.load_per_cpu === "number") {
-    return `load ${result.load_per_cpu} per CPU (limit ${result.max_load_per_cpu})`;
+    return `${result.load_per_cpu} per CPU (limit ${result.max_load_per_cpu})`;
   }
   if (Array.isArray(result.unhealthy)) return `unhealthy: ${result.unhealthy.join(", ")}`;
   return "check reported ok: false";
