@@ -46,7 +46,7 @@ demo: build
 
 bench: deps
 	$(SWIFT) build -c release
-	@HOPS_DENO=$(DENO) Tests/Benchmarks/run.sh $(HOPS_RELEASE)
+	@HOPS_DENO=$(DENO) python3 Tests/Benchmarks/bench.py $(HOPS_RELEASE)
 
 clean:
 	rm -rf .build tools
