@@ -29,7 +29,7 @@ struct Schema {
                 pid INTEGER,
                 host TEXT
             );
-            CREATE INDEX runs_by_start ON runs(started_at);
+            CREATE INDEX runs_by_start ON runs(started_at, id);
             CREATE INDEX runs_running ON runs(status) WHERE status = 'running';
             CREATE TABLE steps (
                 id INTEGER PRIMARY KEY,
@@ -54,7 +54,7 @@ struct Schema {
                 reused_from INTEGER REFERENCES steps(id) ON DELETE SET NULL,
                 UNIQUE (run_id, seq)
             );
-            CREATE INDEX steps_by_step_id ON steps(run_id, step_id);
+            CREATE INDEX steps_by_step_id ON steps(run_id, step_id, place, seq);
             CREATE INDEX steps_cache ON steps(cache_key, finished_at)
                 WHERE cache_key IS NOT NULL AND status = 'succeeded';
             CREATE INDEX steps_reused_from ON steps(reused_from) WHERE reused_from IS NOT NULL;
