@@ -82,7 +82,8 @@ public final class RunStore: @unchecked Sendable {
                     try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
                     if folder.lastPathComponent == ".hops" {
                         // The store holds local results and outputs: keep it out of Git even without a .gitignore entry.
-                        try? "*\n".write(to: folder.appendingPathComponent(".gitignore"), atomically: true, encoding: .utf8)
+                        try? "*\n".write(
+                            to: folder.appendingPathComponent(".gitignore"), atomically: true, encoding: .utf8)
                     }
                 } catch {
                     throw RunStoreError.unusable(path: path, reason: "cannot create the folder \(folder.path)")

@@ -28,7 +28,9 @@ import Testing
         let fixture = try StoreFixture()
         let store = try fixture.open()
         let run = try store.createRun(kind: .flow, source: "f", sourceHash: nil, inputsJSON: nil)
-        let script = try fixture.script("writer.py", """
+        let script = try fixture.script(
+            "writer.py",
+            """
             import sqlite3, sys, time
             path, run_id, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
             db = sqlite3.connect(path, timeout=10, isolation_level=None)
@@ -60,7 +62,8 @@ import Testing
         try input.fileHandleForWriting.write(contentsOf: Data("go\n".utf8))
 
         for index in 0..<500 {
-            let step = try store.beginStep(run: run, stepID: "swift\(index)", argsJSON: "{}", cacheKey: nil, runner: "bash")
+            let step = try store.beginStep(
+                run: run, stepID: "swift\(index)", argsJSON: "{}", cacheKey: nil, runner: "bash")
             try store.finishStep(step, status: .succeeded, resultJSON: String(index))
         }
         #expect(readLine(from: output.fileHandleForReading) == "done")
@@ -77,7 +80,9 @@ import Testing
         // The two writers really interleaved: python's steps are not all after (or before) ours.
         let firstPython = try #require(steps.first { $0.stepID.hasPrefix("py") }).sequence
         let lastPython = try #require(steps.last { $0.stepID.hasPrefix("py") }).sequence
-        let interleaved = steps.contains { $0.stepID.hasPrefix("swift") && $0.sequence > firstPython && $0.sequence < lastPython }
+        let interleaved = steps.contains {
+            $0.stepID.hasPrefix("swift") && $0.sequence > firstPython && $0.sequence < lastPython
+        }
         #expect(interleaved)
     }
 
@@ -86,7 +91,9 @@ import Testing
     @Test func killedWriterLeavesCompletedStepsAndAnInterruptedRun() throws {
         let fixture = try StoreFixture()
         let store = try fixture.open()
-        let script = try fixture.script("killed.py", """
+        let script = try fixture.script(
+            "killed.py",
+            """
             import os, socket, sqlite3, sys, time
             path, host = sys.argv[1], sys.argv[2]
             db = sqlite3.connect(path, timeout=10, isolation_level=None)

@@ -30,15 +30,18 @@ import Testing
         do {
             let store = try fixture.open(secrets: [secret, quoted])
             // Arguments arrive with secrets as references; the redactor catches what a script leaks.
-            let run = try store.createRun(kind: .flow, source: "f", sourceHash: nil,
-                                          inputsJSON: #"{"token":"$var:f/x/token","leak":"\#(secret)"}"#)
-            let step = try store.beginStep(run: run, stepID: "leaky", argsJSON: #"{"token":"$var:f/x/token"}"#,
-                                           cacheKey: "k", runner: "bash")
+            let run = try store.createRun(
+                kind: .flow, source: "f", sourceHash: nil,
+                inputsJSON: #"{"token":"$var:f/x/token","leak":"\#(secret)"}"#)
+            let step = try store.beginStep(
+                run: run, stepID: "leaky", argsJSON: #"{"token":"$var:f/x/token"}"#,
+                cacheKey: "k", runner: "bash")
             store.addSecrets([late])
             let escapedQuoted = quoted.replacingOccurrences(of: "\"", with: "\\\"")
-            try store.finishStep(step, status: .failed, resultJSON: #"{"echo":"\#(secret)","q":"\#(escapedQuoted)"}"#,
-                                 error: "auth failed for \(secret)", stdout: "token=\(secret)\nlate=\(late)\n",
-                                 stderr: "\(late) \(quoted)")
+            try store.finishStep(
+                step, status: .failed, resultJSON: #"{"echo":"\#(secret)","q":"\#(escapedQuoted)"}"#,
+                error: "auth failed for \(secret)", stdout: "token=\(secret)\nlate=\(late)\n",
+                stderr: "\(late) \(quoted)")
             try store.finishRun(run, status: .failed, resultJSON: "\"\(late)\"", error: "\(secret) rejected")
 
             let record = try #require(try store.run(run))

@@ -7,8 +7,9 @@ import Testing
 @Suite struct StoreFileTests {
     @Test func emptyFileBecomesAStore() throws {
         let fixture = try StoreFixture()
-        try FileManager.default.createDirectory(atPath: fixture.folder.appendingPathComponent(".hops").path,
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: fixture.folder.appendingPathComponent(".hops").path,
+            withIntermediateDirectories: true)
         #expect(FileManager.default.createFile(atPath: fixture.storePath, contents: Data()))
         let store = try fixture.open()
         _ = try store.createRun(kind: .prompt, source: nil, sourceHash: nil, inputsJSON: nil)
@@ -26,14 +27,19 @@ import Testing
 
         // Version 1, hand-made with a run in it, then opened by a hops that knows a version 2.
         let path = fixture.folder.appendingPathComponent("v1.db").path
-        try fixture.sqlite3(path, Schema.current.migrations[0].sql + """
-            PRAGMA user_version = 1;
-            INSERT INTO runs (id, kind, status, started_at) VALUES ('r-20260101-000000-abcd', 'flow', 'succeeded', 1);
-            INSERT INTO steps (run_id, seq, step_id, status, started_at, result) VALUES ('r-20260101-000000-abcd', 1, 'a', 'succeeded', 1, '42');
-            """)
-        let version2 = Schema(migrations: Schema.current.migrations + [
-            Schema.Migration(version: 2, sql: "ALTER TABLE runs ADD COLUMN label TEXT; CREATE INDEX runs_by_label ON runs(label);")
-        ])
+        try fixture.sqlite3(
+            path,
+            Schema.current.migrations[0].sql + """
+                PRAGMA user_version = 1;
+                INSERT INTO runs (id, kind, status, started_at) VALUES ('r-20260101-000000-abcd', 'flow', 'succeeded', 1);
+                INSERT INTO steps (run_id, seq, step_id, status, started_at, result) VALUES ('r-20260101-000000-abcd', 1, 'a', 'succeeded', 1, '42');
+                """)
+        let version2 = Schema(
+            migrations: Schema.current.migrations + [
+                Schema.Migration(
+                    version: 2,
+                    sql: "ALTER TABLE runs ADD COLUMN label TEXT; CREATE INDEX runs_by_label ON runs(label);")
+            ])
         let store = try RunStore.open(path: path, redactor: SecretRedactor(), schema: version2)
         #expect(try fixture.sqlite3(path, "PRAGMA user_version") == "2\n")
         #expect(try fixture.sqlite3(path, "SELECT id, label IS NULL FROM runs") == "r-20260101-000000-abcd|1\n")
@@ -43,18 +49,23 @@ import Testing
     @Test func failedMigrationLeavesTheOlderSchema() throws {
         let fixture = try StoreFixture()
         let path = fixture.folder.appendingPathComponent("v1.db").path
-        try fixture.sqlite3(path, Schema.current.migrations[0].sql + """
-            PRAGMA user_version = 1;
-            INSERT INTO runs (id, kind, status, started_at) VALUES ('r-1', 'flow', 'succeeded', 1);
-            """)
-        let broken = Schema(migrations: Schema.current.migrations + [
-            Schema.Migration(version: 2, sql: "ALTER TABLE runs ADD COLUMN label TEXT; ALTER TABLE nowhere ADD COLUMN x;")
-        ])
+        try fixture.sqlite3(
+            path,
+            Schema.current.migrations[0].sql + """
+                PRAGMA user_version = 1;
+                INSERT INTO runs (id, kind, status, started_at) VALUES ('r-1', 'flow', 'succeeded', 1);
+                """)
+        let broken = Schema(
+            migrations: Schema.current.migrations + [
+                Schema.Migration(
+                    version: 2, sql: "ALTER TABLE runs ADD COLUMN label TEXT; ALTER TABLE nowhere ADD COLUMN x;")
+            ])
         #expect(throws: RunStoreError.self) {
             _ = try RunStore.open(path: path, redactor: SecretRedactor(), schema: broken)
         }
         #expect(try fixture.sqlite3(path, "PRAGMA user_version") == "1\n")
-        #expect(try fixture.sqlite3(path, "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'label'") == "0\n")
+        #expect(
+            try fixture.sqlite3(path, "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'label'") == "0\n")
         #expect(try fixture.sqlite3(path, "SELECT id FROM runs") == "r-1\n")
     }
 
@@ -67,22 +78,27 @@ import Testing
             _ = try fixture.open()
         }
         let message = "\(RunStoreError.newerSchema(path: fixture.storePath, found: 99, known: 1))"
-        #expect(message == "\(fixture.storePath) was written by a newer hops (schema 99, this hops knows 1): "
-            + "upgrade hops or use another store with --store")
+        #expect(
+            message == "\(fixture.storePath) was written by a newer hops (schema 99, this hops knows 1): "
+                + "upgrade hops or use another store with --store")
         #expect(FileManager.default.contents(atPath: fixture.storePath) == before)
     }
 
     @Test func garbageFileIsRefusedAndUntouched() throws {
         let fixture = try StoreFixture()
-        try FileManager.default.createDirectory(atPath: fixture.folder.appendingPathComponent(".hops").path,
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: fixture.folder.appendingPathComponent(".hops").path,
+            withIntermediateDirectories: true)
         let garbage = Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
         #expect(FileManager.default.createFile(atPath: fixture.storePath, contents: garbage))
         do {
             _ = try fixture.open()
             Issue.record("a garbage file opened as a store")
         } catch let error as RunStoreError {
-            guard case .corrupt(let path, _) = error else { Issue.record("unexpected \(error)"); return }
+            guard case .corrupt(let path, _) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
             #expect(path == fixture.storePath)
             #expect("\(error)".contains("move it away"))
             #expect("\(error)".contains("left untouched"))
@@ -97,7 +113,8 @@ import Testing
             let store = try fixture.open()
             let run = try store.createRun(kind: .flow, source: "f", sourceHash: nil, inputsJSON: nil)
             for index in 0..<200 {
-                let step = try store.beginStep(run: run, stepID: "s\(index)", argsJSON: "{}", cacheKey: "k\(index)", runner: "bash")
+                let step = try store.beginStep(
+                    run: run, stepID: "s\(index)", argsJSON: "{}", cacheKey: "k\(index)", runner: "bash")
                 try store.finishStep(step, status: .succeeded, resultJSON: String(repeating: "r", count: 500))
             }
         }
@@ -118,7 +135,10 @@ import Testing
             failure = error
         }
         let error = try #require(failure)
-        guard case .corrupt(let path, _) = error else { Issue.record("unexpected \(error)"); return }
+        guard case .corrupt(let path, _) = error else {
+            Issue.record("unexpected \(error)")
+            return
+        }
         #expect(path == fixture.storePath)
         #expect("\(error)".contains("mv \(fixture.storePath) \(fixture.storePath).broken"))
     }
@@ -143,12 +163,17 @@ import Testing
 
     @Test func fileInPlaceOfTheFolderIsRefused() throws {
         let fixture = try StoreFixture()
-        #expect(FileManager.default.createFile(atPath: fixture.folder.appendingPathComponent(".hops").path, contents: Data("x".utf8)))
+        #expect(
+            FileManager.default.createFile(
+                atPath: fixture.folder.appendingPathComponent(".hops").path, contents: Data("x".utf8)))
         do {
             _ = try fixture.open()
             Issue.record("opened a store under a plain file")
         } catch let error as RunStoreError {
-            guard case .unusable(let path, _) = error else { Issue.record("unexpected \(error)"); return }
+            guard case .unusable(let path, _) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
             #expect(path == fixture.storePath)
         }
     }
@@ -164,7 +189,10 @@ import Testing
             _ = try fixture.open()
             Issue.record("opened an unreadable store")
         } catch let error as RunStoreError {
-            guard case .unusable(let path, let reason) = error else { Issue.record("unexpected \(error)"); return }
+            guard case .unusable(let path, let reason) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
             #expect(path == fixture.storePath)
             #expect(reason.contains("ermission"))
         }
