@@ -10,4 +10,13 @@ static inline int hops_sqlite3_bind_text_transient(sqlite3_stmt *statement, int 
 static inline int hops_sqlite3_bind_blob_transient(sqlite3_stmt *statement, int index, const void *bytes, int length) {
     return sqlite3_bind_blob(statement, index, bytes, length, SQLITE_TRANSIENT);
 }
+
+/// The 64-bit variants, so that texts and blobs over 2 GB fail with SQLITE_TOOBIG instead of wrapping.
+static inline int hops_sqlite3_bind_text64_transient(sqlite3_stmt *statement, int index, const char *text, sqlite3_uint64 length) {
+    return sqlite3_bind_text64(statement, index, text, length, SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+static inline int hops_sqlite3_bind_blob64_transient(sqlite3_stmt *statement, int index, const void *bytes, sqlite3_uint64 length) {
+    return sqlite3_bind_blob64(statement, index, bytes, length, SQLITE_TRANSIENT);
+}
 #endif

@@ -1,0 +1,133 @@
+import CSQLite
+import Foundation
+
+/// An open SQLite connection: owns the `sqlite3` handle and its cache of prepared statements.
+///
+/// Not thread-safe by itself; `RunStore` serializes every use behind its lock.
+final class Database {
+    /// The file this connection reads and writes, as given to `init`.
+    let path: String
+    private let handle: OpaquePointer
+    private var statementCache: [String: Statement] = [:]
+
+    /// Opens (or creates) the database file at `path`; sets a busy timeout before anything else.
+    init(path: String, create: Bool = true, busyTimeoutMilliseconds: Int32 = 10_000) throws {
+        self.path = path
+        var opened: OpaquePointer?
+        var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
+        if create { flags |= SQLITE_OPEN_CREATE }
+        let code = sqlite3_open_v2(path, &opened, flags, nil)
+        guard let opened else {
+            throw DatabaseError(code: code, message: String(cString: sqlite3_errstr(code)), path: path, sql: nil)
+        }
+        guard code == SQLITE_OK else {
+            let error = DatabaseError(
+                code: code, message: String(cString: sqlite3_errmsg(opened)), path: path, sql: nil)
+            sqlite3_close_v2(opened)
+            throw error
+        }
+        handle = opened
+        sqlite3_extended_result_codes(handle, 1)
+        // Two hops processes on one store wait for each other instead of failing with "database is locked".
+        sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
+    }
+
+    deinit {
+        statementCache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more SQL statements without bound values (schema, pragmas).
+    func execute(_ sql: String) throws {
+        let code = sqlite3_exec(handle, sql, nil, nil, nil)
+        guard code == SQLITE_OK else { throw error(code: code, sql: sql) }
+    }
+
+    /// Prepares `sql` once and hands back the same statement, reset and unbound, on later calls.
+    func cachedStatement(_ sql: String) throws -> Statement {
+        if let statement = statementCache[sql] {
+            statement.reset()
+            return statement
+        }
+        let statement = try prepare(sql)
+        statementCache[sql] = statement
+        return statement
+    }
+
+    /// Prepares a statement that is not cached (used once: migrations, maintenance).
+    func prepare(_ sql: String) throws -> Statement {
+        var prepared: OpaquePointer?
+        let code = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil)
+        guard code == SQLITE_OK, let prepared else { throw error(code: code, sql: sql) }
+        return Statement(handle: prepared, path: path, sql: sql)
+    }
+
+    /// Executes a cached statement with `values` bound in order, discarding any rows.
+    func run(_ sql: String, _ values: [SQLValue] = []) throws {
+        let statement = try cachedStatement(sql)
+        try statement.bind(values)
+        while try statement.step() {}
+    }
+
+    /// Executes a cached statement and maps each row.
+    func rows<T>(_ sql: String, _ values: [SQLValue] = [], _ map: (Statement) throws -> T) throws -> [T] {
+        let statement = try cachedStatement(sql)
+        try statement.bind(values)
+        var result: [T] = []
+        while try statement.step() { result.append(try map(statement)) }
+        return result
+    }
+
+    /// Executes a cached statement and maps its first row, if any.
+    func row<T>(_ sql: String, _ values: [SQLValue] = [], _ map: (Statement) throws -> T) throws -> T? {
+        let statement = try cachedStatement(sql)
+        defer { statement.reset() }
+        try statement.bind(values)
+        guard try statement.step() else { return nil }
+        return try map(statement)
+    }
+
+    /// The first column of the first row as an integer (0 when there is no row or it is NULL).
+    func integer(_ sql: String, _ values: [SQLValue] = []) throws -> Int64 {
+        try row(sql, values) { $0.int64(0) } ?? 0
+    }
+
+    /// The row id of the last successful INSERT on this connection.
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// Whether the connection can only read (SQLite falls back to read-only on a read-only file).
+    var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
+
+    /// How a transaction takes its locks.
+    enum TransactionKind: String {
+        /// Takes the write lock at BEGIN, so a writer waits (busy timeout) rather than failing later.
+        case immediate = "BEGIN IMMEDIATE"
+        /// Takes locks as statements need them; for reads that must see one snapshot.
+        case deferred = "BEGIN DEFERRED"
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+        try execute(kind.rawValue)
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            // The rollback's own failure (e.g. SQLite already rolled back) must not hide the cause.
+            if sqlite3_get_autocommit(handle) == 0 { try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// A `DatabaseError` for `code`, with SQLite's own message for this connection.
+    func error(code: Int32, sql: String?) -> DatabaseError {
+        DatabaseError(code: code, message: String(cString: sqlite3_errmsg(handle)), path: path, sql: sql)
+    }
+}
+
+@available(*, unavailable)
+extension Database: Sendable {}

@@ -1,0 +1,154 @@
+import CSQLite
+import Foundation
+
+/// The SQLite run store of one repository: every run, every step attempt, and the step cache.
+///
+/// Safe to share between threads: every use of the connection goes through one lock.
+/// Several hops processes may use one file at once: WAL lets readers run beside a writer, and
+/// writers wait for each other (busy timeout, `BEGIN IMMEDIATE`) instead of failing.
+/// Every text written (arguments, results, errors, stdout, stderr, inputs) passes the redactor first.
+public final class RunStore: @unchecked Sendable {
+    // @unchecked: `database` and `redactor` are only touched while holding `lock`.
+
+    /// The schema version this hops reads and writes.
+    public static var schemaVersion: Int { Schema.current.currentVersion }
+
+    /// The store file.
+    public let path: String
+    private let database: Database
+    private let lock = NSLock()
+    private var redactor: SecretRedactor
+    let hostName: String
+    let processID: Int32
+
+    private init(path: String, database: Database, redactor: SecretRedactor) {
+        self.path = path
+        self.database = database
+        self.redactor = redactor
+        self.hostName = Self.currentHostName()
+        self.processID = getpid()
+    }
+
+    /// The store file for a repository: `HOPS_STORE` when set, else `<root>/.hops/hops.db`.
+    ///
+    /// The CLI's `--store` takes precedence over both and is passed to `open` directly.
+    public static func defaultPath(
+        repositoryRoot: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String {
+        if let override = environment["HOPS_STORE"], !override.isEmpty { return override }
+        return URL(fileURLWithPath: repositoryRoot).appendingPathComponent(".hops/hops.db").path
+    }
+
+    /// Opens the store at `path`, creating it (and its folder) when missing, migrating an older schema,
+    /// and marking runs whose hops process has died as interrupted.
+    ///
+    /// A damaged file, a non-SQLite file, another program's database, a newer schema or a file hops may
+    /// not read and write is refused with a `RunStoreError` naming the file; the file is left untouched.
+    public static func open(path: String, redactor: SecretRedactor = SecretRedactor()) throws -> RunStore {
+        try open(path: path, redactor: redactor, schema: .current)
+    }
+
+    static func open(path: String, redactor: SecretRedactor, schema: Schema) throws -> RunStore {
+        try checkFile(at: path)
+        let database: Database
+        do {
+            database = try Database(path: path)
+            if database.isReadOnly { throw RunStoreError.unusable(path: path, reason: "the file is read-only") }
+            // Read before anything writes: a newer schema must not even have its journal mode changed.
+            let found = Int(try database.integer("PRAGMA user_version"))
+            if found > schema.currentVersion {
+                throw RunStoreError.newerSchema(path: path, found: found, known: schema.currentVersion)
+            }
+            try database.execute("PRAGMA journal_mode = WAL")
+            // In WAL mode NORMAL loses no committed transaction on a process crash, only on power loss.
+            try database.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+            if found < schema.currentVersion { try schema.migrate(database) }
+        } catch let error as DatabaseError {
+            throw map(error, path: path)
+        }
+        let store = RunStore(path: path, database: database, redactor: redactor)
+        try store.markInterruptedRuns()
+        return store
+    }
+
+    /// Refuses a directory, an inaccessible file or a file that is not SQLite; creates the folder when missing.
+    private static func checkFile(at path: String) throws {
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            if !fileManager.fileExists(atPath: folder.path) {
+                do {
+                    try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
+                    if folder.lastPathComponent == ".hops" {
+                        // The store holds local results and outputs: keep it out of Git even without a .gitignore entry.
+                        try? "*\n".write(
+                            to: folder.appendingPathComponent(".gitignore"), atomically: true, encoding: .utf8)
+                    }
+                } catch {
+                    throw RunStoreError.unusable(path: path, reason: "cannot create the folder \(folder.path)")
+                }
+            }
+            return
+        }
+        if isDirectory.boolValue { throw RunStoreError.unusable(path: path, reason: "it is a directory, not a file") }
+        if access(path, R_OK | W_OK) != 0 {
+            throw RunStoreError.unusable(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw RunStoreError.unusable(path: path, reason: "it cannot be read")
+        }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        // An empty file is a valid empty database; anything else must start with SQLite's magic string.
+        if !header.isEmpty && header != Data("SQLite format 3\0".utf8) {
+            throw RunStoreError.corrupt(path: path, detail: "it is not an SQLite database")
+        }
+    }
+
+    /// Turns a SQLite failure into the store's error: damaged files and permissions get their own message.
+    static func map(_ error: DatabaseError, path: String) -> RunStoreError {
+        if error.isCorruption { return .corrupt(path: path, detail: error.message) }
+        switch error.code {
+        case SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_READONLY, SQLITE_AUTH:
+            return .unusable(path: path, reason: error.message)
+        default:
+            return .database(error)
+        }
+    }
+
+    /// Runs `body` with the connection, under the lock, with SQLite failures mapped to `RunStoreError`.
+    func withDatabase<T>(_ body: (Database) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            return try body(database)
+        } catch let error as DatabaseError {
+            throw Self.map(error, path: path)
+        }
+    }
+
+    /// Adds secrets learnt during a run; from now on they are masked in everything written.
+    public func addSecrets(_ secrets: some Sequence<String>) {
+        lock.lock()
+        defer { lock.unlock() }
+        redactor.add(secrets)
+    }
+
+    /// The redactor applied to every text written.
+    func redacted(_ text: String?) -> SQLValue {
+        SQLValue(redactor.redact(text))
+    }
+
+    /// The machine's name from gethostname(2): no name-service lookup, so opening the store stays fast.
+    static func currentHostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Seconds since 1970 as stored.
+    static func timestamp(_ date: Date) -> Double { date.timeIntervalSince1970 }
+
+    static func date(_ timestamp: Double) -> Date { Date(timeIntervalSince1970: timestamp) }
+}

@@ -1,0 +1,88 @@
+/// The store's schema as a list of migrations; `PRAGMA user_version` holds how many were applied.
+struct Schema {
+    /// One step from version `version - 1` to `version`.
+    struct Migration {
+        let version: Int
+        let sql: String
+    }
+
+    let migrations: [Migration]
+
+    /// The version a store has after every migration.
+    var currentVersion: Int { migrations.last?.version ?? 0 }
+
+    /// The schema this hops writes.
+    static let current = Schema(migrations: [
+        Migration(
+            version: 1,
+            sql: """
+                CREATE TABLE runs (
+                    id TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL CHECK (kind IN ('flow', 'prompt', 'notebook', 'resume')),
+                    source TEXT,
+                    source_hash TEXT,
+                    inputs TEXT,
+                    parent_id TEXT REFERENCES runs(id) ON DELETE SET NULL,
+                    status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'interrupted')),
+                    started_at REAL NOT NULL,
+                    finished_at REAL,
+                    error TEXT,
+                    result TEXT,
+                    pid INTEGER,
+                    host TEXT
+                );
+                CREATE INDEX runs_by_start ON runs(started_at, id);
+                CREATE INDEX runs_running ON runs(status) WHERE status = 'running';
+                CREATE TABLE steps (
+                    id INTEGER PRIMARY KEY,
+                    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    seq INTEGER NOT NULL,
+                    step_id TEXT NOT NULL,
+                    place TEXT NOT NULL DEFAULT '',
+                    attempt INTEGER NOT NULL DEFAULT 1,
+                    status TEXT NOT NULL
+                        CHECK (status IN ('running', 'succeeded', 'failed', 'skipped', 'reused', 'interrupted')),
+                    args TEXT,
+                    result TEXT,
+                    error TEXT,
+                    stdout TEXT,
+                    stderr TEXT,
+                    started_at REAL NOT NULL,
+                    finished_at REAL,
+                    duration_ms INTEGER,
+                    cache_key TEXT,
+                    script_hash TEXT,
+                    runner TEXT,
+                    reused_from INTEGER REFERENCES steps(id) ON DELETE SET NULL,
+                    UNIQUE (run_id, seq)
+                );
+                CREATE INDEX steps_by_step_id ON steps(run_id, step_id, place, seq);
+                CREATE INDEX steps_cache ON steps(cache_key, finished_at)
+                    WHERE cache_key IS NOT NULL AND status = 'succeeded';
+                CREATE INDEX steps_reused_from ON steps(reused_from) WHERE reused_from IS NOT NULL;
+                """)
+    ])
+
+    /// Brings `database` from its version to `currentVersion` in one write transaction.
+    ///
+    /// The version is read again inside the transaction: another hops may have migrated meanwhile.
+    /// A newer version is refused; an unversioned database that already holds tables is not ours.
+    func migrate(_ database: Database) throws {
+        try database.transaction(.immediate) {
+            let found = Int(try database.integer("PRAGMA user_version"))
+            if found > currentVersion {
+                throw RunStoreError.newerSchema(path: database.path, found: found, known: currentVersion)
+            }
+            if found == 0 {
+                let tables = try database.rows(
+                    "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                ) { $0.string(0) }
+                if !tables.isEmpty { throw RunStoreError.notAStore(path: database.path, tables: tables) }
+            }
+            for migration in migrations where migration.version > found {
+                try database.execute(migration.sql)
+                try database.execute("PRAGMA user_version = \(migration.version)")
+            }
+        }
+    }
+}
