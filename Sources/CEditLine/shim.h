@@ -1,10 +1,97 @@
 #ifndef HOPS_CEDITLINE_SHIM_H
 #define HOPS_CEDITLINE_SHIM_H
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 #include <histedit.h>
 
 /// The C stdio globals, which Swift sees only as mutable globals of unclear concurrency.
 static inline FILE *hops_stdin(void) { return stdin; }
 static inline FILE *hops_stdout(void) { return stdout; }
 static inline FILE *hops_stderr(void) { return stderr; }
+
+// MARK: - Interrupts
+
+/// Set by the SIGINT handler; read by the evaluator's cancellation check and the line editor.
+/// Being `static` in a header, each object file that uses these gets its own copy: only one
+/// Swift file (HopsShell's Interrupts.swift) may call the interrupt functions below.
+static volatile sig_atomic_t hops_interrupt_flag = 0;
+/// The process group of a running child, killed on SIGINT; 0 when none runs.
+static volatile sig_atomic_t hops_child_process_group = 0;
+
+static void hops_sigint_handler(int signal_number) {
+    (void)signal_number;
+    hops_interrupt_flag = 1;
+    pid_t group = (pid_t)hops_child_process_group;
+    if (group > 0) kill(-group, SIGINT);
+}
+
+/// Installs the SIGINT handler without SA_RESTART, so a blocking read returns EINTR.
+static inline int hops_install_sigint_handler(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = hops_sigint_handler;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;
+    return sigaction(SIGINT, &action, NULL);
+}
+
+static inline int hops_interrupted(void) { return hops_interrupt_flag != 0; }
+static inline void hops_clear_interrupt(void) { hops_interrupt_flag = 0; }
+static inline void hops_set_child_process_group(pid_t group) { hops_child_process_group = group; }
+static inline int hops_errno(void) { return errno; }
+
+// MARK: - el_set / el_get wrappers for the variadic calls
+
+typedef char *(*hops_prompt_function)(EditLine *);
+typedef unsigned char (*hops_editor_function)(EditLine *, int);
+
+static inline int hops_el_set_prompt(EditLine *el, hops_prompt_function prompt) {
+    return el_set(el, EL_PROMPT, prompt);
+}
+static inline int hops_el_set_editor(EditLine *el, const char *mode) {
+    return el_set(el, EL_EDITOR, mode);
+}
+static inline int hops_el_set_signal(EditLine *el, int on) {
+    return el_set(el, EL_SIGNAL, on);
+}
+static inline int hops_el_set_history(EditLine *el, History *history) {
+    return el_set(el, EL_HIST, history, history);
+}
+static inline int hops_el_set_client_data(EditLine *el, void *data) {
+    return el_set(el, EL_CLIENTDATA, data);
+}
+static inline void *hops_el_get_client_data(EditLine *el) {
+    void *data = NULL;
+    if (el_get(el, EL_CLIENTDATA, &data) != 0) return NULL;
+    return data;
+}
+static inline int hops_el_add_function(
+    EditLine *el, const char *name, const char *help, hops_editor_function function) {
+    return el_set(el, EL_ADDFN, name, help, function);
+}
+static inline int hops_el_bind(EditLine *el, const char *key, const char *command) {
+    return el_set(el, EL_BIND, key, command, (const char *)NULL);
+}
+
+// MARK: - history wrappers
+
+static inline int hops_history_set_size(History *h, HistEvent *event, int size) {
+    return history(h, event, H_SETSIZE, size);
+}
+static inline int hops_history_set_unique(History *h, HistEvent *event, int unique) {
+    return history(h, event, H_SETUNIQUE, unique);
+}
+static inline int hops_history_enter(History *h, HistEvent *event, const char *line) {
+    return history(h, event, H_ENTER, line);
+}
+static inline int hops_history_load(History *h, HistEvent *event, const char *path) {
+    return history(h, event, H_LOAD, path);
+}
+static inline int hops_history_save(History *h, HistEvent *event, const char *path) {
+    return history(h, event, H_SAVE, path);
+}
 #endif
