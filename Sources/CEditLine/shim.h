@@ -58,8 +58,8 @@ static inline int hops_el_set_editor(EditLine *el, const char *mode) {
 static inline int hops_el_set_signal(EditLine *el, int on) {
     return el_set(el, EL_SIGNAL, on);
 }
-static inline int hops_el_set_history(EditLine *el, History *history) {
-    return el_set(el, EL_HIST, history, history);
+static inline int hops_el_set_history(EditLine *el, History *list) {
+    return el_set(el, EL_HIST, history, list);
 }
 static inline int hops_el_set_client_data(EditLine *el, void *data) {
     return el_set(el, EL_CLIENTDATA, data);
