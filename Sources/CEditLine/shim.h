@@ -1,6 +1,8 @@
 #ifndef HOPS_CEDITLINE_SHIM_H
 #define HOPS_CEDITLINE_SHIM_H
 #include <errno.h>
+#include <poll.h>
+#include <wchar.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,6 +45,47 @@ static inline int hops_interrupted(void) { return hops_interrupt_flag != 0; }
 static inline void hops_clear_interrupt(void) { hops_interrupt_flag = 0; }
 static inline void hops_set_child_process_group(pid_t group) { hops_child_process_group = group; }
 static inline int hops_errno(void) { return errno; }
+
+/// Reads one byte from `fd`, waking every 100 ms to look at the interrupt flag: a SIGINT that
+/// lands between two reads would otherwise leave the editor blocked until the next key.
+static int hops_read_byte(int fd, unsigned char *byte) {
+    for (;;) {
+        if (hops_interrupt_flag) { errno = EINTR; return -1; }
+        struct pollfd request = { .fd = fd, .events = POLLIN, .revents = 0 };
+        int ready = poll(&request, 1, 100);
+        if (ready < 0 && errno != EINTR) return -1;
+        if (ready <= 0) continue;
+        ssize_t count = read(fd, byte, 1);
+        if (count < 0 && errno == EINTR) continue;
+        return (int)count;
+    }
+}
+
+/// libedit's character reader (EL_GETCFN), decoding UTF-8 from standard input.
+static int hops_read_character(EditLine *el, wchar_t *character) {
+    (void)el;
+    unsigned char first;
+    int count = hops_read_byte(STDIN_FILENO, &first);
+    if (count <= 0) { *character = L'\0'; return count; }
+    int extra = first < 0x80 ? 0 : (first & 0xE0) == 0xC0 ? 1 : (first & 0xF0) == 0xE0 ? 2
+        : (first & 0xF8) == 0xF0 ? 3 : -1;
+    if (extra < 0) { *character = (wchar_t)0xFFFD; return 1; }
+    wchar_t value = extra == 0 ? first : extra == 1 ? (first & 0x1F) : extra == 2 ? (first & 0x0F) : (first & 0x07);
+    for (int index = 0; index < extra; index++) {
+        unsigned char next;
+        count = hops_read_byte(STDIN_FILENO, &next);
+        if (count <= 0) { *character = L'\0'; return count; }
+        if ((next & 0xC0) != 0x80) { *character = (wchar_t)0xFFFD; return 1; }
+        value = (value << 6) | (next & 0x3F);
+    }
+    *character = value;
+    return 1;
+}
+
+/// Makes the editor read through `hops_read_character`, so Ctrl-C ends a read promptly.
+static inline int hops_el_use_interruptible_reader(EditLine *el) {
+    return el_set(el, EL_GETCFN, hops_read_character);
+}
 
 // MARK: - el_set / el_get wrappers for the variadic calls
 

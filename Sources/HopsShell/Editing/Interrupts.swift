@@ -28,6 +28,11 @@ public enum Interrupts {
         hops_set_child_process_group(group)
     }
 
+    /// Makes a libedit editor read keys in a way that notices Ctrl-C at once.
+    static func useInterruptibleReader(_ editLine: OpaquePointer) {
+        _ = hops_el_use_interruptible_reader(editLine)
+    }
+
     /// The C `errno` after a failed call.
     static var lastErrno: Int32 { hops_errno() }
 }

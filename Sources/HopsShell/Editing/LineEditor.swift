@@ -42,6 +42,7 @@ public final class LineEditor {
 
     /// Opens the editor on the process's terminal; `historyPath` nil keeps history in memory only.
     public init?(historyPath: String?, completer: @escaping Completer) {
+        LineEditor.useUTF8Characters()
         guard let editLine = el_init("hops", hops_stdin(), hops_stdout(), hops_stderr()),
             let history = history_init()
         else { return nil }
@@ -60,6 +61,7 @@ public final class LineEditor {
 
         _ = hops_el_set_editor(editLine, "emacs")
         _ = hops_el_set_signal(editLine, 0)
+        Interrupts.useInterruptibleReader(editLine)
         _ = hops_el_set_history(editLine, history)
         _ = hops_el_set_client_data(editLine, Unmanaged.passUnretained(self).toOpaque())
         _ = hops_el_set_prompt(editLine, LineEditor.promptCallback)
@@ -68,6 +70,12 @@ public final class LineEditor {
             LineEditor.completeCallback)
         _ = hops_el_bind(editLine, "^I", "hops-complete")
         _ = hops_el_bind(editLine, "^R", "em-inc-search-prev")
+    }
+
+    /// libedit decodes and displays characters by the C locale; hops input is UTF-8 whatever it says.
+    private static func useUTF8Characters() {
+        if let name = setlocale(LC_CTYPE, ""), String(cString: name).uppercased().contains("UTF") { return }
+        _ = setlocale(LC_CTYPE, "C.UTF-8")
     }
 
     deinit {

@@ -13,7 +13,7 @@ struct Table {
         var rows: [ObjectValue] = []
         for element in elements {
             guard case .object(let object) = element else { return nil }
-            for key in object.keys where seen.insert(key).inserted { columns.append(key) }
+            for key in object.orderedKeys where seen.insert(key).inserted { columns.append(key) }
             rows.append(object)
         }
         guard !columns.isEmpty else { return nil }
@@ -118,7 +118,7 @@ extension ValueRenderer {
     /// `key = value` lines for an object, or for each object of an array, as sqlite3's `.mode line`.
     func renderLines(_ value: Value) -> String {
         func record(_ object: ObjectValue, width: Int) -> String {
-            object.entries.map { key, element in
+            object.orderedEntries.map { key, element in
                 let name = String(repeating: " ", count: width - key.count) + key
                 return "\(name) = \(element.isScalar && !isString(element) ? scalar(element) : cellText(element))"
             }.joined(separator: "\n")

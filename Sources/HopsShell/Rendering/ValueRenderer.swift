@@ -58,7 +58,7 @@ public struct ValueRenderer: Sendable {
             return "[\n" + items.joined(separator: ",\n") + "\n" + String(repeating: "  ", count: indent) + "]"
         case .object(let object):
             if object.count == 0 { return "{}" }
-            let parts = object.entries.map { key, element in
+            let parts = object.orderedEntries.map { key, element in
                 (TextStyle.key.apply(ValueRenderer.quoted(key), colored: colored), element)
             }
             let inline = "{" + parts.map { "\($0.0): \(pretty($0.1, indent: 0))" }.joined(separator: ", ") + "}"
