@@ -38,7 +38,12 @@ static inline int hops_install_sigint_handler(void) {
     action.sa_handler = hops_sigint_handler;
     sigemptyset(&action.sa_mask);
     action.sa_flags = 0;
-    return sigaction(SIGINT, &action, NULL);
+    if (sigaction(SIGINT, &action, NULL) != 0) return -1;
+    // A parent may have started us with SIGINT blocked; Ctrl-C must reach the handler.
+    sigset_t interrupt;
+    sigemptyset(&interrupt);
+    sigaddset(&interrupt, SIGINT);
+    return sigprocmask(SIG_UNBLOCK, &interrupt, NULL);
 }
 
 static inline int hops_interrupted(void) { return hops_interrupt_flag != 0; }

@@ -61,3 +61,47 @@ import Testing
         #expect(LineEditor.columns(["a", "bb", "c"], width: 8) == "a   bb\nc")
     }
 }
+
+@Suite struct CompletionTests {
+    func shell() throws -> Shell {
+        let shell = Shell()
+        _ = try shell.interpreter.execute(
+            SourceFile(name: "<test>", text: #"let results = {first: [1, 2], second: "x", "third-key": 3}"#))
+        return shell
+    }
+
+    @Test func completesMembersOfAnObjectInScope() throws {
+        let completion = try shell().completions(for: "results.fi")
+        #expect(completion.wordLength == 2)
+        #expect(completion.candidates.contains("first"))
+        #expect(completion.candidates.contains("second"))
+    }
+
+    @Test func completesArrayMethodsThroughAPath() throws {
+        let completion = try shell().completions(for: "1 + results.first.ma")
+        #expect(completion.wordLength == 2)
+        #expect(completion.candidates.contains("map"))
+        #expect(try shell().completions(for: #"results["second"].toUp"#).candidates.contains("toUpperCase"))
+    }
+
+    @Test func completesVariablesGlobalsAndCommands() throws {
+        let shell = try shell()
+        let names = shell.completions(for: "[res")
+        #expect(names.wordLength == 3 && names.candidates.contains("results"))
+        #expect(shell.completions(for: "Ma").candidates.contains("Math"))
+        #expect(shell.completions(for: "Math.fl").candidates.contains("floor"))
+        let commands = shell.completions(for: ":ti")
+        #expect(commands.wordLength == 3 && commands.candidates.contains(":time"))
+        #expect(shell.completions(for: ":mode js").candidates.contains("json"))
+        #expect(shell.completions(for: ":time results.se").candidates.contains("second"))
+    }
+
+    @Test func incompleteLinesWaitForMore() throws {
+        let shell = try shell()
+        #expect(shell.feed("let total = [1,") == .needsMore)
+        #expect(shell.isContinuing)
+        #expect(shell.feed("  2].length") == .done(failed: false))
+        #expect(shell.interpreter.variable("total").map { Value.strictEquals($0, .number(2)) } == true)
+        #expect(shell.feed(":quit") == .quit)
+    }
+}

@@ -37,10 +37,22 @@ enum MemberNames {
         case .array: arrayMethods
         case .string: stringMethods
         case .number: numberMethods
+        case .function(let function): staticMembers[function.name] ?? []
         default: []
         }
     }
 
-    /// A global object's value, where the language exposes it.
-    static func global(_ name: String) -> Value? { nil }
+    /// Members of the global constructors, which are functions rather than objects.
+    static let staticMembers: [String: [String]] = [
+        "Object": ["keys", "values", "entries", "fromEntries", "assign"],
+        "Array": ["isArray", "from", "of"],
+        "Number": ["isInteger", "isFinite", "isNaN", "isSafeInteger", "parseFloat", "parseInt"],
+        "String": ["fromCharCode"],
+    ]
+
+    /// A global's value, got by evaluating its bare name: reading a global has no effects.
+    static func global(_ name: String) -> Value? {
+        guard globalNames.contains(name) else { return nil }
+        return try? Expression(SourceFile(name: "<completion>", text: name)).evaluate([])
+    }
 }

@@ -25,6 +25,9 @@ public final class Shell {
     public var colorErrors: Bool
     /// The name errors carry as their file: `<prompt>`, `<stdin>` or a path.
     public var sourceName: String
+    /// Whether error lines count from the start of the whole input (a file or a pipe) rather than
+    /// from the start of each statement (the prompt).
+    public var numbersLinesAcrossInput: Bool
     /// State that commands added by other features keep between calls, by a key of their choosing.
     public var attachments: [String: AnyObject] = [:]
 
@@ -42,6 +45,7 @@ public final class Shell {
         self.renderer = renderer
         self.colorErrors = colorErrors
         self.sourceName = sourceName
+        self.numbersLinesAcrossInput = sourceName != "<prompt>"
         interpreter.isCancelled = Interrupts.check
     }
 
@@ -89,7 +93,8 @@ public final class Shell {
     /// Runs a statement, prints its value and keeps it as `_`.
     private func evaluate(_ text: String, startLine: Int, allowIncomplete: Bool) -> Outcome {
         // Leading newlines put the statement on its real line, so errors point into the whole input.
-        let padded = String(repeating: "\n", count: max(0, startLine - 1)) + text
+        let padding = numbersLinesAcrossInput ? max(0, startLine - 1) : 0
+        let padded = String(repeating: "\n", count: padding) + text
         let source = SourceFile(name: sourceName, text: padded)
         Interrupts.clear()
         do {
