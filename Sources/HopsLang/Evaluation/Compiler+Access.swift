@@ -7,18 +7,20 @@ extension Compiler {
         switch node {
         case .member(let base, let name, let optional, let span):
             let object = compileChain(base)
+            let access = Compiler.accessSpan(base, span)
             return { environment, runtime throws(LangError) in
                 guard let value = try object(environment, runtime) else { return nil }
                 if optional, value.isNullish { return nil }
-                return try Compiler.member(value, name, span)
+                return try Compiler.member(value, name, access)
             }
         case .index(let base, let key, let optional, let span):
             let object = compileChain(base)
             let keyCode = compile(key)
+            let access = Compiler.accessSpan(base, span)
             return { environment, runtime throws(LangError) in
                 guard let value = try object(environment, runtime) else { return nil }
                 if optional, value.isNullish { return nil }
-                return try Compiler.index(value, try keyCode(environment, runtime), span)
+                return try Compiler.index(value, try keyCode(environment, runtime), access)
             }
         case .call(let callee, let arguments, let optional, let span):
             return compileCall(callee, arguments, optional: optional, span, allowAction: allowAction)
@@ -35,12 +37,15 @@ extension Compiler {
         let methodKey: Code?
         let receiverCode: ChainCode
         var receiverOptional = false
+        var access = span
         switch callee {
-        case .member(let base, let name, let isOptional, _):
+        case .member(let base, let name, let isOptional, let calleeSpan):
+            access = Compiler.accessSpan(base, calleeSpan)
             receiverCode = compileChain(base)
             methodKey = { _, _ in .string(name) }
             receiverOptional = isOptional
-        case .index(let base, let key, let isOptional, _):
+        case .index(let base, let key, let isOptional, let calleeSpan):
+            access = Compiler.accessSpan(base, calleeSpan)
             receiverCode = compileChain(base)
             methodKey = compile(key)
             receiverOptional = isOptional
@@ -66,7 +71,7 @@ extension Compiler {
             if case .string(let string) = key { name = string } else { name = key.toJSString() }
             switch receiver {
             case .undefined, .null:
-                throw .cannotRead(name, of: receiver, span)
+                throw .cannotRead(name, of: receiver, access)
             case .object(let object):
                 if let own = object[name] {
                     if optional, own.isNullish { return nil }
@@ -93,6 +98,11 @@ extension Compiler {
                 throw LangError(String(describing: error), span: span)
             }
         }
+    }
+
+    /// The part of a member access after its base, `.name` or `[key]`, which errors point at.
+    static func accessSpan(_ base: Node, _ span: Span) -> Span {
+        Span(start: min(base.span.end, span.end), end: span.end)
     }
 
     /// `value.name`: an object's own key, else a builtin property, else undefined.
