@@ -1,0 +1,99 @@
+import Foundation
+import Yams
+
+/// Reads flows from disk in either format: a seed `.yaml` file, a `flow.yaml`, or a `.flow` / `__flow` folder.
+public enum FlowLoader {
+    /// The flow at `path`; throws a `FlowLoadError` when anything in it is an error (warnings do not throw).
+    public static func load(path: String) throws -> Flow {
+        let result = read(path: path)
+        guard let flow = result.flow, result.errors.isEmpty else { throw FlowLoadError(diagnostics: result.diagnostics) }
+        return flow
+    }
+
+    /// The flow at `path` as far as it can be read, with every diagnostic; never throws.
+    public static func read(path: String) -> FlowLoadResult {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return failure("no such file or folder: \(path)", file: path)
+        }
+        var file = path
+        if isDirectory.boolValue {
+            file = (path as NSString).appendingPathComponent("flow.yaml")
+            guard FileManager.default.fileExists(atPath: file) else {
+                return failure("the folder \(path) holds no flow.yaml", file: path)
+            }
+        }
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+            return failure("cannot read \(file) as UTF-8 text", file: file)
+        }
+        return read(text: text, file: file)
+    }
+
+    /// A flow from YAML text; `file` names it in diagnostics and anchors `!inline` files and script paths.
+    public static func read(text: String, file: String) -> FlowLoadResult {
+        let source = YAMLSource(file: file, text: text)
+        guard let root = source.root() else { return FlowLoadResult(flow: nil, diagnostics: source.diagnostics) }
+        let folder = (file as NSString).deletingLastPathComponent
+        var flow: Flow?
+        if isSeed(root: root, file: file) {
+            let scriptsRoot = ancestor(of: folder) { directory in
+                isDirectory((directory as NSString).appendingPathComponent("scripts"))
+            }.map { ($0 as NSString).appendingPathComponent("scripts") }
+            flow = SeedReader(source: source, scriptsRoot: scriptsRoot).read(root)
+            flow?.name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        } else {
+            let treeRoot = ancestor(of: folder) { directory in
+                FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("wmill.yaml"))
+            }
+            flow = OpenFlowReader(source: source, folder: folder, treeRoot: treeRoot).read(root)
+            flow?.name = openFlowName(file: file, treeRoot: treeRoot)
+        }
+        return FlowLoadResult(flow: flow, diagnostics: source.diagnostics)
+    }
+
+    /// Seed flows have `steps`; OpenFlow documents have `value`.
+    private static func isSeed(root: Node, file: String) -> Bool {
+        if (file as NSString).lastPathComponent == "flow.yaml" { return false }
+        guard case .mapping(let mapping) = root else { return false }
+        let keys = Set(mapping.keys.compactMap(\.string))
+        return keys.contains("steps") || !keys.contains("value")
+    }
+
+    private static func openFlowName(file: String, treeRoot: String?) -> String {
+        var path = (file as NSString).lastPathComponent == "flow.yaml" ? (file as NSString).deletingLastPathComponent : file
+        for suffix in [".flow.yaml", ".yaml", ".flow", "__flow"] where path.hasSuffix(suffix) {
+            path = String(path.dropLast(suffix.count))
+            break
+        }
+        let absolute = absolutePath(path)
+        if let treeRoot, case let root = absolutePath(treeRoot) + "/", absolute.hasPrefix(root) {
+            return String(absolute.dropFirst(root.count))
+        }
+        return (path as NSString).lastPathComponent
+    }
+
+    private static func absolutePath(_ path: String) -> String {
+        let joined = path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+        return (joined as NSString).standardizingPath
+    }
+
+    /// The nearest folder from `folder` upwards that satisfies `test`.
+    private static func ancestor(of folder: String, where test: (String) -> Bool) -> String? {
+        var directory = absolutePath(folder.isEmpty ? "." : folder)
+        while true {
+            if test(directory) { return directory }
+            let parent = (directory as NSString).deletingLastPathComponent
+            if parent == directory || parent.isEmpty { return nil }
+            directory = parent
+        }
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    private static func failure(_ message: String, file: String) -> FlowLoadResult {
+        FlowLoadResult(flow: nil, diagnostics: [FlowDiagnostic(.error, message, at: SourceLocation(file: file, line: 1, column: 1))])
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import HopsLang
+import Yams
+
+/// One YAML file being read: its text, its root node, and the diagnostics found in it.
+///
+/// Not Sendable: it lives for one load on one thread.
+final class YAMLSource {
+    let file: String
+    let text: String
+    private let lines: [Substring]
+    private(set) var diagnostics: [FlowDiagnostic] = []
+
+    init(file: String, text: String) {
+        self.file = file
+        self.text = text
+        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    /// The root node; nil (with a diagnostic) when the text is not valid YAML or is empty.
+    func root() -> Node? {
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                report(.error, "the file is empty", at: SourceLocation(file: file, line: 1, column: 1))
+                return nil
+            }
+            return node
+        } catch let error as YamlError {
+            let (problem, mark) = Self.describe(error)
+            let location = SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
+            report(.error, "invalid YAML: \(problem)", at: location)
+        } catch {
+            report(.error, "invalid YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
+        }
+        return nil
+    }
+
+    private static func describe(_ error: YamlError) -> (String, Mark?) {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let while_ = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
+            return (problem + while_, mark)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ("duplicated keys \(duplicates.joined(separator: ", "))", context.mark)
+        case .reader(let problem, _, _, _):
+            return (problem, nil)
+        default:
+            return ("\(error)", nil)
+        }
+    }
+
+    func location(of node: Node) -> SourceLocation {
+        let mark = node.mark
+        return SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
+    }
+
+    /// Where the text of a scalar starts: after the opening quote of a quoted one, on the next line for a block one.
+    func textLocation(of node: Node) -> SourceLocation {
+        var location = location(of: node)
+        switch node.scalar?.style {
+        case .singleQuoted?, .doubleQuoted?: location.column += 1
+        case .literal?, .folded?:
+            location.line += 1
+            let line = location.line <= lines.count ? lines[location.line - 1] : ""
+            location.column = line.prefix { $0 == " " }.count + 1
+        default: break
+        }
+        return location
+    }
+
+    func report(_ severity: FlowDiagnostic.Severity, _ message: String, at location: SourceLocation) {
+        let line = location.line >= 1 && location.line <= lines.count ? String(lines[location.line - 1]) : nil
+        diagnostics.append(FlowDiagnostic(severity, message, at: location, sourceLine: line))
+    }
+
+    func report(_ severity: FlowDiagnostic.Severity, _ message: String, at node: Node) {
+        report(severity, message, at: location(of: node))
+    }
+
+    func adopt(_ diagnostics: [FlowDiagnostic]) {
+        self.diagnostics += diagnostics
+    }
+
+    // MARK: Typed access
+
+    /// The key/value pairs of a mapping; nil (with an error naming `what`) for anything else.
+    func mapping(_ node: Node, _ what: String) -> [(key: String, value: Node, keyNode: Node)]? {
+        guard case .mapping(let mapping) = node else {
+            report(.error, "\(what) must be a mapping", at: node)
+            return nil
+        }
+        return mapping.map { (key: $0.key.string ?? "", value: $0.value, keyNode: $0.key) }
+    }
+
+    /// The items of a sequence; a null node is an empty list; nil (with an error) for anything else.
+    func sequence(_ node: Node, _ what: String) -> [Node]? {
+        if isNull(node) { return [] }
+        guard case .sequence(let sequence) = node else {
+            report(.error, "\(what) must be a list", at: node)
+            return nil
+        }
+        return Array(sequence)
+    }
+
+    func isNull(_ node: Node) -> Bool {
+        node.scalar != nil && node.tag.rawValue == Tag.Name.null.rawValue
+    }
+
+    /// A scalar as a string (numbers and booleans in their written form); nil with an error otherwise.
+    func string(_ node: Node, _ what: String) -> String? {
+        guard let scalar = node.scalar else {
+            report(.error, "\(what) must be a string", at: node)
+            return nil
+        }
+        if node.tag.rawValue == Tag.Name.null.rawValue { return nil }
+        return scalar.string
+    }
+
+    func bool(_ node: Node, _ what: String) -> Bool? {
+        if isNull(node) { return nil }
+        guard node.scalar != nil, let value = node.bool else {
+            report(.error, "\(what) must be true or false", at: node)
+            return nil
+        }
+        return value
+    }
+
+    func number(_ node: Node, _ what: String) -> Double? {
+        if isNull(node) { return nil }
+        guard node.scalar != nil, let value = node.float ?? node.int.map(Double.init) else {
+            report(.error, "\(what) must be a number", at: node)
+            return nil
+        }
+        return value
+    }
+
+    func integer(_ node: Node, _ what: String) -> Int? {
+        guard let value = number(node, what) else { return nil }
+        guard value.rounded() == value, abs(value) < 1e15 else {
+            report(.error, "\(what) must be a whole number", at: node)
+            return nil
+        }
+        return Int(value)
+    }
+
+    /// The node as a JSON value of the language, by YAML's own typing of scalars.
+    func value(_ node: Node) -> Value {
+        switch node {
+        case .scalar(let scalar):
+            switch Tag.Name(rawValue: node.tag.rawValue) {
+            case .null: return .null
+            case .bool: return node.bool.map(Value.bool) ?? .string(scalar.string)
+            case .int: return node.int.map { .number(Double($0)) } ?? .string(scalar.string)
+            case .float: return node.float.map(Value.number) ?? .string(scalar.string)
+            default: return .string(scalar.string)
+            }
+        case .sequence(let sequence):
+            return .array(sequence.map(value))
+        case .mapping(let mapping):
+            return .object(ObjectValue(mapping.map { ($0.key.string ?? "", value($0.value)) }))
+        case .alias:
+            return .null
+        }
+    }
+
+    /// Warns about each key of `pairs` outside `known`, naming where it was found.
+    func warnUnknown(_ pairs: [(key: String, value: Node, keyNode: Node)], known: Set<String>, in what: String) {
+        for pair in pairs where !known.contains(pair.key) {
+            report(.warning, "unknown field '\(pair.key)' in \(what), ignored", at: pair.keyNode)
+        }
+    }
+}
