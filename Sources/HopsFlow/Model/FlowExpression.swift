@@ -12,6 +12,9 @@ public struct FlowExpression: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { text }
 
+    /// Only the text counts: where it was read does not.
+    public static func == (left: FlowExpression, right: FlowExpression) -> Bool { left.text == right.text }
+
     /// Whether the expression is empty or only white space (Windmill keeps such placeholders).
     public var isBlank: Bool { text.allSatisfy(\.isWhitespace) }
 }
