@@ -46,7 +46,7 @@ let package = Package(
             ]),
 
         .testTarget(name: "HopsLangTests", dependencies: ["HopsLang"], resources: [.copy("Golden")]),
-        .testTarget(name: "HopsFlowTests", dependencies: ["HopsFlow"], exclude: ["Fixtures"]),
+        .testTarget(name: "HopsFlowTests", dependencies: ["HopsFlow"], exclude: ["Fixtures", "CheckFixtures"]),
         .testTarget(name: "HopsStoreTests", dependencies: ["HopsStore"]),
         .testTarget(name: "HopsRunTests", dependencies: ["HopsRun"]),
         .testTarget(name: "HopsShellTests", dependencies: ["HopsShell"]),

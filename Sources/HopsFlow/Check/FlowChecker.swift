@@ -149,10 +149,12 @@ public struct FlowChecker {
     mutating func keyLocation(_ key: String, below location: SourceLocation?) -> SourceLocation? {
         guard let location, line(at: location) != nil, let lines = sourceLines[location.file] else { return nil }
         let candidates = [key + ":", "'\(key)':", "\"\(key)\":"]
+        let baseIndent = lines[location.line - 1].prefix { $0 == " " || $0 == "-" }.count
         for lineNumber in location.line...min(lines.count, location.line + 12) {
             let text = lines[lineNumber - 1]
             let indent = text.prefix { $0 == " " || $0 == "-" }.count
-            if lineNumber > location.line && indent < location.column - 1 { break }
+            // The block ends at a line indented less than its first one (or at the next list item).
+            if lineNumber > location.line && (indent < baseIndent || text.dropFirst(text.prefix { $0 == " " }.count).hasPrefix("- ")) { break }
             if candidates.contains(where: { text.dropFirst(indent).hasPrefix($0) }) {
                 return SourceLocation(file: location.file, line: lineNumber, column: indent + 1)
             }
