@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(
             name: "HopsLangTests", dependencies: ["HopsLang"], exclude: ["Conformance"],
             resources: [.copy("Golden")]),
-        .testTarget(name: "HopsFlowTests", dependencies: ["HopsFlow"], exclude: ["Fixtures"]),
+        .testTarget(name: "HopsFlowTests", dependencies: ["HopsFlow"], exclude: ["Fixtures", "CheckFixtures"]),
         .testTarget(name: "HopsStoreTests", dependencies: ["HopsStore"]),
         .testTarget(name: "HopsRunTests", dependencies: ["HopsRun"]),
         .testTarget(name: "HopsShellTests", dependencies: ["HopsShell"]),
