@@ -1,12 +1,160 @@
-// JSON in and out. Contract for the evaluator and the shell; bodies to be completed.
+// JSON in and out: a hand-written parser over UTF-8 bytes and JSON.stringify.
 extension Value {
     /// Parses JSON text; a syntax error is a LangError whose span points at the offending character.
     public init(parsingJSON text: String) throws {
-        throw LangError("JSON parsing is not implemented yet")
+        var text = text
+        self = try text.withUTF8 { try JSONParser.parse($0) }
+    }
+
+    /// Parses JSON from UTF-8 bytes, such as a file's contents.
+    public init(parsingJSON bytes: some Collection<UInt8>) throws {
+        if let value = try bytes.withContiguousStorageIfAvailable({ try JSONParser.parse($0) }) {
+            self = value
+        } else {
+            self = try Array(bytes).withUnsafeBufferPointer { try JSONParser.parse($0) }
+        }
     }
 
     /// What `JSON.stringify(value, null, indent)` gives; nil where it gives undefined.
     public func jsonString(indent: Int = 0) -> String? {
-        nil
+        jsonString(gap: String(repeating: " ", count: min(max(indent, 0), 10)))
+    }
+
+    /// What `JSON.stringify(value, null, gap)` gives with a string gap (at most its first 10 characters).
+    func jsonString(gap: String) -> String? {
+        var output = ""
+        let gap = String(gap.prefix(10))
+        guard JSONWriter(gap: gap).write(self, into: &output, indentation: "") else { return nil }
+        return output
+    }
+}
+
+extension ObjectValue {
+    /// The entries in JavaScript's property order: array-index keys first in ascending order, then
+    /// the other keys in insertion order.
+    public var orderedEntries: [(key: String, value: Value)] {
+        var hasIndexKey = false
+        for key in keys where Self.arrayIndex(key) != nil {
+            hasIndexKey = true
+            break
+        }
+        if !hasIndexKey { return zip(keys, values).map { ($0, $1) } }
+        var indexed: [(UInt32, String, Value)] = []
+        var named: [(key: String, value: Value)] = []
+        for (key, value) in zip(keys, values) {
+            if let index = Self.arrayIndex(key) {
+                indexed.append((index, key, value))
+            } else {
+                named.append((key, value))
+            }
+        }
+        indexed.sort { $0.0 < $1.0 }
+        return indexed.map { ($0.1, $0.2) } + named
+    }
+
+    /// The keys in JavaScript's property order.
+    public var orderedKeys: [String] {
+        keys.contains(where: { Self.arrayIndex($0) != nil }) ? orderedEntries.map(\.key) : keys
+    }
+
+    /// The array index a key denotes in JavaScript: a canonical decimal integer below 2^32 - 1.
+    static func arrayIndex(_ key: String) -> UInt32? {
+        let utf8 = key.utf8
+        guard let first = utf8.first, first >= 48, first <= 57, utf8.count <= 10 else { return nil }
+        if first == 48 && utf8.count > 1 { return nil }
+        var value: UInt64 = 0
+        for byte in utf8 {
+            guard byte >= 48, byte <= 57 else { return nil }
+            value = value * 10 + UInt64(byte - 48)
+        }
+        return value < 4_294_967_295 ? UInt32(value) : nil
+    }
+}
+
+/// Writes values as JSON.stringify does.
+struct JSONWriter {
+    let gap: String
+
+    /// Appends the JSON of `value`; false when it has none (undefined, a function).
+    func write(_ value: Value, into output: inout String, indentation: String) -> Bool {
+        switch value {
+        case .undefined, .function:
+            return false
+        case .null:
+            output += "null"
+        case .bool(let flag):
+            output += flag ? "true" : "false"
+        case .number(let number):
+            output += number.isFinite ? JSNumberFormatting.string(number) : "null"
+        case .string(let text):
+            Self.quote(text, into: &output)
+        case .array(let elements):
+            if elements.isEmpty {
+                output += "[]"
+                return true
+            }
+            let inner = indentation + gap
+            output += "["
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output += "," }
+                if !gap.isEmpty { output += "\n" + inner }
+                if !write(element, into: &output, indentation: inner) { output += "null" }
+            }
+            if !gap.isEmpty { output += "\n" + indentation }
+            output += "]"
+        case .object(let object):
+            let inner = indentation + gap
+            var first = true
+            output += "{"
+            for (key, element) in object.orderedEntries {
+                switch element {
+                case .undefined, .function: continue
+                default: break
+                }
+                if !first { output += "," }
+                first = false
+                if !gap.isEmpty { output += "\n" + inner }
+                Self.quote(key, into: &output)
+                output += gap.isEmpty ? ":" : ": "
+                _ = write(element, into: &output, indentation: inner)
+            }
+            if !first && !gap.isEmpty { output += "\n" + indentation }
+            output += "}"
+        }
+        return true
+    }
+
+    /// JSON.stringify's QuoteJSONString.
+    static func quote(_ text: String, into output: inout String) {
+        output += "\""
+        var needsEscape = false
+        for byte in text.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+            needsEscape = true
+            break
+        }
+        if !needsEscape {
+            output += text
+            output += "\""
+            return
+        }
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\u{08}": output += "\\b"
+            case "\u{0C}": output += "\\f"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    output.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        output += "\""
     }
 }

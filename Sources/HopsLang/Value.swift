@@ -60,6 +60,12 @@ public final class FunctionValue: Sendable {
 
     enum Body: Sendable {
         case native(Native)
+        case arrow(Arrow)
+    }
+
+    init(name: String, body: Body) {
+        self.name = name
+        self.body = body
     }
 
     /// A builtin function implemented in Swift.

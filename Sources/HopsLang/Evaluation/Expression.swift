@@ -1,0 +1,89 @@
+/// An expression compiled once and evaluated many times, with values bound by position or by name.
+// Unchecked: the compiled closures capture only constants and spans; all evaluation state lives
+// in a Runtime and Environment made per call.
+public final class Expression: @unchecked Sendable {
+    public let source: SourceFile
+    public let parameters: [String]
+    public let limits: Limits
+    /// The names the expression reads that are neither parameters nor builtin globals.
+    public let freeVariables: [String]
+
+    private let code: Code
+    /// The names of the root slots: the parameters, then every other free name.
+    private let slotNames: [String]
+    /// What `evaluate(_:)` appends after the parameters: builtin globals, or unbound slots.
+    private let defaultTail: [Value]
+    private let defaultUnbound: [Bool]
+
+    /// Parses and compiles `source`; throws the first `Diagnostic` if it does not parse.
+    public init(_ source: SourceFile, parameters: [String] = [], limits: Limits = .init()) throws {
+        var parser = Parser(source)
+        let node = parser.parseExpression()
+        guard let node, parser.diagnostics.isEmpty else {
+            throw parser.diagnostics.first
+                ?? Diagnostic("expected an expression", span: Span(start: 0, end: 0), file: source)
+        }
+        var compiler = Compiler(source: source, parameters: parameters, globals: .root)
+        code = compiler.compile(node)
+        self.source = source
+        self.parameters = parameters
+        self.limits = limits
+        slotNames = compiler.frames[0]
+        let free = slotNames[parameters.count...]
+        freeVariables = free.filter { Builtins.globals[$0] == nil }
+        defaultTail = free.map { Builtins.globals[$0] ?? .undefined }
+        var unbound = Array(repeating: false, count: parameters.count)
+        unbound += free.map { Builtins.globals[$0] == nil }
+        defaultUnbound = unbound.contains(true) ? unbound : []
+    }
+
+    /// Parses `text` as an expression named `<expr>`.
+    public convenience init(_ text: String, parameters: [String] = []) throws {
+        try self.init(SourceFile(name: "<expr>", text: text), parameters: parameters)
+    }
+
+    /// Evaluates with `arguments` bound to the parameters by position: the fast path.
+    public func evaluate(_ arguments: [Value]) throws -> Value {
+        var slots = arguments
+        if slots.count != parameters.count {
+            slots = Array(slots.prefix(parameters.count))
+            slots += repeatElement(.undefined, count: parameters.count - slots.count)
+        }
+        if !defaultTail.isEmpty { slots += defaultTail }
+        return try run(Environment(slots: slots, parent: nil, unbound: defaultUnbound))
+    }
+
+    /// Evaluates with values bound by name; a name neither bound nor global is an unknown name when read.
+    public func evaluate(bindings: [String: Value]) throws -> Value {
+        var slots: [Value] = []
+        var unbound: [Bool] = []
+        slots.reserveCapacity(slotNames.count)
+        unbound.reserveCapacity(slotNames.count)
+        for name in slotNames {
+            let value = bindings[name] ?? Builtins.globals[name]
+            slots.append(value ?? .undefined)
+            unbound.append(value == nil)
+        }
+        return try run(Environment(slots: slots, parent: nil, unbound: unbound))
+    }
+
+    /// Evaluates with a cancellation check, for long evaluations someone may interrupt.
+    public func evaluate(bindings: [String: Value], isCancelled: @escaping @Sendable () -> Bool) throws -> Value {
+        let slots = slotNames.map { bindings[$0] ?? Builtins.globals[$0] ?? .undefined }
+        let unbound = slotNames.map { bindings[$0] == nil && Builtins.globals[$0] == nil }
+        let runtime = Runtime(limits: limits, isCancelled: isCancelled)
+        do {
+            return try code(Environment(slots: slots, parent: nil, unbound: unbound), runtime)
+        } catch {
+            throw Diagnostic(error, file: source)
+        }
+    }
+
+    private func run(_ environment: Environment) throws -> Value {
+        do {
+            return try code(environment, Runtime(limits: limits))
+        } catch {
+            throw Diagnostic(error, file: source)
+        }
+    }
+}

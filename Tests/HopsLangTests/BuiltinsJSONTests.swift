@@ -1,0 +1,79 @@
+import Testing
+
+@testable import HopsLang
+
+@Suite struct BuiltinsJSONTests {
+    @Test(arguments: [
+        #"{"a":1,"b":[true,false,null],"c":"x\"y\\z\n","d":{"e":-0.5,"f":1e+21}}"#,
+        #"[]"#, #"{}"#, #"[1,[2,[3,[]]],{}]"#, #""é\u0001\t""#, #"12345678901234567000"#,
+        #"{"2":"b","1":"a","x":0}"#, #"[0.1,1e-7,-2.5e+30]"#,
+    ])
+    func roundTrips(text: String) throws {
+        let value = try Value(parsingJSON: text)
+        let once = try #require(value.jsonString())
+        let twice = try #require(try Value(parsingJSON: once).jsonString())
+        #expect(once == twice)
+    }
+
+    @Test func stringifiesLikeJavaScript() throws {
+        let value = try Value(parsingJSON: #"{"b":2,"a":[1,"x",null,{}],"10":true,"2":[],"e":"\u001f\"\ud83d\ude00"}"#)
+        #expect(value.jsonString() == #"{"2":[],"10":true,"b":2,"a":[1,"x",null,{}],"e":"\u001f\"😀"}"#)
+        #expect(
+            Value.array([.number(1), .object(ObjectValue([("k", .array([]))]))]).jsonString(indent: 2)
+                == "[\n  1,\n  {\n    \"k\": []\n  }\n]")
+        let withHoles = Value.array([.undefined, .number(.nan), .number(-.infinity), .number(-0.0)])
+        #expect(withHoles.jsonString() == "[null,null,null,0]")
+        let object = Value.object(ObjectValue([("u", .undefined), ("n", .null)]))
+        #expect(object.jsonString(indent: 4) == "{\n    \"n\": null\n}")
+        #expect(Value.undefined.jsonString() == nil)
+        #expect(Value.string("tab\there").jsonString() == #""tab\there""#)
+    }
+
+    @Test func parsesNumbersAndEscapes() throws {
+        let value = try Value(parsingJSON: #"[-0, 0.5, 1E2, 123456789012345678, "\u00e9\/\b"]"#)
+        guard case .array(let elements) = value else {
+            Issue.record("not an array")
+            return
+        }
+        if case .number(let zero) = elements[0] { #expect(zero == 0 && zero.sign == .minus) }
+        #expect(elements[1].toNumber() == 0.5)
+        #expect(elements[2].toNumber() == 100)
+        #expect(elements[3].toNumber() == 123456789012345678)
+        #expect(elements[4].toJSString() == "é/\u{08}")
+    }
+
+    @Test(arguments: [
+        ("[1, 2", "JSON: unterminated array: expected ',' or ']'", 5),
+        ("{\"a\" 1}", "JSON: unexpected character '1' in object: expected ':'", 5),
+        ("\"abc", "JSON: unterminated string", 0),
+        ("[1, x]", "JSON: unexpected character 'x'", 4),
+        ("", "JSON: unexpected end of JSON input", 0),
+        ("1 2", "JSON: unexpected character '2' after the JSON value", 2),
+        ("{\"é\": 01}", "JSON: unexpected character '1' in object: expected ',' or '}'", 7),
+        ("[1.]", "JSON: unterminated fractional number", 3),
+        ("\"a\\qb\"", "JSON: bad escaped character in string literal", 3),
+        ("[tru]", "JSON: unexpected character ']'", 4),
+        ("{,}", "JSON: unexpected character ',' in object: expected a string key", 1),
+    ])
+    func reportsErrorsWithPositions(text: String, message: String, offset: Int) {
+        do {
+            _ = try Value(parsingJSON: text)
+            Issue.record("parsed invalid JSON \(text)")
+        } catch let error as LangError {
+            #expect(error.message == message)
+            #expect(error.span?.start == offset)
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func refusesDeepNesting() {
+        let deep = String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)
+        #expect(throws: LangError.self) { try Value(parsingJSON: deep) }
+    }
+
+    @Test func parsesBytes() throws {
+        let value = try Value(parsingJSON: Array(#"{"name":"ok"}"#.utf8))
+        #expect(value.jsonString() == #"{"name":"ok"}"#)
+    }
+}
