@@ -16,11 +16,13 @@ struct ExpressionDiagnosticTests {
         let file = (Self.folder as NSString).appendingPathComponent("seed.yaml")
         let result = FlowLoader.read(path: file)
         let places = places(result)
-        #expect(result.errors.count == 4, "\(places)")
+        #expect(result.errors.count == 5, "\(places)")
         #expect(places.contains { $0.hasPrefix("6:29 invalid expression in argument 'value' of step 'first': ") }, "\(places)")
         #expect(places.contains { $0.hasPrefix("9:38 invalid expression in the if of step 'second': ") }, "\(places)")
         #expect(places.contains { $0.hasPrefix("13:48 invalid expression in argument 'checks' of step 'second': ") }, "\(places)")
         #expect(places.contains { $0.hasPrefix("14:32 invalid expression in argument 'label' of step 'second': ") }, "\(places)")
+        // Escapes of a double-quoted scalar take more room in the file than in the value.
+        #expect(places.contains { $0.hasPrefix("18:32 invalid expression in argument 'quoted' of step 'third': ") }, "\(places)")
         #expect(throws: FlowLoadError.self) { try FlowLoader.load(path: file) }
     }
 
@@ -35,6 +37,17 @@ struct ExpressionDiagnosticTests {
         let literal = try #require(result.errors.first { $0.location?.line == 14 })
         #expect(literal.rendered().hasSuffix("\n                .map(n => n * )\n                              ^"), "\(literal.rendered())")
         #expect(literal.rendered().hasPrefix("\(file)/flow.yaml:14:31: error: invalid expression"))
+    }
+
+    @Test func oneRendererForEveryDiagnostic() throws {
+        let location = SourceLocation(file: "f.yaml", line: 3, column: 5)
+        let fromLine = FlowDiagnostic(.warning, "odd", at: location, sourceLine: "key: value")
+        #expect(fromLine.rendered() == "f.yaml:3:5: warning: odd\nkey: value\n    ^")
+        #expect(fromLine.sourceLine == "key: value")
+        let whole = FlowDiagnostic(.error, "bad", at: location, in: SourceFile(name: "f.yaml", text: "a\nb\nkey: value\n"), length: 5)
+        #expect(whole.rendered() == "f.yaml:3:5: error: bad\nkey: value\n    ^~~~~")
+        #expect(whole.rendered(colored: true).contains("\u{1B}[1;31merror:"))
+        #expect(FlowDiagnostic(.error, "no place").rendered() == "error: no place")
     }
 
     @Test func windmillImportsInAnExpressionAreAccepted() {
