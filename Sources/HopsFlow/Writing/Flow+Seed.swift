@@ -73,7 +73,7 @@ extension Flow {
         if !inputs.isEmpty {
             pairs.append(("args", YAMLBuilder.mapping(inputs.entries.map { entry in
                 switch entry.transform {
-                case .javascript(let expression): (entry.name, YAMLBuilder.string(SeedFormat.seedString(for: expression.text)))
+                case .javascript(let expression): (entry.name, SeedFormat.argument(for: expression.text))
                 case .static(let value, _): (entry.name, YAMLBuilder.value(value))
                 }
             })))
