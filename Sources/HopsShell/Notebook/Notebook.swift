@@ -32,7 +32,7 @@ public struct Notebook: Sendable, Equatable {
 
     /// Reads a notebook's text, dropping its output lines.
     public init(parsing text: String) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var lines = text.isEmpty ? [] : text.split(separator: "\n", omittingEmptySubsequences: false)
         endsWithNewline = text.isEmpty || text.hasSuffix("\n")
         if text.hasSuffix("\n") { lines.removeLast() }
         cells = []

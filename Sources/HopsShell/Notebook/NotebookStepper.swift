@@ -33,9 +33,27 @@ public final class NotebookStepper: ShellStepper {
             throw CommandError("cell \(position + 1) failed; fix what it needs and :next runs it again")
         }
         position += 1
+        // The session keeps the cell's code, not the `:next` that ran it, so `:save` writes what ran.
+        shell.transcript.append(cell.code)
+        shell.transcriptEntriesNotSaved.indices.insert(shell.transcript.count)
         if position == cells.count { shell.print("end of \(path)") }
     }
 }
 
 @available(*, unavailable)
 extension NotebookStepper: Sendable {}
+
+/// Positions in `Shell.transcript` that `:save` leaves out.
+final class TranscriptSkips {
+    var indices: Set<Int> = []
+}
+
+extension Shell {
+    /// The `:next` entries that stepped a notebook: their cells' code is in the transcript instead.
+    var transcriptEntriesNotSaved: TranscriptSkips {
+        if let skips = attachments["notebook.transcript-skips"] as? TranscriptSkips { return skips }
+        let skips = TranscriptSkips()
+        attachments["notebook.transcript-skips"] = skips
+        return skips
+    }
+}

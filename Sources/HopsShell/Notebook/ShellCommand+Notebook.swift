@@ -10,12 +10,17 @@ extension ShellCommand {
         action: { shell, arguments in
             guard !arguments.isEmpty else { throw CommandError("usage: :save PATH") }
             let path = arguments.hasSuffix(".hops") ? arguments : arguments + ".hops"
-            let entries = shell.transcript.filter { entry in
+            let skipped = shell.transcriptEntriesNotSaved.indices
+            let entries = shell.transcript.enumerated().filter { !skipped.contains($0.offset) }.map(\.element).filter { entry in
                 guard let invocation = CommandInvocation(entry) else { return true }
                 let name = shell.commands.command(named: invocation.name)?.name ?? invocation.name
                 return !unsavedCommands.contains(name)
             }
-            let notebook = Notebook(cells: entries.map { NotebookCell(title: nil, code: $0 + "\n") })
+            // A blank line separates the cells; the last one ends the file.
+            let notebook = Notebook(
+                cells: entries.enumerated().map { offset, code in
+                    NotebookCell(title: nil, code: offset == entries.count - 1 ? code : code + "\n")
+                })
             do {
                 try notebook.serialized().write(toFile: path, atomically: true, encoding: .utf8)
             } catch {
