@@ -44,6 +44,17 @@ struct Run: ParsableCommand {
     /// flag named in both to the root command, so the command line is read here as well.
     private var wantsJSON: Bool { json || CommandLine.arguments.dropFirst().contains("--json") }
 
+    /// `--input`, which the root command declares too (see `wantsJSON`).
+    private var inputPath: String? {
+        if let input { return input }
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        for (index, argument) in arguments.enumerated() {
+            if argument == "--input", index + 1 < arguments.count { return arguments[index + 1] }
+            if argument.hasPrefix("--input=") { return String(argument.dropFirst("--input=".count)) }
+        }
+        return nil
+    }
+
     @Option(name: .long, help: "The run store (default: HOPS_STORE, else .hops/hops.db in the repository).")
     var store: String?
 
@@ -71,7 +82,7 @@ struct Run: ParsableCommand {
         let shell = Shell(
             renderer: ValueRenderer(colored: !wantsJSON && Terminal.useColor(on: STDOUT_FILENO)),
             colorErrors: Terminal.useColor(on: STDERR_FILENO), sourceName: file)
-        if let input {
+        if let input = inputPath {
             do {
                 try InputBinding.bind(path: input, into: shell.interpreter)
             } catch {
