@@ -30,6 +30,8 @@ public final class Shell {
     public var numbersLinesAcrossInput: Bool
     /// State that commands added by other features keep between calls, by a key of their choosing.
     public var attachments: [String: AnyObject] = [:]
+    /// The statements and colon-commands that succeeded, in order: what `:save` writes as a notebook.
+    public internal(set) var transcript: [String] = []
 
     /// Lines of a statement not yet complete, and the line number its first line had.
     private var pendingLines: [String] = []
@@ -70,6 +72,7 @@ public final class Shell {
             return .needsMore
         case .succeeded:
             pendingLines = []
+            transcript.append(text)
             return .done(failed: false)
         case .failed:
             pendingLines = []
@@ -83,6 +86,7 @@ public final class Shell {
         let text = pendingLines.joined(separator: "\n")
         pendingLines = []
         let outcome = evaluate(text, startLine: pendingStartLine, allowIncomplete: false)
+        if outcome == .succeeded { transcript.append(text) }
         return .done(failed: outcome != .succeeded)
     }
 
@@ -147,7 +151,9 @@ public final class Shell {
         }
         do {
             switch try command.action(self, invocation.arguments) {
-            case .continue: return .done(failed: false)
+            case .continue:
+                transcript.append(":\(invocation.name)" + (invocation.arguments.isEmpty ? "" : " \(invocation.arguments)"))
+                return .done(failed: false)
             case .quit: return .quit
             }
         } catch let diagnostic as Diagnostic {
