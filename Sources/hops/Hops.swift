@@ -20,7 +20,19 @@ struct Hops: ParsableCommand {
             Without arguments, hops opens a prompt on a terminal, or reads statements from \
             standard input when it is not a terminal.
             """,
-        subcommands: [Run.self])
+        subcommands: [Prompt.self, Run.self],
+        defaultSubcommand: Prompt.self)
+}
+
+/// The prompt, or one expression with `-e`: what `hops` does without a subcommand.
+///
+/// A subcommand of its own (the default one) so that `--json` and `--input` of other subcommands
+/// stay theirs.
+struct Prompt: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prompt",
+        abstract: "The prompt (the default), or one expression with -e.",
+        shouldDisplay: false)
 
     @Option(name: [.customShort("e"), .customLong("eval")], help: "Evaluate one expression and print its value.")
     var expression: String?

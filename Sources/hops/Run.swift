@@ -40,27 +40,12 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Print a JSON report of the notebook run instead of the cells' values.")
     var json = false
 
-    /// Whether `--json` was given: the root command declares `--json` too, and ArgumentParser gives a
-    /// flag named in both to the root command, so the command line is read here as well.
-    private var wantsJSON: Bool { json || CommandLine.arguments.dropFirst().contains("--json") }
-
-    /// `--input`, which the root command declares too (see `wantsJSON`).
-    private var inputPath: String? {
-        if let input { return input }
-        let arguments = Array(CommandLine.arguments.dropFirst())
-        for (index, argument) in arguments.enumerated() {
-            if argument == "--input", index + 1 < arguments.count { return arguments[index + 1] }
-            if argument.hasPrefix("--input=") { return String(argument.dropFirst("--input=".count)) }
-        }
-        return nil
-    }
-
     @Option(name: .long, help: "The run store (default: HOPS_STORE, else .hops/hops.db in the repository).")
     var store: String?
 
     func validate() throws {
         guard file.hasSuffix(".hops") else {
-            if !parameters.isEmpty || resume || update || output != nil || wantsJSON || store != nil {
+            if !parameters.isEmpty || resume || update || output != nil || json || store != nil {
                 throw ValidationError("-p, --resume, --update, -o, --json and --store apply to .hops notebooks only")
             }
             return
@@ -80,13 +65,13 @@ struct Run: ParsableCommand {
             throw ExitCode(66)
         }
         let shell = Shell(
-            renderer: ValueRenderer(colored: !wantsJSON && Terminal.useColor(on: STDOUT_FILENO)),
+            renderer: ValueRenderer(colored: !json && Terminal.useColor(on: STDOUT_FILENO)),
             colorErrors: Terminal.useColor(on: STDERR_FILENO), sourceName: file)
-        if let input = inputPath {
+        if let input = input {
             do {
                 try InputBinding.bind(path: input, into: shell.interpreter)
             } catch {
-                Terminal.writeError(Hops.describe(error, colored: shell.colorErrors) + "\n")
+                Terminal.writeError(Prompt.describe(error, colored: shell.colorErrors) + "\n")
                 throw ExitCode(65)
             }
         }
@@ -106,7 +91,7 @@ struct Run: ParsableCommand {
             return (name, (try? Value(parsingJSON: text)) ?? .string(text))
         }
         notebook.resume = resume
-        if wantsJSON { notebook.cellFinished = { _, _ in } }
+        if json { notebook.cellFinished = { _, _ in } }
         let root = Self.repositoryRoot(containing: file)
         notebook.sourceName = Self.relativePath(of: file, from: root)
         let storePath = store ?? RunStore.defaultPath(repositoryRoot: root)
@@ -121,7 +106,7 @@ struct Run: ParsableCommand {
             Terminal.writeError("warning: not recording this run: \(error)\n")
         }
         let report = notebook.run()
-        if wantsJSON { Terminal.writeOutput((report.json.jsonString(indent: 2) ?? "{}") + "\n") }
+        if json { Terminal.writeOutput((report.json.jsonString(indent: 2) ?? "{}") + "\n") }
         if let destination = update ? file : output {
             do {
                 try notebook.updatedText(for: report).write(toFile: destination, atomically: true, encoding: .utf8)
