@@ -35,7 +35,13 @@ public struct FlowChecker {
         let loaderDiagnostics = loaded.diagnostics.filter { !($0.severity == .warning && $0.message.hasPrefix("script '") && $0.message.contains(" not found under ")) }
         guard let flow = loaded.flow else { return FlowCheckReport(diagnostics: loaderDiagnostics) }
         var report = check(flow, repositoryRoot: repositoryRoot, now: now)
-        report.diagnostics = sorted(loaderDiagnostics + report.diagnostics)
+        // The loader already reports expression syntax errors; the checker finds them again on a
+        // flow it did not load (a draft), so here the same finding is kept once.
+        var seen = Set<String>()
+        let unique = (loaderDiagnostics + report.diagnostics).filter {
+            seen.insert("\($0.location.map { "\($0)" } ?? ""): \($0.severity) \($0.message)").inserted
+        }
+        report.diagnostics = sorted(unique)
         return report
     }
 
