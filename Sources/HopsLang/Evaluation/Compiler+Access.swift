@@ -1,5 +1,5 @@
 /// A compiled part of an optional chain: nil when a `?.` met null or undefined.
-typealias ChainCode = (Environment, Runtime) throws(LangError) -> Value?
+typealias ChainCode = (Frame, inout Runtime) throws(LangError) -> Value?
 
 extension Compiler {
     /// Compiles member accesses, indexes and calls; `?.` ends the whole chain with nil.
@@ -8,8 +8,8 @@ extension Compiler {
         case .member(let base, let name, let optional, let span):
             let object = compileChain(base)
             let access = Compiler.accessSpan(base, span)
-            return { environment, runtime throws(LangError) in
-                guard let value = try object(environment, runtime) else { return nil }
+            return { frame, runtime throws(LangError) in
+                guard let value = try object(frame, &runtime) else { return nil }
                 if optional, value.isNullish { return nil }
                 return try Compiler.member(value, name, access)
             }
@@ -17,16 +17,16 @@ extension Compiler {
             let object = compileChain(base)
             let keyCode = compile(key)
             let access = Compiler.accessSpan(base, span)
-            return { environment, runtime throws(LangError) in
-                guard let value = try object(environment, runtime) else { return nil }
+            return { frame, runtime throws(LangError) in
+                guard let value = try object(frame, &runtime) else { return nil }
                 if optional, value.isNullish { return nil }
-                return try Compiler.index(value, try keyCode(environment, runtime), access)
+                return try Compiler.index(value, try keyCode(frame, &runtime), access)
             }
         case .call(let callee, let arguments, let optional, let span):
             return compileCall(callee, arguments, optional: optional, span, allowAction: allowAction)
         default:
             let code = compile(node)
-            return { environment, runtime throws(LangError) in try code(environment, runtime) }
+            return { frame, runtime throws(LangError) in try code(frame, &runtime) }
         }
     }
 
@@ -55,18 +55,18 @@ extension Compiler {
         }
         let compiledArguments = compileElements(arguments)
         guard let methodKey else {
-            return { environment, runtime throws(LangError) in
-                guard let function = try receiverCode(environment, runtime) else { return nil }
+            return { frame, runtime throws(LangError) in
+                guard let function = try receiverCode(frame, &runtime) else { return nil }
                 if optional, function.isNullish { return nil }
                 guard case .function(let function) = function else { throw .notAFunction(calleeText, span) }
-                let values = try Compiler.evaluate(compiledArguments, environment, runtime)
+                let values = try Compiler.evaluate(compiledArguments, frame, &runtime)
                 return try runtime.invoke(function, values, at: span, callee: calleeText, allowAction: allowAction)
             }
         }
-        return { environment, runtime throws(LangError) in
-            guard let receiver = try receiverCode(environment, runtime) else { return nil }
+        return { frame, runtime throws(LangError) in
+            guard let receiver = try receiverCode(frame, &runtime) else { return nil }
             if receiverOptional, receiver.isNullish { return nil }
-            let key = try methodKey(environment, runtime)
+            let key = try methodKey(frame, &runtime)
             let name: String
             if case .string(let string) = key { name = string } else { name = key.toJSString() }
             switch receiver {
@@ -76,27 +76,15 @@ extension Compiler {
                 if let own = object[name] {
                     if optional, own.isNullish { return nil }
                     guard case .function(let function) = own else { throw .notAFunction(calleeText, span) }
-                    let values = try Compiler.evaluate(compiledArguments, environment, runtime)
+                    let values = try Compiler.evaluate(compiledArguments, frame, &runtime)
                     return try runtime.invoke(function, values, at: span, callee: calleeText, allowAction: allowAction)
                 }
                 if optional { return nil }
             default:
                 break
             }
-            let values = try Compiler.evaluate(compiledArguments, environment, runtime)
-            try runtime.step(1, span)
-            let saved = runtime.nativeSpan
-            runtime.nativeSpan = span
-            defer { runtime.nativeSpan = saved }
-            do {
-                return try Builtins.callMethod(receiver, name, values, runtime)
-            } catch let propagated as Propagated {
-                throw propagated.error
-            } catch let error as LangError {
-                throw LangError(error.message, span: span)
-            } catch {
-                throw LangError(String(describing: error), span: span)
-            }
+            let values = try Compiler.evaluate(compiledArguments, frame, &runtime)
+            return try runtime.callMethod(receiver, name, values, at: span)
         }
     }
 

@@ -50,7 +50,7 @@ public final class Expression: @unchecked Sendable {
             slots += repeatElement(.undefined, count: parameters.count - slots.count)
         }
         if !defaultTail.isEmpty { slots += defaultTail }
-        return try run(Environment(slots: slots, parent: nil, unbound: defaultUnbound))
+        return try run(Frame(slots: slots, parent: nil, unbound: defaultUnbound))
     }
 
     /// Evaluates with values bound by name; a name neither bound nor global is an unknown name when read.
@@ -64,24 +64,25 @@ public final class Expression: @unchecked Sendable {
             slots.append(value ?? .undefined)
             unbound.append(value == nil)
         }
-        return try run(Environment(slots: slots, parent: nil, unbound: unbound))
+        return try run(Frame(slots: slots, parent: nil, unbound: unbound))
     }
 
     /// Evaluates with a cancellation check, for long evaluations someone may interrupt.
     public func evaluate(bindings: [String: Value], isCancelled: @escaping @Sendable () -> Bool) throws -> Value {
         let slots = slotNames.map { bindings[$0] ?? Builtins.globals[$0] ?? .undefined }
         let unbound = slotNames.map { bindings[$0] == nil && Builtins.globals[$0] == nil }
-        let runtime = Runtime(limits: limits, isCancelled: isCancelled)
+        var runtime = Runtime(limits: limits, isCancelled: isCancelled)
         do {
-            return try code(Environment(slots: slots, parent: nil, unbound: unbound), runtime)
+            return try code(Frame(slots: slots, parent: nil, unbound: unbound), &runtime)
         } catch {
             throw Diagnostic(error, file: source)
         }
     }
 
-    private func run(_ environment: Environment) throws -> Value {
+    private func run(_ frame: Frame) throws -> Value {
+        var runtime = Runtime(limits: limits)
         do {
-            return try code(environment, Runtime(limits: limits))
+            return try code(frame, &runtime)
         } catch {
             throw Diagnostic(error, file: source)
         }
