@@ -20,7 +20,7 @@ struct Hops: ParsableCommand {
             Without arguments, hops opens a prompt on a terminal, or reads statements from \
             standard input when it is not a terminal.
             """,
-        subcommands: [Run.self])
+        subcommands: [Run.self, Check.self, DryRun.self, Export.self])
 
     @Option(name: [.customShort("e"), .customLong("eval")], help: "Evaluate one expression and print its value.")
     var expression: String?
@@ -97,6 +97,7 @@ struct Hops: ParsableCommand {
             renderer: ValueRenderer(colored: interactive && Terminal.useColor(on: STDOUT_FILENO)),
             colorErrors: interactive && Terminal.useColor(on: STDERR_FILENO),
             sourceName: interactive ? "<prompt>" : "<stdin>")
+        shell.defineBuiltinActions(workingDirectory: FlowFiles.repositoryRoot())
         guard interactive else { return shell.runPiped() }
         return shell.runInteractive(historyPath: HopsHome.historyPath())
     }

@@ -3,7 +3,7 @@ import HopsLang
 extension ShellCommand {
     /// The commands every prompt has. A feature adds its own by appending to this list in the
     /// place that creates the shell, or with `shell.commands.register(_:)`.
-    public static var standard: [ShellCommand] { [.help, .quit, .vars, .time, .mode] }
+    public static var standard: [ShellCommand] { [.help, .quit, .vars, .time, .mode] + compose }
 
     /// `:help [COMMAND]`: the commands and what they do.
     public static let help = ShellCommand(
