@@ -44,7 +44,8 @@ struct Export: ParsableCommand {
             throw ExitCode(1)
         }
         let root = FlowFiles.repositoryRoot()
-        let tree = out ?? root
+        // The wmill layout's root is the folder holding `f/`: `windmill/` of the repository.
+        let tree = out ?? (format == .windmill ? (root as NSString).appendingPathComponent("windmill") : root)
         let colored = Terminal.useColor(on: STDERR_FILENO)
         do {
             if let branch {

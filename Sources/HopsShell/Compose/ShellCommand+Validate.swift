@@ -88,7 +88,8 @@ extension ShellCommand {
                 }
             }
             let root = FlowFiles.repositoryRoot()
-            let treeRoot = tree ?? root
+            // The wmill layout's root is the folder holding `f/`: `windmill/` of the repository.
+            let treeRoot = tree ?? (format == .windmill ? (root as NSString).appendingPathComponent("windmill") : root)
             let group = draft?.category
             let name = draft?.name
             do {
