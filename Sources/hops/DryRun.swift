@@ -48,7 +48,9 @@ struct DryRun: ParsableCommand {
             let text = String(input[input.index(after: equals)...])
             values[String(input[..<equals])] = (try? Value(parsingJSON: text)) ?? .string(text)
         }
-        let root = FlowFiles.repositoryRoot()
+        // The repository of the flow: its scripts, resources and store.
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let root = FlowFiles.repositoryRoot(from: (absolute as NSString).deletingLastPathComponent)
         let runStore: RunStore?
         do {
             runStore = try DryRunStore.open(path: store, repositoryRoot: root)
