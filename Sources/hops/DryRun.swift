@@ -59,7 +59,8 @@ struct DryRun: ParsableCommand {
             throw ExitCode(1)
         }
         let plan = DryRunPlanner(flow: flow, repositoryRoot: root, store: runStore).plan(inputs: values)
-        if json {
+        // The root command has a --json flag of its own, which takes the flag before this command sees it.
+        if json || CommandLine.arguments.dropFirst(2).contains("--json") {
             Terminal.writeOutput((plan.json().jsonString(indent: 2) ?? "{}") + "\n")
         } else {
             Terminal.writeOutput(plan.rendered() + "\n")
