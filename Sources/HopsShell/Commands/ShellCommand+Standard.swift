@@ -41,7 +41,7 @@ extension ShellCommand {
     public static let vars = ShellCommand(
         name: "vars", usage: ":vars", summary: "List the variables with their types and values",
         action: { shell, _ in
-            let names = shell.interpreter.variableNames.sorted()
+            let names = shell.interpreter.variableNames.filter { !shell.actionLog.actionNames.contains($0) }.sorted()
             guard !names.isEmpty else {
                 shell.print("no variables")
                 return .continue

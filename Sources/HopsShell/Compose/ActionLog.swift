@@ -29,6 +29,7 @@ public final class ActionLog: @unchecked Sendable {
     }
 
     private var recorded: [Entry] = []
+    private var names: Set<String> = []
     private var pending: [Call] = []
 
     /// The statements that ran actions, in order.
@@ -39,6 +40,19 @@ public final class ActionLog: @unchecked Sendable {
     }
 
     public init() {}
+
+    /// The names of the recorded actions (`sh`, `http`): prompt builtins, not the user's variables.
+    public var actionNames: Set<String> {
+        lock.lock()
+        defer { lock.unlock() }
+        return names
+    }
+
+    func addActionName(_ name: String) {
+        lock.lock()
+        names.insert(name)
+        lock.unlock()
+    }
 
     /// Called by a recorded action after it returned.
     public func record(_ call: Call) {
@@ -87,6 +101,7 @@ public final class ActionLog: @unchecked Sendable {
 extension Shell {
     /// Defines an action whose calls are recorded in `actionLog` (for `:compose`).
     public func defineRecordedAction(_ name: String, _ function: FunctionValue) {
+        actionLog.addActionName(name)
         interpreter.defineAction(name, recording(function, as: name))
     }
 
@@ -100,6 +115,7 @@ extension Shell {
                 wrapped[key] = value
             }
         }
+        actionLog.addActionName(name)
         interpreter.defineAction(name, wrapped)
     }
 
