@@ -33,7 +33,7 @@ let package = Package(
             name: "HopsStore",
             dependencies: ["CSQLite", .product(name: "Crypto", package: "swift-crypto")]),
         // Executing steps: script runners, built-in actions, the flow executor.
-        .target(name: "HopsRun", dependencies: ["HopsLang", "HopsFlow", "HopsStore", "CCurl"]),
+        .target(name: "HopsRun", dependencies: ["HopsLang", "HopsFlow", "HopsStore", "CCurl", "Yams"]),
         // The prompt, colon-commands, rendering, notebooks.
         .target(
             name: "HopsShell",

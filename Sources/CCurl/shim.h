@@ -25,4 +25,7 @@ static inline CURLcode hops_curl_getinfo_long(CURL *handle, CURLINFO info, long 
 static inline CURLcode hops_curl_getinfo_double(CURL *handle, CURLINFO info, double *value) {
     return curl_easy_getinfo(handle, info, value);
 }
+static inline CURLcode hops_curl_getinfo_string(CURL *handle, CURLINFO info, char **value) {
+    return curl_easy_getinfo(handle, info, value);
+}
 #endif

@@ -20,7 +20,7 @@ struct Hops: ParsableCommand {
             Without arguments, hops opens a prompt on a terminal, or reads statements from \
             standard input when it is not a terminal.
             """,
-        subcommands: [Prompt.self, Run.self],
+        subcommands: [Prompt.self, Run.self, Check.self, DryRun.self, Export.self],
         defaultSubcommand: Prompt.self)
 }
 
@@ -109,6 +109,7 @@ struct Prompt: ParsableCommand {
             renderer: ValueRenderer(colored: interactive && Terminal.useColor(on: STDOUT_FILENO)),
             colorErrors: interactive && Terminal.useColor(on: STDERR_FILENO),
             sourceName: interactive ? "<prompt>" : "<stdin>")
+        shell.defineBuiltinActions(workingDirectory: FlowFiles.repositoryRoot())
         guard interactive else { return shell.runPiped() }
         return shell.runInteractive(historyPath: HopsHome.historyPath())
     }

@@ -38,7 +38,7 @@ import Testing
             [
                 .expect("hops> "), .send("let results = {first: 11, second: 2}\r"), .expect("hops> "),
                 .send("resu\t"), .expect("results"), .send(".fi\t"), .expect("first"), .send("\r"), .expect("11\n"),
-                .expect("hops> "), .send(":mo\t"), .expect(":mode"), .send(" js\t"), .expect("json"), .send("\r"),
+                .expect("hops> "), .send(":mod\t"), .expect(":mode"), .send(" js\t"), .expect("json"), .send("\r"),
                 .expect("hops> "),
             ], hopsHome: home)
         #expect(outcome.failure == nil, "\(outcome.transcript)")

@@ -25,6 +25,8 @@ extension FlowChecker {
         case .script(let script):
             // Hub scripts live on the Windmill hub, not in the tree.
             if script.path.hasPrefix("hub/") { return }
+            // hops's built-in actions (`hops:sh`, `hops:http.get`, ...) run without a script file.
+            if script.path.hasPrefix("hops:") { return }
             guard let file = script.resolvedFile ?? resolveScript(script.path) else {
                 reportMissingScript(script.path, module: module)
                 return

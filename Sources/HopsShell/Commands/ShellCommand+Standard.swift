@@ -3,7 +3,9 @@ import HopsLang
 extension ShellCommand {
     /// The commands every prompt has. A feature adds its own by appending to this list in the
     /// place that creates the shell, or with `shell.commands.register(_:)`.
-    public static var standard: [ShellCommand] { [.help, .quit, .vars, .time, .mode, .save, .open, .next] }
+    public static var standard: [ShellCommand] {
+        [.help, .quit, .vars, .time, .mode, .save, .open, .next] + compose
+    }
 
     /// `:help [COMMAND]`: the commands and what they do.
     public static let help = ShellCommand(
@@ -41,7 +43,7 @@ extension ShellCommand {
     public static let vars = ShellCommand(
         name: "vars", usage: ":vars", summary: "List the variables with their types and values",
         action: { shell, _ in
-            let names = shell.interpreter.variableNames.sorted()
+            let names = shell.interpreter.variableNames.filter { !shell.actionLog.actionNames.contains($0) }.sorted()
             guard !names.isEmpty else {
                 shell.print("no variables")
                 return .continue

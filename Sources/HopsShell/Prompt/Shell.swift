@@ -32,6 +32,8 @@ public final class Shell {
     public var attachments: [String: AnyObject] = [:]
     /// The statements and colon-commands that succeeded, in order: what `:save` writes as a notebook.
     public internal(set) var transcript: [String] = []
+    /// The actions statements of this session ran, for `:compose`.
+    public let actionLog = ActionLog()
 
     /// Lines of a statement not yet complete, and the line number its first line had.
     private var pendingLines: [String] = []
@@ -102,16 +104,20 @@ public final class Shell {
         let source = SourceFile(name: sourceName, text: padded)
         Interrupts.clear()
         do {
-            if let value = try interpreter.execute(source) {
+            let value = try interpreter.execute(source)
+            actionLog.statementSucceeded(text)
+            if let value {
                 interpreter.setVariable("_", value)
                 show(value)
             }
             return .succeeded
         } catch let diagnostic as Diagnostic {
+            actionLog.statementFailed()
             if allowIncomplete && diagnostic.isIncomplete { return .incomplete }
             reportError(diagnostic.rendered(colored: colorErrors))
             return .failed
         } catch {
+            actionLog.statementFailed()
             reportError(TextStyle.error.apply("error:", colored: colorErrors) + " \(error)")
             return .failed
         }

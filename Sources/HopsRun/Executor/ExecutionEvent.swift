@@ -1,0 +1,97 @@
+import HopsLang
+
+/// Where a step stands in a run.
+public enum StepState: String, Sendable, Equatable {
+    case pending, running, succeeded, failed, skipped
+    /// Its result came from the cache instead of running it.
+    case cached
+}
+
+/// Progress of a run, as it happens: for live display at the prompt and on the command line.
+public enum ExecutionEvent: Sendable {
+    /// `place` locates a step inside loops and branches (`loop/2/check`); "" at the top level.
+    case stepStarted(id: String, place: String, attempt: Int)
+    case stepFinished(id: String, place: String, state: StepState, elapsed: Double, error: StepError?)
+    case stepSkipped(id: String, place: String, reason: String)
+    /// The attempt failed and another follows after `delay` seconds.
+    case stepRetrying(id: String, place: String, attempt: Int, delay: Double, error: StepError)
+
+    public var stepID: String {
+        switch self {
+        case .stepStarted(let id, _, _), .stepFinished(let id, _, _, _, _), .stepSkipped(let id, _, _),
+            .stepRetrying(let id, _, _, _, _):
+            id
+        }
+    }
+}
+
+/// How one step ended, as `hops flow run --json` and `:step` report it.
+public struct StepReport: Sendable {
+    public var id: String
+    public var place: String
+    public var state: StepState
+    public var result: Value?
+    public var error: StepError?
+    /// Seconds, all attempts and the sleep after included.
+    public var duration: Double
+    public var attempts: Int
+    public var stdout: String
+    public var stderr: String
+
+    public init(
+        id: String, place: String = "", state: StepState, result: Value? = nil, error: StepError? = nil,
+        duration: Double = 0, attempts: Int = 0, stdout: String = "", stderr: String = ""
+    ) {
+        self.id = id
+        self.place = place
+        self.state = state
+        self.result = result
+        self.error = error
+        self.duration = duration
+        self.attempts = attempts
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+
+    /// `{id, status, result | error, duration_ms}`.
+    public var value: Value {
+        var object = ObjectValue([("id", .string(id)), ("status", .string(state.rawValue))])
+        if !place.isEmpty { object["place"] = .string(place) }
+        if let error { object["error"] = error.value } else { object["result"] = result ?? .null }
+        object["duration_ms"] = .number((duration * 1000).rounded())
+        return .object(object)
+    }
+}
+
+/// How a whole flow run ended.
+public struct FlowRunResult: Sendable {
+    public enum Status: String, Sendable {
+        case succeeded, failed, cancelled
+    }
+
+    public var status: Status
+    /// The result of the last step that ran (or of the step that stopped the flow early).
+    public var result: Value?
+    public var error: StepError?
+    /// Every step that ran, nested ones included, in the order they finished.
+    public var steps: [StepReport]
+    /// The id of the run in the store, when one records it.
+    public var runID: String?
+    /// Whether a `stop_after_if` ended the flow before its last step.
+    public var stoppedEarly: Bool
+    /// The failure module's result, when it ran.
+    public var failureResult: Value?
+    public var duration: Double
+
+    /// `{run, status, result, error?, steps}`, as `hops flow run --json` prints it.
+    public var value: Value {
+        var object = ObjectValue([
+            ("run", runID.map(Value.string) ?? .null), ("status", .string(status.rawValue)), ("result", result ?? .null),
+        ])
+        if let error { object["error"] = error.value }
+        if let failureResult { object["failure_module_result"] = failureResult }
+        object["duration_ms"] = .number((duration * 1000).rounded())
+        object["steps"] = .array(steps.map(\.value))
+        return .object(object)
+    }
+}

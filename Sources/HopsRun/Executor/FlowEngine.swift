@@ -1,0 +1,284 @@
+import Foundation
+import HopsFlow
+import HopsLang
+import HopsStore
+
+/// How a module ended, as the sequence around it needs to know.
+enum ModuleOutcome: Sendable {
+    case skipped
+    /// `exported`: results of steps inside branches, visible to later steps.
+    case finished(Value, failures: Value?, exported: [(String, Value)], stop: Bool)
+    case failed(StepError)
+}
+
+/// How a sequence of modules ended.
+enum SequenceOutcome: Sendable {
+    case completed(Value)
+    /// A `stop_after_if` held: the sequence ends early with this result.
+    case stopped(Value)
+    case failed(StepError)
+}
+
+/// Runs modules: the shared engine under `FlowExecutor` and `FlowSession`.
+///
+/// Unchecked: the mutable state (reports, secrets) is guarded by `lock`; loop iterations and
+/// branches run on their own threads and each works on its own copy of the scope.
+final class FlowEngine: @unchecked Sendable {
+    let flow: Flow
+    let runner: ScriptRunner
+    let store: RunStore?
+    let onEvent: (@Sendable (ExecutionEvent) -> Void)?
+    let cancellation: Cancellation
+    /// A while loop that has not stopped after this many iterations fails.
+    let maxWhileIterations: Int
+    var runID: RunID?
+
+    private let lock = NSLock()
+    private var reports: [StepReport] = []
+    private var secrets: Set<String> = []
+    private(set) var functions: [String: Value] = [:]
+
+    init(
+        flow: Flow, runner: ScriptRunner, store: RunStore?, onEvent: (@Sendable (ExecutionEvent) -> Void)?,
+        cancellation: Cancellation, maxWhileIterations: Int
+    ) {
+        self.flow = flow
+        self.runner = runner
+        self.store = store
+        self.onEvent = onEvent
+        self.cancellation = cancellation
+        self.maxWhileIterations = maxWhileIterations
+        functions = makeFunctions()
+    }
+
+    var stepReports: [StepReport] {
+        lock.lock()
+        defer { lock.unlock() }
+        return reports
+    }
+
+    func clearReports() {
+        lock.lock()
+        reports = []
+        lock.unlock()
+    }
+
+    func addReport(_ report: StepReport) {
+        lock.lock()
+        reports.append(report)
+        lock.unlock()
+    }
+
+    /// Secret values met so far; the store masks them in everything it writes.
+    func learnSecrets(_ values: [String]) {
+        guard !values.isEmpty else { return }
+        lock.lock()
+        secrets.formUnion(values)
+        lock.unlock()
+        store?.addSecrets(values)
+    }
+
+    var knownSecrets: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return Array(secrets)
+    }
+
+    func emit(_ event: ExecutionEvent) { onEvent?(event) }
+
+    /// `variable(path)` and `resource(path)` for expressions; what they read is a secret.
+    private func makeFunctions() -> [String: Value] {
+        let context = runner.context
+        let variable = FunctionValue(name: "variable") { [weak self] arguments, _ in
+            guard case .string(let path)? = arguments.first else { throw LangError("variable(path): path must be a string") }
+            do {
+                let found = try context.variable(path)
+                self?.learnSecrets([found.value])
+                return .string(found.value)
+            } catch {
+                throw LangError("\(error)")
+            }
+        }
+        let resource = FunctionValue(name: "resource") { [weak self] arguments, _ in
+            guard case .string(let path)? = arguments.first else { throw LangError("resource(path): path must be a string") }
+            do {
+                let found = try context.resource(path)
+                self?.learnSecrets(WorkspaceContext.secretStrings(in: found.value))
+                return found.value
+            } catch {
+                throw LangError("\(error)")
+            }
+        }
+        return ["variable": .function(variable), "resource": .function(resource)]
+    }
+
+    /// Runs `modules` in order in `scope`, recording each result into it.
+    func runSequence(_ modules: [FlowModule], scope: inout Scope, place: String) -> SequenceOutcome {
+        for module in modules {
+            if cancellation.isCancelled {
+                return .failed(StepError(kind: .cancelled, message: "cancelled", stepID: module.id))
+            }
+            switch runModule(module, scope: scope, place: place) {
+            case .skipped:
+                continue
+            case .failed(let error):
+                return .failed(error)
+            case .finished(let result, let failures, let exported, let stop):
+                for (id, value) in exported { scope.results[id] = value }
+                if let failures { scope.failures[module.id] = failures }
+                scope.record(module.id, result: result)
+                if stop { return .stopped(result) }
+            }
+        }
+        return .completed(scope.previousResult)
+    }
+
+    /// Runs one module with its options: skip_if, mock, retries, continue_on_error, stop_after_if, sleep.
+    func runModule(_ module: FlowModule, scope: Scope, place: String) -> ModuleOutcome {
+        let started = Date()
+        let bindings = scope.bindings(functions: functions)
+        if let skipIf = module.skipIf, !skipIf.isBlank {
+            do {
+                if try FlowExpressions.evaluate(skipIf, bindings: bindings).isTruthy {
+                    emit(.stepSkipped(id: module.id, place: place, reason: "skip_if holds: \(skipIf.text)"))
+                    addReport(StepReport(id: module.id, place: place, state: .skipped))
+                    return .skipped
+                }
+            } catch {
+                return fail(module, place: place, started: started, StepError(kind: .setup, message: "skip_if: \(error)"))
+            }
+        }
+
+        var attempt = 0
+        var execution: Execution
+        let totalAttempts = 1 + (module.retry?.totalAttempts ?? 0)
+        repeat {
+            attempt += 1
+            emit(.stepStarted(id: module.id, place: place, attempt: attempt))
+            if let mock = module.mock, mock.enabled {
+                execution = Execution(result: mock.returnValue)
+            } else {
+                execution = execute(module, scope: scope, place: place, attempt: attempt)
+            }
+            guard let error = execution.error, attempt < totalAttempts, error.kind != .cancelled,
+                shouldRetry(module, error: error, bindings: bindings)
+            else { break }
+            let delay = Self.retryDelay(module.retry, afterAttempt: attempt)
+            emit(.stepRetrying(id: module.id, place: place, attempt: attempt + 1, delay: delay, error: error))
+            if !wait(seconds: delay) { break }
+        } while true
+
+        var result = execution.result ?? .null
+        var state: StepState = execution.cached ? .cached : .succeeded
+        if var error = execution.error {
+            error.stepID = error.stepID ?? module.id
+            guard module.continueOnError else {
+                return fail(module, place: place, started: started, error, execution: execution, attempts: attempt)
+            }
+            // Windmill's continue_on_error: the error becomes the step's result and the flow goes on.
+            result = .object(ObjectValue([("error", error.value)]))
+            state = .failed
+            execution.error = error
+        }
+
+        var stop = false
+        if let stopAfterIf = module.stopAfterIf, !isLoop(module) {
+            do {
+                let holds = try FlowExpressions.evaluate(
+                    stopAfterIf.expression, bindings: scope.bindings(functions: functions, extra: ["result": result]))
+                    .isTruthy
+                if holds, let message = stopAfterIf.errorMessage {
+                    return fail(
+                        module, place: place, started: started, StepError(kind: .stopped, message: message),
+                        execution: execution, attempts: attempt)
+                }
+                stop = holds
+            } catch {
+                return fail(module, place: place, started: started, StepError(kind: .setup, message: "stop_after_if: \(error)"))
+            }
+        }
+        if let sleep = module.sleep, let seconds = try? FlowExpressions.evaluate(sleep, bindings: bindings).toNumber(),
+            seconds > 0
+        {
+            _ = wait(seconds: seconds)
+        }
+        let elapsed = Date().timeIntervalSince(started)
+        addReport(
+            StepReport(
+                id: module.id, place: place, state: state, result: result, error: execution.error, duration: elapsed,
+                attempts: attempt, stdout: execution.stdout, stderr: execution.stderr))
+        emit(.stepFinished(id: module.id, place: place, state: state, elapsed: elapsed, error: execution.error))
+        return .finished(result, failures: execution.failures, exported: execution.exported, stop: stop || execution.stop)
+    }
+
+    private func isLoop(_ module: FlowModule) -> Bool {
+        if case .forLoop = module.value { return true }
+        if case .whileLoop = module.value { return true }
+        return false
+    }
+
+    private func fail(
+        _ module: FlowModule, place: String, started: Date, _ error: StepError, execution: Execution? = nil,
+        attempts: Int = 1
+    ) -> ModuleOutcome {
+        var error = error
+        error.stepID = error.stepID ?? module.id
+        let elapsed = Date().timeIntervalSince(started)
+        addReport(
+            StepReport(
+                id: module.id, place: place, state: .failed, error: error, duration: elapsed, attempts: attempts,
+                stdout: execution?.stdout ?? "", stderr: execution?.stderr ?? ""))
+        emit(.stepFinished(id: module.id, place: place, state: .failed, elapsed: elapsed, error: error))
+        return .failed(error)
+    }
+
+    private func shouldRetry(_ module: FlowModule, error: StepError, bindings: [String: Value]) -> Bool {
+        guard let condition = module.retry?.retryIf, !condition.isBlank else { return true }
+        var withError = bindings
+        withError["error"] = error.value
+        return (try? FlowExpressions.evaluate(condition, bindings: withError).isTruthy) ?? true
+    }
+
+    /// Constant retries first, then exponential ones: `seconds * multiplier^n` for the n-th of those.
+    static func retryDelay(_ retry: Retry?, afterAttempt attempt: Int) -> Double {
+        guard let retry else { return 0 }
+        let constantAttempts = retry.constant?.attempts ?? 0
+        if attempt <= constantAttempts, let constant = retry.constant { return max(0, constant.seconds) }
+        guard let exponential = retry.exponential else { return 0 }
+        let n = Double(attempt - constantAttempts)
+        var delay = exponential.seconds * pow(exponential.multiplier, n)
+        if let random = exponential.randomFactor, random > 0 {
+            delay += delay * Double.random(in: 0...(random / 100))
+        }
+        return max(0, delay)
+    }
+
+    /// Sleeps up to `seconds`, waking early on cancel; false when cancelled.
+    func wait(seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if cancellation.isCancelled { return false }
+            Thread.sleep(forTimeInterval: min(0.05, max(0, deadline.timeIntervalSinceNow)))
+        }
+        return !cancellation.isCancelled
+    }
+}
+
+/// The raw outcome of executing a module once, before its options are applied.
+struct Execution: Sendable {
+    var result: Value?
+    var error: StepError?
+    var stdout = ""
+    var stderr = ""
+    var cached = false
+    /// For loops: the failed iterations.
+    var failures: Value?
+    var exported: [(String, Value)] = []
+    /// A stop inside a branch stops the flow.
+    var stop = false
+
+    init(result: Value? = nil, error: StepError? = nil) {
+        self.result = result
+        self.error = error
+    }
+}

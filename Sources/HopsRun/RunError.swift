@@ -1,0 +1,24 @@
+/// Why a step could not run or did not succeed, said so a user knows what to fix.
+public enum RunError: Error, Sendable, Equatable, CustomStringConvertible {
+    case missingVariable(path: String, environmentName: String)
+    case missingResource(path: String)
+    case denoNotFound
+    case unsupportedLanguage(String)
+    case scriptNotFound(String)
+    case invalidArgument(String)
+    case http(String)
+
+    public var description: String {
+        switch self {
+        case .missingVariable(let path, let name):
+            "variable not found: \(path) (set \(name) or add `\(path)=…` to .env)"
+        case .missingResource(let path):
+            "resource not found: \(path) (no file windmill/resources/\(path.split(separator: "/").last ?? "").yaml or .json)"
+        case .denoNotFound: "deno not found: run `make deps` or set HOPS_DENO"
+        case .unsupportedLanguage(let language): "language \(language) is not supported by hops"
+        case .scriptNotFound(let path): "script not found: \(path)"
+        case .invalidArgument(let message): message
+        case .http(let message): message
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// Finds the programs and files scripts need: deno, python3, bash, and hops's `stdlib/`.
+public struct Runtimes: Sendable {
+    public let repositoryRoot: String
+    public let environment: [String: String]
+
+    public init(repositoryRoot: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.repositoryRoot = repositoryRoot
+        self.environment = environment
+    }
+
+    /// `HOPS_DENO`, then `deno` on PATH, then `<repo>/tools/deno/bin/deno`.
+    public func deno() throws -> String {
+        if let configured = environment["HOPS_DENO"], !configured.isEmpty {
+            guard let found = ProcessRunner.resolve(configured, path: environment["PATH"]) else {
+                throw RunError.invalidArgument("HOPS_DENO names \(configured), which is not an executable")
+            }
+            return found
+        }
+        if let found = ProcessRunner.resolve("deno", path: environment["PATH"]) { return found }
+        let bundled = repositoryRoot + "/tools/deno/bin/deno"
+        if access(bundled, X_OK) == 0 { return bundled }
+        throw RunError.denoNotFound
+    }
+
+    /// The executable that runs `language`.
+    public func executable(for language: ScriptLanguage) throws -> String {
+        switch language {
+        case .deno: return try deno()
+        case .python3, .bash:
+            let name = language == .bash ? "bash" : "python3"
+            guard let found = ProcessRunner.resolve(name, path: environment["PATH"]) else {
+                throw RunError.invalidArgument("\(name) not found on PATH")
+            }
+            return found
+        }
+    }
+
+    /// `HOPS_STDLIB`, then `<repo>/stdlib`, then a `stdlib/` beside or above the hops executable.
+    public func stdlibDirectory() -> String? {
+        func holdsHarness(_ directory: String) -> Bool {
+            FileManager.default.fileExists(atPath: directory + "/deno/harness.ts")
+        }
+        if let configured = environment["HOPS_STDLIB"], holdsHarness(configured) { return configured }
+        if holdsHarness(repositoryRoot + "/stdlib") { return repositoryRoot + "/stdlib" }
+        var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        for _ in 0..<5 {
+            if holdsHarness(directory.path + "/stdlib") { return directory.path + "/stdlib" }
+            directory.deleteLastPathComponent()
+        }
+        return nil
+    }
+
+    /// The first line of `<program> --version`, measured once per program: part of the cache key.
+    public func version(of executable: String) -> String {
+        if let known = VersionCache.shared.value(for: executable) { return known }
+        let output = try? ProcessRunner.run(
+            ProcessRequest(executable: executable, arguments: ["--version"], environment: environment, timeout: 20))
+        let text = (output?.stdout.isEmpty ?? true) ? output?.stderr : output?.stdout
+        let line = text?.split(separator: "\n").first.map(String.init) ?? "unknown"
+        VersionCache.shared.set(line, for: executable)
+        return line
+    }
+}
+
+/// Versions of programs already asked, shared by every runner of the process.
+final class VersionCache: @unchecked Sendable {
+    static let shared = VersionCache()
+    // Guarded by `lock`; steps in parallel ask at the same time.
+    private let lock = NSLock()
+    private var versions: [String: String] = [:]
+
+    func value(for executable: String) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return versions[executable]
+    }
+
+    func set(_ version: String, for executable: String) {
+        lock.lock()
+        versions[executable] = version
+        lock.unlock()
+    }
+}

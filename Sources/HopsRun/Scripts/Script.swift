@@ -1,0 +1,68 @@
+import Foundation
+
+/// A script's language, by the runtime that runs it.
+public enum ScriptLanguage: String, Sendable, Equatable, CaseIterable {
+    /// TypeScript or JavaScript under Deno (Windmill's deno, bun and nativets).
+    case deno
+    case python3
+    case bash
+
+    /// The language for Windmill's name of it; throws for the ones hops cannot run.
+    public init(windmillName: String) throws {
+        switch windmillName.lowercased() {
+        case "deno", "bun", "nativets", "typescript", "ts", "javascript", "js": self = .deno
+        case "python3", "python", "py": self = .python3
+        case "bash", "sh", "shell": self = .bash
+        default: throw RunError.unsupportedLanguage(windmillName)
+        }
+    }
+
+    /// The language of a script file, from its extension.
+    public init(fileExtension: String) throws {
+        switch fileExtension.lowercased() {
+        case "ts", "mts", "js", "mjs": self = .deno
+        case "py": self = .python3
+        case "sh", "bash": self = .bash
+        default: throw RunError.unsupportedLanguage(fileExtension.isEmpty ? "(no file extension)" : "." + fileExtension)
+        }
+    }
+
+    var fileExtension: String {
+        switch self {
+        case .deno: "ts"
+        case .python3: "py"
+        case .bash: "sh"
+        }
+    }
+}
+
+/// A script to run: its source text, its language, and the file it lives in when it has one.
+public struct Script: Sendable {
+    public var language: ScriptLanguage
+    public var content: String
+    /// The script's file; nil for a script written inline in a flow.
+    public var file: String?
+    /// How messages and the state file name the script (its path, or the step's id).
+    public var name: String
+
+    public init(language: ScriptLanguage, content: String, file: String? = nil, name: String) {
+        self.language = language
+        self.content = content
+        self.file = file
+        self.name = name
+    }
+
+    /// The script in `file`, its language from the extension unless given.
+    public static func file(_ path: String, language: ScriptLanguage? = nil) throws -> Script {
+        guard FileManager.default.fileExists(atPath: path),
+            let content = try? String(contentsOfFile: path, encoding: .utf8)
+        else { throw RunError.scriptNotFound(path) }
+        let resolvedLanguage = try language ?? ScriptLanguage(fileExtension: (path as NSString).pathExtension)
+        return Script(language: resolvedLanguage, content: content, file: path, name: path)
+    }
+
+    /// A script written inline, in Windmill's language `language`.
+    public static func inline(_ content: String, language: String, name: String) throws -> Script {
+        Script(language: try ScriptLanguage(windmillName: language), content: content, name: name)
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import HopsLang
+
+extension ScriptRunner {
+    struct PreparedRun {
+        var request: ProcessRequest
+        /// Where the harness writes its outcome; nil for bash, whose result is its last line.
+        var resultFile: String?
+    }
+
+    /// Writes the files a run needs into `directory` and builds the command for `script`'s language.
+    func prepare(
+        _ script: Script, executable: String, resolved: ResolvedArguments, in directory: String
+    ) throws -> PreparedRun {
+        let scriptFile: String
+        if let file = script.file {
+            scriptFile = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+        } else {
+            scriptFile = directory + "/main." + script.language.fileExtension
+            try write(script.content, to: scriptFile)
+        }
+        var environment = context.environment
+        environment["HOPS_REPO_ROOT"] = context.repositoryRoot
+        environment["WM_WORKSPACE"] = environment["WM_WORKSPACE"] ?? "hops"
+
+        if script.language == .bash {
+            let arguments = resolved.values.values.map { value -> String in
+                if case .string(let text) = value { return text }
+                return value.jsonString() ?? ""
+            }
+            return PreparedRun(
+                request: ProcessRequest(
+                    executable: executable, arguments: [scriptFile] + arguments, environment: environment,
+                    workingDirectory: context.repositoryRoot),
+                resultFile: nil)
+        }
+
+        guard let stdlib = runtimes.stdlibDirectory() else {
+            throw RunError.invalidArgument("hops's stdlib/ (the script harnesses) not found: set HOPS_STDLIB")
+        }
+        let argumentsFile = directory + "/args.json"
+        let contextFile = directory + "/context.json"
+        let resultFile = directory + "/result.json"
+        try write(Value.object(resolved.values).jsonString() ?? "{}", to: argumentsFile)
+        try write(context.harnessContextJSON(), to: contextFile)
+        environment["HOPS_ARGS_FILE"] = argumentsFile
+        environment["HOPS_CONTEXT_FILE"] = contextFile
+        environment["HOPS_RESULT_FILE"] = resultFile
+        environment["HOPS_STATE_FILE"] = context.stateFile(for: script.name)
+        environment["HOPS_VARIABLES_FILE"] = context.variablesFile
+
+        switch script.language {
+        case .deno:
+            let importMap = directory + "/import_map.json"
+            try write(Self.importMap(for: script.content, client: stdlib + "/deno/windmill-client.ts"), to: importMap)
+            environment["DENO_DIR"] = environment["DENO_DIR"] ?? context.repositoryRoot + "/.hops/deno"
+            environment["NO_COLOR"] = "1"
+            let arguments = [
+                "run", "--allow-all", "--no-prompt", "--quiet", "--no-config", "--no-lock", "--import-map", importMap,
+                stdlib + "/deno/harness.ts", scriptFile,
+            ]
+            return PreparedRun(
+                request: ProcessRequest(
+                    executable: executable, arguments: arguments, environment: environment,
+                    workingDirectory: context.repositoryRoot),
+                resultFile: resultFile)
+        case .python3:
+            let path = [stdlib + "/python3", environment["PYTHONPATH"]].compactMap { $0 }.joined(separator: ":")
+            environment["PYTHONPATH"] = path
+            environment["PYTHONDONTWRITEBYTECODE"] = "1"
+            environment["PYTHONUNBUFFERED"] = "1"
+            return PreparedRun(
+                request: ProcessRequest(
+                    executable: executable, arguments: [stdlib + "/python3/harness.py", scriptFile],
+                    environment: environment, workingDirectory: context.repositoryRoot),
+                resultFile: resultFile)
+        case .bash:
+            preconditionFailure("bash is handled above")
+        }
+    }
+
+    /// An import map sending `windmill-client` and every `npm:windmill-client@…` the script names
+    /// to the local stand-in.
+    static func importMap(for source: String, client: String) -> String {
+        var specifiers: Set<String> = ["windmill-client", "npm:windmill-client", "npm:windmill-client@1"]
+        var rest = Substring(source)
+        while let range = rest.range(of: "npm:windmill-client@") {
+            let tail = rest[range.upperBound...]
+            let version = tail.prefix { !"\"'` \n;".contains($0) }
+            specifiers.insert("npm:windmill-client@" + version)
+            rest = tail
+        }
+        let clientURL = URL(fileURLWithPath: client).absoluteString
+        let imports = ObjectValue(specifiers.sorted().map { ($0, Value.string(clientURL)) })
+        return Value.object(ObjectValue([("imports", .object(imports))])).jsonString(indent: 2) ?? "{}"
+    }
+
+    func write(_ text: String, to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        else { throw RunError.invalidArgument("cannot write \(path)") }
+    }
+
+    /// The outcome of a finished process, from the harness's result file or bash's last line.
+    func interpret(_ process: ProcessResult, script: Script, resultFile: String?) -> StepOutcome {
+        let stdout = process.stdout
+        let stderr = process.stderr
+        var outcome = StepOutcome(stdout: stdout, stderr: stderr, duration: process.duration)
+        let tail = StepError.tail(stderr)
+
+        guard let resultFile else {
+            // bash: the exit status decides, the last non-empty line of stdout is the result.
+            guard process.succeeded else {
+                outcome.error = exitError(process, tail: tail)
+                return outcome
+            }
+            let lastLine = stdout.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            let line = lastLine.map(String.init) ?? ""
+            outcome.result = (try? Value(parsingJSON: line)) ?? (line.isEmpty ? .null : .string(line))
+            return outcome
+        }
+
+        guard let text = try? String(contentsOfFile: resultFile, encoding: .utf8), !text.isEmpty else {
+            outcome.error =
+                process.succeeded
+                ? StepError(kind: .result, message: "\(script.name) ended without reporting a result", stderrTail: tail)
+                : exitError(process, tail: tail)
+            return outcome
+        }
+        let report: Value
+        do {
+            report = try Value(parsingJSON: text)
+        } catch {
+            outcome.error = StepError(kind: .result, message: "unreadable result of \(script.name): \(error)", stderrTail: tail)
+            return outcome
+        }
+        guard case .object(let object) = report else {
+            outcome.error = StepError(kind: .result, message: "unreadable result of \(script.name)", stderrTail: tail)
+            return outcome
+        }
+        if case .array(let used)? = object["secrets_used"] {
+            let references = used.compactMap { value -> String? in
+                if case .string(let text) = value { return text }
+                return nil
+            }
+            outcome.secretValues = context.secretValues(forReferences: references)
+        }
+        if case .object(let error)? = object["error"] {
+            outcome.error = Self.harnessError(error, script: script, tail: tail)
+        } else {
+            outcome.result = object["result"] ?? .null
+        }
+        return outcome
+    }
+
+    private func exitError(_ process: ProcessResult, tail: String) -> StepError {
+        let how = process.signal.map { "was killed by signal \($0)" } ?? "exited with status \(process.exitCode ?? -1)"
+        return StepError(kind: .exitStatus, message: "the script \(how)", stderrTail: tail)
+    }
+
+    private static func harnessError(_ error: ObjectValue, script: Script, tail: String) -> StepError {
+        func text(_ key: String) -> String? {
+            if case .string(let value)? = error[key] { return value }
+            return nil
+        }
+        let name = text("name") ?? "Error"
+        let message = text("message") ?? "unknown error"
+        let kind: StepError.Kind
+        switch name {
+        case "MissingMain": kind = .missingMain
+        case "ResultError": kind = .result
+        default:
+            let notFound =
+                message.contains("Module not found") && message.contains(script.file.map { ($0 as NSString).lastPathComponent } ?? "\u{0}")
+            kind = notFound || name == "FileNotFoundError" && script.file != nil ? .scriptNotFound : .thrown
+        }
+        return StepError(kind: kind, name: name, message: message, stack: text("stack"), stderrTail: tail)
+    }
+}

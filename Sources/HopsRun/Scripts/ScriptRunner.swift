@@ -1,0 +1,104 @@
+import Foundation
+import HopsLang
+import HopsStore
+
+/// Runs one script as Windmill runs it: arguments by name, `main`'s return value as the result.
+///
+/// Deno and python3 scripts run under the harnesses of `stdlib/`, which report the result or the
+/// error through a file, keeping stdout and stderr for the script's log. bash scripts run as they
+/// are, with positional arguments; their result is the last line of stdout.
+public struct ScriptRunner: Sendable {
+    public let context: WorkspaceContext
+    public let runtimes: Runtimes
+
+    public init(context: WorkspaceContext, runtimes: Runtimes? = nil) {
+        self.context = context
+        self.runtimes = runtimes ?? Runtimes(repositoryRoot: context.repositoryRoot, environment: context.environment)
+    }
+
+    /// A runner for the repository at `repositoryRoot`, reading its `.env` and resources.
+    public init(repositoryRoot: String) {
+        self.init(context: WorkspaceContext(repositoryRoot: repositoryRoot))
+    }
+
+    /// The runner's name and version, as the cache key takes them.
+    public func runnerIdentity(for language: ScriptLanguage) -> (runner: String, version: String) {
+        guard let executable = try? runtimes.executable(for: language) else { return (language.rawValue, "missing") }
+        return (language.rawValue, runtimes.version(of: executable))
+    }
+
+    /// Runs `script` with `arguments` (secrets as `$var:`/`$res:` references, resolved here).
+    public func run(
+        _ script: Script, arguments: ObjectValue, timeout: Double? = nil, cancellation: Cancellation? = nil
+    ) -> StepOutcome {
+        let started = Date()
+        let resolved: ResolvedArguments
+        do {
+            resolved = try context.resolveArguments(arguments)
+        } catch {
+            return .failure(StepError(kind: .setup, message: "\(error)"))
+        }
+        var outcome = execute(script, resolved: resolved, timeout: timeout, cancellation: cancellation)
+        outcome.duration = Date().timeIntervalSince(started)
+        // Mask what the step read before its output leaves this function.
+        outcome.secretValues = Array(Set(outcome.secretValues + resolved.secretValues))
+        let redactor = SecretRedactor(secrets: outcome.secretValues)
+        outcome.stdout = redactor.redact(outcome.stdout)
+        outcome.stderr = redactor.redact(outcome.stderr)
+        if var error = outcome.error {
+            error.message = redactor.redact(error.message)
+            error.stack = redactor.redact(error.stack)
+            error.stderrTail = redactor.redact(error.stderrTail)
+            outcome.error = error
+        }
+        return outcome
+    }
+
+    private func execute(
+        _ script: Script, resolved: ResolvedArguments, timeout: Double?, cancellation: Cancellation?
+    ) -> StepOutcome {
+        let executable: String
+        do {
+            executable = try runtimes.executable(for: script.language)
+        } catch {
+            return .failure(StepError(kind: .setup, message: "\(error)"))
+        }
+        if let file = script.file, !FileManager.default.fileExists(atPath: file) {
+            return .failure(StepError(kind: .scriptNotFound, message: "script not found: \(file)"))
+        }
+        let workDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("hops-step-\(UUID().uuidString)")
+        do {
+            try FileManager.default.createDirectory(
+                at: workDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            return .failure(StepError(kind: .setup, message: "cannot create a work directory: \(error)"))
+        }
+        defer { try? FileManager.default.removeItem(at: workDirectory) }
+        do {
+            let prepared = try prepare(script, executable: executable, resolved: resolved, in: workDirectory.path)
+            var request = prepared.request
+            request.timeout = timeout
+            let process = try ProcessRunner.run(request, cancellation: cancellation)
+            return interpret(process, script: script, resultFile: prepared.resultFile)
+        } catch let error as ProcessError {
+            return processFailure(error)
+        } catch {
+            return .failure(StepError(kind: .setup, message: "\(error)"))
+        }
+    }
+
+    private func processFailure(_ error: ProcessError) -> StepOutcome {
+        switch error {
+        case .timedOut(_, let partial):
+            return .failure(
+                StepError(kind: .timeout, message: error.description, stderrTail: StepError.tail(partial.stderr)),
+                stdout: partial.stdout, stderr: partial.stderr)
+        case .cancelled(let partial):
+            return .failure(
+                StepError(kind: .cancelled, message: "cancelled", stderrTail: StepError.tail(partial.stderr)),
+                stdout: partial.stdout, stderr: partial.stderr)
+        default:
+            return .failure(StepError(kind: .setup, message: error.description))
+        }
+    }
+}
