@@ -125,12 +125,13 @@ public final class Shell {
 
     /// Compiles an expression against the shell's variables, for evaluating it many times.
     public func compile(_ text: String) throws -> CompiledExpression {
-        let expression = try Expression(SourceFile(name: sourceName, text: text))
-        var bindings: [String: Value] = [:]
-        for name in expression.freeVariables {
-            if let value = interpreter.variable(name) { bindings[name] = value }
+        let source = SourceFile(name: sourceName, text: text)
+        // The variables it reads become parameters, so each evaluation binds them by position.
+        let bound = try Expression(source).freeVariables.compactMap { name in
+            interpreter.variable(name).map { (name, $0) }
         }
-        return CompiledExpression(expression: expression, bindings: bindings)
+        let expression = try Expression(source, parameters: bound.map(\.0))
+        return CompiledExpression(expression: expression, arguments: bound.map(\.1))
     }
 
     /// Prints a value as the current mode shows it.
@@ -177,10 +178,10 @@ extension Shell: Sendable {}
 /// An expression compiled once, with the values of the variables it reads, evaluated many times.
 public struct CompiledExpression: Sendable {
     public let expression: Expression
-    public let bindings: [String: Value]
+    public let arguments: [Value]
 
     /// Evaluates once; Ctrl-C stops it.
     public func evaluate() throws -> Value {
-        try expression.evaluate(bindings: bindings, isCancelled: Interrupts.check)
+        try expression.evaluate(arguments, isCancelled: Interrupts.check)
     }
 }
