@@ -42,11 +42,11 @@ test: build
 	HOPS_DENO=$(DENO) $(SWIFT) test 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
 demo: build
-	@HOPS_DENO=$(DENO) $(HOPS_DEBUG) run notebooks/demo.hops
+	@HOPS_DENO=$(DENO) $(HOPS_DEBUG) run notebooks/tour.hops
 
 bench: deps
 	$(SWIFT) build -c release
-	@HOPS_DENO=$(DENO) Tests/Benchmarks/run.sh $(HOPS_RELEASE)
+	@HOPS_DENO=$(DENO) python3 Tests/Benchmarks/bench.py $(HOPS_RELEASE)
 
 clean:
 	rm -rf .build tools

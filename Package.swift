@@ -45,8 +45,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        .testTarget(name: "HopsLangTests", dependencies: ["HopsLang"], resources: [.copy("Golden")]),
-        .testTarget(name: "HopsFlowTests", dependencies: ["HopsFlow"]),
+        .testTarget(
+            name: "HopsLangTests", dependencies: ["HopsLang"], exclude: ["Conformance"],
+            resources: [.copy("Golden")]),
+        .testTarget(name: "HopsFlowTests", dependencies: ["HopsFlow"], exclude: ["Fixtures", "CheckFixtures"]),
         .testTarget(name: "HopsStoreTests", dependencies: ["HopsStore"]),
         .testTarget(name: "HopsRunTests", dependencies: ["HopsRun"]),
         .testTarget(name: "HopsShellTests", dependencies: ["HopsShell"]),

@@ -1,10 +1,145 @@
 #ifndef HOPS_CEDITLINE_SHIM_H
 #define HOPS_CEDITLINE_SHIM_H
+#include <errno.h>
+#include <poll.h>
+#include <wchar.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 #include <histedit.h>
 
 /// The C stdio globals, which Swift sees only as mutable globals of unclear concurrency.
 static inline FILE *hops_stdin(void) { return stdin; }
 static inline FILE *hops_stdout(void) { return stdout; }
 static inline FILE *hops_stderr(void) { return stderr; }
+
+// MARK: - Interrupts
+
+/// Set by the SIGINT handler; read by the evaluator's cancellation check and the line editor.
+/// Being `static` in a header, each object file that uses these gets its own copy: only one
+/// Swift file (HopsShell's Interrupts.swift) may call the interrupt functions below.
+static volatile sig_atomic_t hops_interrupt_flag = 0;
+/// The process group of a running child, killed on SIGINT; 0 when none runs.
+static volatile sig_atomic_t hops_child_process_group = 0;
+
+static void hops_sigint_handler(int signal_number) {
+    (void)signal_number;
+    hops_interrupt_flag = 1;
+    pid_t group = (pid_t)hops_child_process_group;
+    if (group > 0) kill(-group, SIGINT);
+}
+
+/// Installs the SIGINT handler without SA_RESTART, so a blocking read returns EINTR.
+static inline int hops_install_sigint_handler(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = hops_sigint_handler;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;
+    if (sigaction(SIGINT, &action, NULL) != 0) return -1;
+    // A parent may have started us with SIGINT blocked; Ctrl-C must reach the handler.
+    sigset_t interrupt;
+    sigemptyset(&interrupt);
+    sigaddset(&interrupt, SIGINT);
+    return sigprocmask(SIG_UNBLOCK, &interrupt, NULL);
+}
+
+static inline int hops_interrupted(void) { return hops_interrupt_flag != 0; }
+static inline void hops_clear_interrupt(void) { hops_interrupt_flag = 0; }
+static inline void hops_set_child_process_group(pid_t group) { hops_child_process_group = group; }
+static inline int hops_errno(void) { return errno; }
+
+/// Reads one byte from `fd`, waking every 100 ms to look at the interrupt flag: a SIGINT that
+/// lands between two reads would otherwise leave the editor blocked until the next key.
+static int hops_read_byte(int fd, unsigned char *byte) {
+    for (;;) {
+        if (hops_interrupt_flag) { errno = EINTR; return -1; }
+        struct pollfd request = { .fd = fd, .events = POLLIN, .revents = 0 };
+        int ready = poll(&request, 1, 100);
+        if (ready < 0 && errno != EINTR) return -1;
+        if (ready <= 0) continue;
+        ssize_t count = read(fd, byte, 1);
+        if (count < 0 && errno == EINTR) continue;
+        return (int)count;
+    }
+}
+
+/// libedit's character reader (EL_GETCFN), decoding UTF-8 from standard input.
+static int hops_read_character(EditLine *el, wchar_t *character) {
+    (void)el;
+    unsigned char first;
+    int count = hops_read_byte(STDIN_FILENO, &first);
+    if (count <= 0) { *character = L'\0'; return count; }
+    int extra = first < 0x80 ? 0 : (first & 0xE0) == 0xC0 ? 1 : (first & 0xF0) == 0xE0 ? 2
+        : (first & 0xF8) == 0xF0 ? 3 : -1;
+    if (extra < 0) { *character = (wchar_t)0xFFFD; return 1; }
+    wchar_t value = extra == 0 ? first : extra == 1 ? (first & 0x1F) : extra == 2 ? (first & 0x0F) : (first & 0x07);
+    for (int index = 0; index < extra; index++) {
+        unsigned char next;
+        count = hops_read_byte(STDIN_FILENO, &next);
+        if (count <= 0) { *character = L'\0'; return count; }
+        if ((next & 0xC0) != 0x80) { *character = (wchar_t)0xFFFD; return 1; }
+        value = (value << 6) | (next & 0x3F);
+    }
+    *character = value;
+    return 1;
+}
+
+/// Makes the editor read through `hops_read_character`, so Ctrl-C ends a read promptly.
+static inline int hops_el_use_interruptible_reader(EditLine *el) {
+    return el_set(el, EL_GETCFN, hops_read_character);
+}
+
+// MARK: - el_set / el_get wrappers for the variadic calls
+
+typedef char *(*hops_prompt_function)(EditLine *);
+typedef unsigned char (*hops_editor_function)(EditLine *, int);
+
+static inline int hops_el_set_prompt(EditLine *el, hops_prompt_function prompt) {
+    return el_set(el, EL_PROMPT, prompt);
+}
+static inline int hops_el_set_editor(EditLine *el, const char *mode) {
+    return el_set(el, EL_EDITOR, mode);
+}
+static inline int hops_el_set_signal(EditLine *el, int on) {
+    return el_set(el, EL_SIGNAL, on);
+}
+static inline int hops_el_set_history(EditLine *el, History *list) {
+    return el_set(el, EL_HIST, history, list);
+}
+static inline int hops_el_set_client_data(EditLine *el, void *data) {
+    return el_set(el, EL_CLIENTDATA, data);
+}
+static inline void *hops_el_get_client_data(EditLine *el) {
+    void *data = NULL;
+    if (el_get(el, EL_CLIENTDATA, &data) != 0) return NULL;
+    return data;
+}
+static inline int hops_el_add_function(
+    EditLine *el, const char *name, const char *help, hops_editor_function function) {
+    return el_set(el, EL_ADDFN, name, help, function);
+}
+static inline int hops_el_bind(EditLine *el, const char *key, const char *command) {
+    return el_set(el, EL_BIND, key, command, (const char *)NULL);
+}
+
+// MARK: - history wrappers
+
+static inline int hops_history_set_size(History *h, HistEvent *event, int size) {
+    return history(h, event, H_SETSIZE, size);
+}
+static inline int hops_history_set_unique(History *h, HistEvent *event, int unique) {
+    return history(h, event, H_SETUNIQUE, unique);
+}
+static inline int hops_history_enter(History *h, HistEvent *event, const char *line) {
+    return history(h, event, H_ENTER, line);
+}
+static inline int hops_history_load(History *h, HistEvent *event, const char *path) {
+    return history(h, event, H_LOAD, path);
+}
+static inline int hops_history_save(History *h, HistEvent *event, const char *path) {
+    return history(h, event, H_SAVE, path);
+}
 #endif

@@ -13,8 +13,10 @@ public enum CacheKey {
         runner: String, runnerVersion: String, scriptContent: Data, argumentsCanonicalJSON: String
     ) -> String {
         var hasher = SHA256()
-        for part in [Data("hops-cache-key-v1".utf8), Data(runner.utf8), Data(runnerVersion.utf8), scriptContent,
-                     Data(argumentsCanonicalJSON.utf8)] {
+        for part in [
+            Data("hops-cache-key-v1".utf8), Data(runner.utf8), Data(runnerVersion.utf8), scriptContent,
+            Data(argumentsCanonicalJSON.utf8),
+        ] {
             var length = UInt64(part.count).bigEndian
             withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
             hasher.update(data: part)
@@ -26,8 +28,9 @@ public enum CacheKey {
     public static func make(
         runner: String, runnerVersion: String, scriptContent: String, argumentsCanonicalJSON: String
     ) -> String {
-        make(runner: runner, runnerVersion: runnerVersion, scriptContent: Data(scriptContent.utf8),
-             argumentsCanonicalJSON: argumentsCanonicalJSON)
+        make(
+            runner: runner, runnerVersion: runnerVersion, scriptContent: Data(scriptContent.utf8),
+            argumentsCanonicalJSON: argumentsCanonicalJSON)
     }
 
     /// Hex SHA-256 of `data` (a flow file's or a script's content hash).

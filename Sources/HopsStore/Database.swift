@@ -21,7 +21,8 @@ final class Database {
             throw DatabaseError(code: code, message: String(cString: sqlite3_errstr(code)), path: path, sql: nil)
         }
         guard code == SQLITE_OK else {
-            let error = DatabaseError(code: code, message: String(cString: sqlite3_errmsg(opened)), path: path, sql: nil)
+            let error = DatabaseError(
+                code: code, message: String(cString: sqlite3_errmsg(opened)), path: path, sql: nil)
             sqlite3_close_v2(opened)
             throw error
         }

@@ -75,7 +75,8 @@ extension RunStore {
                 RunRecord(
                     id: RunID(row.string(0)), kind: RunKind(rawValue: row.string(1)) ?? .flow,
                     source: row.optionalString(2), sourceHash: row.optionalString(3), inputsJSON: row.optionalString(4),
-                    parent: row.optionalString(5).map(RunID.init), status: RunStatus(rawValue: row.string(6)) ?? .failed,
+                    parent: row.optionalString(5).map(RunID.init),
+                    status: RunStatus(rawValue: row.string(6)) ?? .failed,
                     startedAt: Self.date(row.double(7)), finishedAt: row.optionalDouble(8).map(Self.date),
                     error: row.optionalString(9), resultJSON: row.optionalString(10),
                     processID: row.optionalInt64(11).map { Int32(truncatingIfNeeded: $0) }, steps: steps)
@@ -95,12 +96,14 @@ extension RunStore {
     /// One step attempt by its row id.
     public func step(_ id: StepRecordID) throws -> StepRecord? {
         try withDatabase { database in
-            try database.row("SELECT \(Self.stepColumns) FROM steps WHERE id = ?", [.integer(id.rawValue)], Self.stepRecord)
+            try database.row(
+                "SELECT \(Self.stepColumns) FROM steps WHERE id = ?", [.integer(id.rawValue)], Self.stepRecord)
         }
     }
 
     /// The newest succeeded step attempt with this cache key, no older than `maxAge` seconds when given.
-    public func cachedResult(forKey key: String, maxAge: TimeInterval? = nil, now: Date = Date()) throws -> CachedStep? {
+    public func cachedResult(forKey key: String, maxAge: TimeInterval? = nil, now: Date = Date()) throws -> CachedStep?
+    {
         let oldest = maxAge.map { Self.timestamp(now) - $0 } ?? -Double.greatestFiniteMagnitude
         return try withDatabase { database in
             try database.row(

@@ -19,9 +19,11 @@ extension RunStore {
                     INSERT INTO runs (id, kind, source, source_hash, inputs, parent_id, status, started_at, pid, host)
                     VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)
                     """,
-                    [.text(id.rawValue), .text(kind.rawValue), SQLValue(source), SQLValue(sourceHash),
-                     redacted(inputsJSON), SQLValue(parent?.rawValue), .double(Self.timestamp(startedAt)),
-                     .integer(Int64(processID)), .text(hostName)])
+                    [
+                        .text(id.rawValue), .text(kind.rawValue), SQLValue(source), SQLValue(sourceHash),
+                        redacted(inputsJSON), SQLValue(parent?.rawValue), .double(Self.timestamp(startedAt)),
+                        .integer(Int64(processID)), .text(hostName),
+                    ])
                 return id
             }
         }
@@ -34,8 +36,10 @@ extension RunStore {
         try withDatabase { database in
             try database.run(
                 "UPDATE runs SET status = ?, result = ?, error = ?, finished_at = ? WHERE id = ?",
-                [.text(status.rawValue), redacted(resultJSON), redacted(error),
-                 .double(Self.timestamp(finishedAt)), .text(run.rawValue)])
+                [
+                    .text(status.rawValue), redacted(resultJSON), redacted(error),
+                    .double(Self.timestamp(finishedAt)), .text(run.rawValue),
+                ])
             if database.changes == 0 { throw RunStoreError.unknownRun(run) }
         }
     }
@@ -59,8 +63,10 @@ extension RunStore {
                 VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM steps WHERE run_id = ?1), ?2, ?3, ?4,
                         'running', ?5, ?6, ?7, ?8, ?9)
                 """,
-                [.text(run.rawValue), .text(stepID), .text(place), .integer(Int64(attempt)), redacted(argsJSON),
-                 .double(Self.timestamp(startedAt)), SQLValue(cacheKey), SQLValue(scriptHash), SQLValue(runner)])
+                [
+                    .text(run.rawValue), .text(stepID), .text(place), .integer(Int64(attempt)), redacted(argsJSON),
+                    .double(Self.timestamp(startedAt)), SQLValue(cacheKey), SQLValue(scriptHash), SQLValue(runner),
+                ])
             return StepRecordID(database.lastInsertRowID)
         }
     }
@@ -87,8 +93,10 @@ extension RunStore {
                     reused_from = ?8
                 WHERE id = ?9
                 """,
-                [.text(status.rawValue), redacted(resultJSON), redacted(error), redacted(stdout), redacted(stderr),
-                 .double(finished), SQLValue(durationMs), SQLValue(reusedFrom?.rawValue), .integer(step.rawValue)])
+                [
+                    .text(status.rawValue), redacted(resultJSON), redacted(error), redacted(stdout), redacted(stderr),
+                    .double(finished), SQLValue(durationMs), SQLValue(reusedFrom?.rawValue), .integer(step.rawValue),
+                ])
             if database.changes == 0 { throw RunStoreError.unknownStep(step) }
         }
     }
@@ -99,8 +107,10 @@ extension RunStore {
     public func markInterruptedRuns() throws -> [RunID] {
         try withDatabase { database in
             let running = try database.rows("SELECT id, pid, host FROM runs WHERE status = 'running'") {
-                (id: RunID($0.string(0)), pid: $0.optionalInt64(1).map { Int32(truncatingIfNeeded: $0) },
-                 host: $0.optionalString(2))
+                (
+                    id: RunID($0.string(0)), pid: $0.optionalInt64(1).map { Int32(truncatingIfNeeded: $0) },
+                    host: $0.optionalString(2)
+                )
             }
             let dead = running.filter { run in
                 // A run of another machine cannot be checked from here; leave it as it is.

@@ -25,7 +25,7 @@ public final class RunStore: @unchecked Sendable {
         self.path = path
         self.database = database
         self.redactor = redactor
-        self.hostName = ProcessInfo.processInfo.hostName
+        self.hostName = Self.currentHostName()
         self.processID = getpid()
     }
 
@@ -82,7 +82,8 @@ public final class RunStore: @unchecked Sendable {
                     try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
                     if folder.lastPathComponent == ".hops" {
                         // The store holds local results and outputs: keep it out of Git even without a .gitignore entry.
-                        try? "*\n".write(to: folder.appendingPathComponent(".gitignore"), atomically: true, encoding: .utf8)
+                        try? "*\n".write(
+                            to: folder.appendingPathComponent(".gitignore"), atomically: true, encoding: .utf8)
                     }
                 } catch {
                     throw RunStoreError.unusable(path: path, reason: "cannot create the folder \(folder.path)")
@@ -137,6 +138,13 @@ public final class RunStore: @unchecked Sendable {
     /// The redactor applied to every text written.
     func redacted(_ text: String?) -> SQLValue {
         SQLValue(redactor.redact(text))
+    }
+
+    /// The machine's name from gethostname(2): no name-service lookup, so opening the store stays fast.
+    static func currentHostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Seconds since 1970 as stored.

@@ -13,52 +13,54 @@ struct Schema {
 
     /// The schema this hops writes.
     static let current = Schema(migrations: [
-        Migration(version: 1, sql: """
-            CREATE TABLE runs (
-                id TEXT PRIMARY KEY,
-                kind TEXT NOT NULL CHECK (kind IN ('flow', 'prompt', 'notebook', 'resume')),
-                source TEXT,
-                source_hash TEXT,
-                inputs TEXT,
-                parent_id TEXT REFERENCES runs(id) ON DELETE SET NULL,
-                status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'interrupted')),
-                started_at REAL NOT NULL,
-                finished_at REAL,
-                error TEXT,
-                result TEXT,
-                pid INTEGER,
-                host TEXT
-            );
-            CREATE INDEX runs_by_start ON runs(started_at);
-            CREATE INDEX runs_running ON runs(status) WHERE status = 'running';
-            CREATE TABLE steps (
-                id INTEGER PRIMARY KEY,
-                run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-                seq INTEGER NOT NULL,
-                step_id TEXT NOT NULL,
-                place TEXT NOT NULL DEFAULT '',
-                attempt INTEGER NOT NULL DEFAULT 1,
-                status TEXT NOT NULL
-                    CHECK (status IN ('running', 'succeeded', 'failed', 'skipped', 'reused', 'interrupted')),
-                args TEXT,
-                result TEXT,
-                error TEXT,
-                stdout TEXT,
-                stderr TEXT,
-                started_at REAL NOT NULL,
-                finished_at REAL,
-                duration_ms INTEGER,
-                cache_key TEXT,
-                script_hash TEXT,
-                runner TEXT,
-                reused_from INTEGER REFERENCES steps(id) ON DELETE SET NULL,
-                UNIQUE (run_id, seq)
-            );
-            CREATE INDEX steps_by_step_id ON steps(run_id, step_id);
-            CREATE INDEX steps_cache ON steps(cache_key, finished_at)
-                WHERE cache_key IS NOT NULL AND status = 'succeeded';
-            CREATE INDEX steps_reused_from ON steps(reused_from) WHERE reused_from IS NOT NULL;
-            """),
+        Migration(
+            version: 1,
+            sql: """
+                CREATE TABLE runs (
+                    id TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL CHECK (kind IN ('flow', 'prompt', 'notebook', 'resume')),
+                    source TEXT,
+                    source_hash TEXT,
+                    inputs TEXT,
+                    parent_id TEXT REFERENCES runs(id) ON DELETE SET NULL,
+                    status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'interrupted')),
+                    started_at REAL NOT NULL,
+                    finished_at REAL,
+                    error TEXT,
+                    result TEXT,
+                    pid INTEGER,
+                    host TEXT
+                );
+                CREATE INDEX runs_by_start ON runs(started_at, id);
+                CREATE INDEX runs_running ON runs(status) WHERE status = 'running';
+                CREATE TABLE steps (
+                    id INTEGER PRIMARY KEY,
+                    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    seq INTEGER NOT NULL,
+                    step_id TEXT NOT NULL,
+                    place TEXT NOT NULL DEFAULT '',
+                    attempt INTEGER NOT NULL DEFAULT 1,
+                    status TEXT NOT NULL
+                        CHECK (status IN ('running', 'succeeded', 'failed', 'skipped', 'reused', 'interrupted')),
+                    args TEXT,
+                    result TEXT,
+                    error TEXT,
+                    stdout TEXT,
+                    stderr TEXT,
+                    started_at REAL NOT NULL,
+                    finished_at REAL,
+                    duration_ms INTEGER,
+                    cache_key TEXT,
+                    script_hash TEXT,
+                    runner TEXT,
+                    reused_from INTEGER REFERENCES steps(id) ON DELETE SET NULL,
+                    UNIQUE (run_id, seq)
+                );
+                CREATE INDEX steps_by_step_id ON steps(run_id, step_id, place, seq);
+                CREATE INDEX steps_cache ON steps(cache_key, finished_at)
+                    WHERE cache_key IS NOT NULL AND status = 'succeeded';
+                CREATE INDEX steps_reused_from ON steps(reused_from) WHERE reused_from IS NOT NULL;
+                """)
     ])
 
     /// Brings `database` from its version to `currentVersion` in one write transaction.

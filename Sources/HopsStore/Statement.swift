@@ -64,7 +64,8 @@ final class Statement {
             }
         case .blob(let data):
             code = data.withUnsafeBytes { bytes in
-                hops_sqlite3_bind_blob64_transient(handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), sqlite3_uint64(bytes.count))
+                hops_sqlite3_bind_blob64_transient(
+                    handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), sqlite3_uint64(bytes.count))
             }
         case .null:
             code = sqlite3_bind_null(handle, index)
@@ -120,7 +121,8 @@ final class Statement {
 
     private func error(_ code: Int32) -> DatabaseError {
         let message = sqlite3_db_handle(handle).map { String(cString: sqlite3_errmsg($0)) }
-        return DatabaseError(code: code, message: message ?? String(cString: sqlite3_errstr(code)), path: path, sql: sql)
+        return DatabaseError(
+            code: code, message: message ?? String(cString: sqlite3_errstr(code)), path: path, sql: sql)
     }
 }
 

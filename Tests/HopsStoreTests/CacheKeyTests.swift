@@ -5,18 +5,30 @@ import Testing
 
 @Suite struct CacheKeyTests {
     @Test func keyIsHexSHA256AndDependsOnEveryPart() {
-        let base = CacheKey.make(runner: "deno", runnerVersion: "2.1", scriptContent: "export function main() {}",
-                                 argumentsCanonicalJSON: #"{"a":1}"#)
+        let base = CacheKey.make(
+            runner: "deno", runnerVersion: "2.1", scriptContent: "export function main() {}",
+            argumentsCanonicalJSON: #"{"a":1}"#)
         #expect(base.count == 64)
         #expect(base.allSatisfy { "0123456789abcdef".contains($0) })
-        #expect(base == CacheKey.make(runner: "deno", runnerVersion: "2.1",
-                                      scriptContent: Data("export function main() {}".utf8),
-                                      argumentsCanonicalJSON: #"{"a":1}"#))
+        #expect(
+            base
+                == CacheKey.make(
+                    runner: "deno", runnerVersion: "2.1",
+                    scriptContent: Data("export function main() {}".utf8),
+                    argumentsCanonicalJSON: #"{"a":1}"#))
         let variants = [
-            CacheKey.make(runner: "python3", runnerVersion: "2.1", scriptContent: "export function main() {}", argumentsCanonicalJSON: #"{"a":1}"#),
-            CacheKey.make(runner: "deno", runnerVersion: "2.2", scriptContent: "export function main() {}", argumentsCanonicalJSON: #"{"a":1}"#),
-            CacheKey.make(runner: "deno", runnerVersion: "2.1", scriptContent: "export function main() { }", argumentsCanonicalJSON: #"{"a":1}"#),
-            CacheKey.make(runner: "deno", runnerVersion: "2.1", scriptContent: "export function main() {}", argumentsCanonicalJSON: #"{"a":2}"#),
+            CacheKey.make(
+                runner: "python3", runnerVersion: "2.1", scriptContent: "export function main() {}",
+                argumentsCanonicalJSON: #"{"a":1}"#),
+            CacheKey.make(
+                runner: "deno", runnerVersion: "2.2", scriptContent: "export function main() {}",
+                argumentsCanonicalJSON: #"{"a":1}"#),
+            CacheKey.make(
+                runner: "deno", runnerVersion: "2.1", scriptContent: "export function main() { }",
+                argumentsCanonicalJSON: #"{"a":1}"#),
+            CacheKey.make(
+                runner: "deno", runnerVersion: "2.1", scriptContent: "export function main() {}",
+                argumentsCanonicalJSON: #"{"a":2}"#),
         ]
         #expect(Set(variants + [base]).count == 5)
     }

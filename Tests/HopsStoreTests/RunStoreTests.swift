@@ -11,9 +11,11 @@ import Testing
         #expect(store.path == fixture.storePath)
         #expect(try fixture.sqlite3(fixture.storePath, "PRAGMA user_version") == "\(RunStore.schemaVersion)\n")
         #expect(try fixture.sqlite3(fixture.storePath, "PRAGMA journal_mode") == "wal\n")
-        let tables = try fixture.sqlite3(fixture.storePath, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        let tables = try fixture.sqlite3(
+            fixture.storePath, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
         #expect(tables == "runs\nsteps\n")
-        let ignore = try String(contentsOfFile: fixture.folder.appendingPathComponent(".hops/.gitignore").path, encoding: .utf8)
+        let ignore = try String(
+            contentsOfFile: fixture.folder.appendingPathComponent(".hops/.gitignore").path, encoding: .utf8)
         #expect(ignore == "*\n")
     }
 
@@ -26,19 +28,23 @@ import Testing
     @Test func recordsARunAndItsSteps() throws {
         let fixture = try StoreFixture()
         let store = try fixture.open()
-        let run = try store.createRun(kind: .flow, source: "windmill/flows/ops/disk.yaml", sourceHash: "abc",
-                                      inputsJSON: #"{"path":"/"}"#)
+        let run = try store.createRun(
+            kind: .flow, source: "windmill/flows/ops/disk.yaml", sourceHash: "abc",
+            inputsJSON: #"{"path":"/"}"#)
         #expect(run.rawValue.hasPrefix("r-"))
         #expect(run.rawValue.count == "r-20261129-083512-3fa2".count)
-        let first = try store.beginStep(run: run, stepID: "check", argsJSON: #"{"path":"/"}"#, cacheKey: "k1",
-                                        runner: "python3", scriptHash: "s1")
+        let first = try store.beginStep(
+            run: run, stepID: "check", argsJSON: #"{"path":"/"}"#, cacheKey: "k1",
+            runner: "python3", scriptHash: "s1")
         let running = try #require(try store.step(first))
         #expect(running.status == .running)
         #expect(running.sequence == 1)
-        try store.finishStep(first, status: .succeeded, resultJSON: #"{"used":42}"#, stdout: "ok\n", stderr: "",
-                             durationMs: 12)
-        let second = try store.beginStep(run: run, stepID: "notify", place: "loop[3]/branch[1]", attempt: 2,
-                                         argsJSON: nil, cacheKey: nil, runner: "bash")
+        try store.finishStep(
+            first, status: .succeeded, resultJSON: #"{"used":42}"#, stdout: "ok\n", stderr: "",
+            durationMs: 12)
+        let second = try store.beginStep(
+            run: run, stepID: "notify", place: "loop[3]/branch[1]", attempt: 2,
+            argsJSON: nil, cacheKey: nil, runner: "bash")
         try store.finishStep(second, status: .failed, error: "exit code 1", stderr: "boom")
         try store.finishRun(run, status: .failed, error: "step notify failed")
 
@@ -94,10 +100,12 @@ import Testing
         let store = try fixture.open()
         let base = Date(timeIntervalSince1970: 1_800_000_000)
         let old = try store.createRun(kind: .flow, source: "a", sourceHash: nil, inputsJSON: nil, startedAt: base)
-        let middle = try store.createRun(kind: .prompt, source: nil, sourceHash: nil, inputsJSON: nil,
-                                         startedAt: base.addingTimeInterval(3600))
-        let newest = try store.createRun(kind: .notebook, source: "n.hops", sourceHash: nil, inputsJSON: nil,
-                                         startedAt: base.addingTimeInterval(7200))
+        let middle = try store.createRun(
+            kind: .prompt, source: nil, sourceHash: nil, inputsJSON: nil,
+            startedAt: base.addingTimeInterval(3600))
+        let newest = try store.createRun(
+            kind: .notebook, source: "n.hops", sourceHash: nil, inputsJSON: nil,
+            startedAt: base.addingTimeInterval(7200))
         #expect(try store.resolveRun("last") == newest)
         #expect(try store.resolveRun("-1") == newest)
         #expect(try store.resolveRun("-2") == middle)
@@ -126,14 +134,16 @@ import Testing
         let store = try fixture.open()
         let now = Date()
         let run = try store.createRun(kind: .flow, source: "f", sourceHash: nil, inputsJSON: nil)
-        let key = CacheKey.make(runner: "bash", runnerVersion: "5", scriptContent: "echo 1", argumentsCanonicalJSON: "{}")
+        let key = CacheKey.make(
+            runner: "bash", runnerVersion: "5", scriptContent: "echo 1", argumentsCanonicalJSON: "{}")
         #expect(try store.cachedResult(forKey: key) == nil)
 
         let failed = try store.beginStep(run: run, stepID: "a", argsJSON: "{}", cacheKey: key, runner: "bash")
         try store.finishStep(failed, status: .failed, error: "no")
         #expect(try store.cachedResult(forKey: key) == nil, "a failed step is not a cache entry")
 
-        let older = try store.beginStep(run: run, stepID: "a", attempt: 2, argsJSON: "{}", cacheKey: key, runner: "bash")
+        let older = try store.beginStep(
+            run: run, stepID: "a", attempt: 2, argsJSON: "{}", cacheKey: key, runner: "bash")
         try store.finishStep(older, status: .succeeded, resultJSON: "1", finishedAt: now.addingTimeInterval(-3600))
         let hit = try #require(try store.cachedResult(forKey: key, now: now))
         #expect(hit.step == older)
@@ -144,7 +154,8 @@ import Testing
         #expect(try store.cachedResult(forKey: key, maxAge: 7200, now: now)?.step == older)
         #expect(try store.cachedResult(forKey: "other") == nil)
 
-        let newer = try store.beginStep(run: run, stepID: "a", attempt: 1, argsJSON: "{}", cacheKey: key, runner: "bash")
+        let newer = try store.beginStep(
+            run: run, stepID: "a", attempt: 1, argsJSON: "{}", cacheKey: key, runner: "bash")
         try store.finishStep(newer, status: .succeeded, resultJSON: "2", finishedAt: now)
         #expect(try store.cachedResult(forKey: key, maxAge: 60, now: now)?.resultJSON == "2")
     }
@@ -153,16 +164,20 @@ import Testing
         let fixture = try StoreFixture()
         let store = try fixture.open()
         let original = try store.createRun(kind: .flow, source: "f", sourceHash: "h", inputsJSON: "{}")
-        let fetch = try store.beginStep(run: original, stepID: "fetch", argsJSON: "{}", cacheKey: "k-fetch", runner: "deno")
+        let fetch = try store.beginStep(
+            run: original, stepID: "fetch", argsJSON: "{}", cacheKey: "k-fetch", runner: "deno")
         try store.finishStep(fetch, status: .succeeded, resultJSON: #"[1,2,3]"#)
         for index in 0..<2 {
-            let item = try store.beginStep(run: original, stepID: "each", place: "loop[\(index)]", argsJSON: "{}",
-                                           cacheKey: "k-each-\(index)", runner: "deno")
+            let item = try store.beginStep(
+                run: original, stepID: "each", place: "loop[\(index)]", argsJSON: "{}",
+                cacheKey: "k-each-\(index)", runner: "deno")
             try store.finishStep(item, status: index == 0 ? .succeeded : .failed, resultJSON: index == 0 ? "10" : nil)
         }
-        let firstTry = try store.beginStep(run: original, stepID: "report", argsJSON: "{}", cacheKey: "k-r", runner: "bash")
+        let firstTry = try store.beginStep(
+            run: original, stepID: "report", argsJSON: "{}", cacheKey: "k-r", runner: "bash")
         try store.finishStep(firstTry, status: .failed, error: "flaky")
-        let retry = try store.beginStep(run: original, stepID: "report", attempt: 2, argsJSON: "{}", cacheKey: "k-r", runner: "bash")
+        let retry = try store.beginStep(
+            run: original, stepID: "report", attempt: 2, argsJSON: "{}", cacheKey: "k-r", runner: "bash")
         try store.finishStep(retry, status: .succeeded, resultJSON: #""done""#)
         try store.finishRun(original, status: .failed)
 
@@ -171,8 +186,10 @@ import Testing
         #expect(reusable.map(\.place) == ["", "loop[0]", ""])
         #expect(reusable.last?.id == retry)
 
-        let resumed = try store.createRun(kind: .resume, source: "f", sourceHash: "h", inputsJSON: "{}", parent: original)
-        let reused = try store.beginStep(run: resumed, stepID: "fetch", argsJSON: "{}", cacheKey: "k-fetch", runner: "deno")
+        let resumed = try store.createRun(
+            kind: .resume, source: "f", sourceHash: "h", inputsJSON: "{}", parent: original)
+        let reused = try store.beginStep(
+            run: resumed, stepID: "fetch", argsJSON: "{}", cacheKey: "k-fetch", runner: "deno")
         try store.finishStep(reused, status: .reused, reusedFrom: fetch)
         let record = try #require(try store.run(resumed))
         #expect(record.parent == original)
@@ -191,12 +208,14 @@ import Testing
         var oldSteps: [StepRecordID] = []
         for _ in 0..<2 {
             let run = try store.createRun(kind: .flow, source: "f", sourceHash: nil, inputsJSON: "{}", startedAt: old)
-            let step = try store.beginStep(run: run, stepID: "s", argsJSON: "{}", cacheKey: "k", runner: "bash", startedAt: old)
+            let step = try store.beginStep(
+                run: run, stepID: "s", argsJSON: "{}", cacheKey: "k", runner: "bash", startedAt: old)
             try store.finishStep(step, status: .succeeded, resultJSON: "\"\(big)\"", stdout: big, finishedAt: old)
             try store.finishRun(run, status: .succeeded, finishedAt: old)
             oldSteps.append(step)
         }
-        let stillRunning = try store.createRun(kind: .prompt, source: nil, sourceHash: nil, inputsJSON: nil, startedAt: old)
+        let stillRunning = try store.createRun(
+            kind: .prompt, source: nil, sourceHash: nil, inputsJSON: nil, startedAt: old)
         let recent = try store.createRun(kind: .resume, source: "f", sourceHash: nil, inputsJSON: "{}")
         let reused = try store.beginStep(run: recent, stepID: "s", argsJSON: "{}", cacheKey: "k", runner: "bash")
         try store.finishStep(reused, status: .reused, reusedFrom: oldSteps[0])

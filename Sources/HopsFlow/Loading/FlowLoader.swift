@@ -48,6 +48,7 @@ public enum FlowLoader {
             flow = OpenFlowReader(source: source, folder: folder, treeRoot: treeRoot).read(root)
             flow?.name = openFlowName(file: file, treeRoot: treeRoot)
         }
+        if let flow { ExpressionSyntaxCheck(source: source).check(flow) }
         return FlowLoadResult(flow: flow, diagnostics: source.diagnostics)
     }
 

@@ -121,7 +121,7 @@ extension OpenFlowReader {
             case "summary": branch.summary = source.string(child, "summary")
             case "expr":
                 sawExpression = true
-                branch.condition = FlowExpression(source.string(child, "expr") ?? "", location: source.textLocation(of: child))
+                branch.condition = readExpression(child, "expr")
             case "modules": branch.modules = readModules(child, "modules of a branch of \(name)")
             default: source.report(.warning, "unknown field '\(key)' in a branch of \(name), ignored", at: keyNode)
             }
@@ -177,7 +177,8 @@ extension OpenFlowReader {
     }
 
     func readExpression(_ node: Node, _ what: String) -> FlowExpression {
-        FlowExpression(source.string(node, what) ?? "", location: source.textLocation(of: node))
+        let text = source.string(node, what) ?? ""
+        return FlowExpression(text, origins: source.origins(of: node, value: text))
     }
 
     /// `{expr: ...}` as skip_if writes it.

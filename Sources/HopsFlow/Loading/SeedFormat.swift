@@ -1,70 +1,83 @@
+import HopsLang
+
 /// The seed format's `${{ }}` interpolation, both ways.
 enum SeedFormat {
     /// The id given to the step inside the loop that a `for_each` step becomes.
     static let itemSuffix = "_item"
 
+    /// A piece of a seed string: literal text, or the expression inside one `${{ }}`.
+    struct Part: Equatable {
+        var isExpression: Bool
+        /// The literal text, or the expression without its surrounding white space.
+        var text: String
+        /// Where `text` starts in the string, in Unicode scalars.
+        var offset: Int
+    }
+
     enum Interpolated: Equatable {
-        /// The whole string is one `${{ e }}`: the expression and the column offset of its text.
-        case expression(String, offset: Int)
-        /// Text mixed with `${{ e }}`: the equivalent template literal.
-        case template(String)
+        /// The pieces of a string holding at least one `${{ e }}`.
+        case parts([Part])
         /// No `${{` at all.
         case literal
-        /// A `${{` at this offset is never closed.
+        /// A `${{` at this offset (in Unicode scalars) is never closed.
         case unclosed(offset: Int)
     }
 
     static func parseInterpolated(_ text: String) -> Interpolated {
-        let characters = Array(text)
-        var parts: [(literal: Bool, text: String)] = []
-        var literal = ""
+        let scalars = Array(text.unicodeScalars)
+        var parts: [Part] = []
+        var literal = String.UnicodeScalarView()
+        var literalStart = 0
         var index = 0
-        var firstExpressionOffset = 0
-        while index < characters.count {
-            if characters[index] == "$", index + 2 < characters.count, characters[index + 1] == "{", characters[index + 2] == "{" {
-                guard let close = closing(characters, from: index + 3) else { return .unclosed(offset: index) }
-                if !literal.isEmpty { parts.append((true, literal)) }
-                literal = ""
-                let inner = String(characters[(index + 3)..<close])
-                let leading = inner.prefix { $0.isWhitespace }.count
-                if parts.isEmpty { firstExpressionOffset = index + 3 + leading }
-                parts.append((false, inner.trimmingWhitespace()))
+        func flushLiteral() {
+            if !literal.isEmpty { parts.append(Part(isExpression: false, text: String(literal), offset: literalStart)) }
+            literal = String.UnicodeScalarView()
+        }
+        while index < scalars.count {
+            if scalars[index] == "$", index + 2 < scalars.count, scalars[index + 1] == "{", scalars[index + 2] == "{" {
+                guard let close = closing(scalars, from: index + 3) else { return .unclosed(offset: index) }
+                flushLiteral()
+                var innerStart = index + 3
+                var innerEnd = close
+                while innerStart < innerEnd, scalars[innerStart].properties.isWhitespace { innerStart += 1 }
+                while innerEnd > innerStart, scalars[innerEnd - 1].properties.isWhitespace { innerEnd -= 1 }
+                var inner = String.UnicodeScalarView()
+                inner.append(contentsOf: scalars[innerStart..<innerEnd])
+                parts.append(Part(isExpression: true, text: String(inner), offset: innerStart))
                 index = close + 2
+                literalStart = index
             } else {
-                literal.append(characters[index])
+                literal.append(scalars[index])
                 index += 1
             }
         }
-        if !literal.isEmpty { parts.append((true, literal)) }
-        let expressions = parts.filter { !$0.literal }
-        if expressions.isEmpty { return .literal }
-        if parts.count == 1 { return .expression(expressions[0].text, offset: firstExpressionOffset) }
-        if parts.count == 3, parts[0].literal, parts[2].literal, parts[0].text.allSatisfy(\.isWhitespace),
-            parts[2].text.allSatisfy(\.isWhitespace)
-        {
-            return .expression(parts[1].text, offset: firstExpressionOffset)
-        }
-        var template = "`"
-        for part in parts {
-            if part.literal {
-                var escaped = ""
-                for character in part.text {
-                    if character == "`" || character == "\\" { escaped.append("\\") }
-                    escaped.append(character)
-                }
-                // A literal `${` would open a substitution in the template; escape it.
-                template += escaped.replacingOccurrences(of: "${", with: "\\${")
-            } else {
-                template += "${" + part.text + "}"
-            }
-        }
-        return .template(template + "`")
+        flushLiteral()
+        return parts.contains(where: \.isExpression) ? .parts(parts) : .literal
     }
 
-    private static func closing(_ characters: [Character], from start: Int) -> Int? {
+    /// The one expression of parts that hold nothing else but white space; nil for a real mix.
+    static func soleExpression(_ parts: [Part]) -> Part? {
+        let expressions = parts.filter(\.isExpression)
+        guard expressions.count == 1 else { return nil }
+        let rest = parts.filter { !$0.isExpression }
+        return rest.allSatisfy { $0.text.allSatisfy(\.isWhitespace) } ? expressions[0] : nil
+    }
+
+    /// Literal text escaped for the inside of a template literal.
+    static func templateEscaped(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "`" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        // A literal `${` would open a substitution in the template; escape it.
+        return escaped.replacingOccurrences(of: "${", with: "\\${")
+    }
+
+    private static func closing(_ scalars: [Unicode.Scalar], from start: Int) -> Int? {
         var index = start
-        while index + 1 < characters.count {
-            if characters[index] == "}" && characters[index + 1] == "}" { return index }
+        while index + 1 < scalars.count {
+            if scalars[index] == "}" && scalars[index + 1] == "}" { return index }
             index += 1
         }
         return nil
@@ -76,7 +89,7 @@ enum SeedFormat {
     }
 
     /// A template literal without nested backticks turned back into seed text; nil for anything else.
-    private static func template(_ expression: String) -> String? {
+    static func template(_ expression: String) -> String? {
         let characters = Array(expression)
         guard characters.count >= 2, characters.first == "`", characters.last == "`" else { return nil }
         var output = ""
@@ -117,5 +130,19 @@ extension String {
     func trimmingWhitespace() -> String {
         let characters = drop { $0.isWhitespace }
         return String(characters.reversed().drop { $0.isWhitespace }.reversed())
+    }
+}
+
+extension SeedFormat {
+    /// A key of an object literal: bare when it is an identifier, else a JSON string.
+    static func propertyName(_ key: String) -> String {
+        let scalars = Array(key.unicodeScalars)
+        func isStart(_ scalar: Unicode.Scalar) -> Bool {
+            (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z") || scalar == "_" || scalar == "$"
+        }
+        if let first = scalars.first, isStart(first), scalars.dropFirst().allSatisfy({ isStart($0) || ($0 >= "0" && $0 <= "9") }) {
+            return key
+        }
+        return Value.string(key).jsonString() ?? "\"\""
     }
 }

@@ -125,10 +125,7 @@ struct SeedReader {
         if let ttl = field("cache_ttl") { step.cacheTTL = readDuration(ttl, "cache_ttl") }
         let continueOnError = field("continue_on_error").flatMap { source.bool($0, "continue_on_error") } ?? false
         let mock = field("mock").flatMap(readSeedMock)
-        let skipIf = field("if").map { condition -> FlowExpression in
-            let expression = readExpression(condition)
-            return FlowExpression("!(\(expression.text))", location: expression.location)
-        }
+        let skipIf = field("if").map(readCondition)
         guard let forEach = field("for_each") else {
             step.continueOnError = continueOnError
             step.mock = mock
@@ -146,48 +143,6 @@ struct SeedReader {
         return FlowModule(
             id: id, summary: step.summary, value: .forLoop(loop), skipIf: skipIf, mock: mock,
             continueOnError: continueOnError, location: location)
-    }
-
-    /// An argument: a literal, an expression `${{ e }}`, or a string mixing text and `${{ e }}` (a template).
-    private func readArgument(_ node: Node) -> InputTransform {
-        guard node.scalar != nil, case .string(let text) = source.value(node), text.contains("${{") else {
-            return .static(source.value(node), location: source.location(of: node))
-        }
-        let location = source.textLocation(of: node)
-        switch SeedFormat.parseInterpolated(text) {
-        case .expression(let expression, let offset):
-            return .javascript(FlowExpression(expression, location: shifted(location, by: offset)))
-        case .template(let template):
-            return .javascript(FlowExpression(template, location: location))
-        case .unclosed(let offset):
-            source.report(.error, "'${{' without a closing '}}'", at: shifted(location, by: offset))
-            return .static(.string(text), location: location)
-        case .literal:
-            return .static(.string(text), location: location)
-        }
-    }
-
-    /// An expression written as `${{ e }}` or bare.
-    private func readExpression(_ node: Node) -> FlowExpression {
-        let text = source.string(node, "an expression") ?? ""
-        let location = source.textLocation(of: node)
-        switch SeedFormat.parseInterpolated(text) {
-        case .expression(let expression, let offset):
-            return FlowExpression(expression, location: shifted(location, by: offset))
-        case .template(let template) where text.contains("${{"):
-            return FlowExpression(template, location: location)
-        case .unclosed(let offset):
-            source.report(.error, "'${{' without a closing '}}'", at: shifted(location, by: offset))
-            return FlowExpression(text, location: location)
-        default:
-            return FlowExpression(text, location: location)
-        }
-    }
-
-    private func shifted(_ location: SourceLocation, by offset: Int) -> SourceLocation {
-        var location = location
-        location.column += offset
-        return location
     }
 
     /// `3`, `{attempts, seconds|delay, backoff: exponential, multiplier, random_factor}`, or Windmill's own shape.

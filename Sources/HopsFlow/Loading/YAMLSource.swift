@@ -8,13 +8,22 @@ import Yams
 final class YAMLSource {
     let file: String
     let text: String
-    private let lines: [Substring]
+    /// The text as the language's source file, which diagnostics render from.
+    let sourceFile: SourceFile
+    let lines: [Substring]
+    /// The text as Unicode scalars, and where each line starts in it, for placing pieces of scalars.
+    let rawScalars: [Unicode.Scalar]
+    let rawLineStarts: [Int]
     private(set) var diagnostics: [FlowDiagnostic] = []
 
     init(file: String, text: String) {
         self.file = file
         self.text = text
+        self.sourceFile = SourceFile(name: file, text: text)
         self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let scalars = Array(text.unicodeScalars)
+        self.rawScalars = scalars
+        self.rawLineStarts = [0] + scalars.indices.filter { scalars[$0] == "\n" }.map { $0 + 1 }
     }
 
     /// The root node; nil (with a diagnostic) when the text is not valid YAML or is empty.
@@ -69,9 +78,8 @@ final class YAMLSource {
         return location
     }
 
-    func report(_ severity: FlowDiagnostic.Severity, _ message: String, at location: SourceLocation) {
-        let line = location.line >= 1 && location.line <= lines.count ? String(lines[location.line - 1]) : nil
-        diagnostics.append(FlowDiagnostic(severity, message, at: location, sourceLine: line))
+    func report(_ severity: FlowDiagnostic.Severity, _ message: String, at location: SourceLocation, length: Int = 1) {
+        diagnostics.append(FlowDiagnostic(severity, message, at: location, in: sourceFile, length: length))
     }
 
     func report(_ severity: FlowDiagnostic.Severity, _ message: String, at node: Node) {

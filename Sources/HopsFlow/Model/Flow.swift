@@ -90,6 +90,10 @@ public struct Schedule: Sendable, Equatable {
         self.timezone = timezone
         self.location = location
     }
+
+    public static func == (left: Schedule, right: Schedule) -> Bool {
+        left.cron == right.cron && left.timezone == right.timezone
+    }
 }
 
 /// One input of a flow.

@@ -56,6 +56,15 @@ public struct FlowModule: Sendable, Equatable {
         self.location = location
     }
 
+    /// Everything but the location counts.
+    public static func == (left: FlowModule, right: FlowModule) -> Bool {
+        left.id == right.id && left.summary == right.summary && left.value == right.value && left.skipIf == right.skipIf
+            && left.stopAfterIf == right.stopAfterIf && left.stopAfterAllItersIf == right.stopAfterAllItersIf
+            && left.retry == right.retry && left.timeout == right.timeout && left.sleep == right.sleep
+            && left.mock == right.mock && left.continueOnError == right.continueOnError && left.cacheTTL == right.cacheTTL
+            && left.suspend == right.suspend && left.priority == right.priority && left.extras == right.extras
+    }
+
     /// The modules directly inside this one (loop bodies, all branches and the default), in order.
     public var children: [FlowModule] {
         switch value {

@@ -70,6 +70,12 @@ public struct RawScript: Sendable, Equatable {
         self.contentFile = contentFile
         self.extras = extras
     }
+
+    /// The name of the file the content came from is where it was read, not part of the script.
+    public static func == (left: RawScript, right: RawScript) -> Bool {
+        left.content == right.content && left.language == right.language && left.path == right.path
+            && left.inputTransforms == right.inputTransforms && left.lock == right.lock && left.extras == right.extras
+    }
 }
 
 /// A script named by its path (Windmill `script`, seed `script:`).

@@ -71,7 +71,12 @@ extension Builtins {
         },
         mathFunction("sign") { $0.isNaN || $0 == 0 ? $0 : ($0 > 0 ? 1 : -1) },
         mathFunction("sqrt") { $0.squareRoot() },
-        mathFunction("cbrt") { cbrt($0) },
+        mathFunction("cbrt") { value in
+            // One Newton step on C's result gives exact cubes exactly, as JavaScript engines do.
+            guard value.isFinite, value != 0 else { return value }
+            let root = cbrt(value)
+            return root - (root * root * root - value) / (3 * root * root)
+        },
         mathFunction("exp") { exp($0) },
         mathFunction("expm1") { expm1($0) },
         mathFunction("log") { log($0) },

@@ -89,6 +89,9 @@ enum Builtins {
     static func functionMethod(
         _ function: FunctionValue, _ name: String, _ arguments: [Value], _ context: CallContext
     ) throws -> Value? {
+        if case .function(let member)? = staticProperty(of: function, name) {
+            return try context.call(member, arguments)
+        }
         switch name {
         case "call":
             return try context.call(function, Array(arguments.dropFirst()))

@@ -1,5 +1,5 @@
 /// A compiled part of an optional chain: nil when a `?.` met null or undefined.
-typealias ChainCode = (Environment, Runtime) throws(LangError) -> Value?
+typealias ChainCode = (Frame, inout Runtime) throws(LangError) -> Value?
 
 extension Compiler {
     /// Compiles member accesses, indexes and calls; `?.` ends the whole chain with nil.
@@ -7,24 +7,26 @@ extension Compiler {
         switch node {
         case .member(let base, let name, let optional, let span):
             let object = compileChain(base)
-            return { environment, runtime throws(LangError) in
-                guard let value = try object(environment, runtime) else { return nil }
+            let access = Compiler.accessSpan(base, span)
+            return { frame, runtime throws(LangError) in
+                guard let value = try object(frame, &runtime) else { return nil }
                 if optional, value.isNullish { return nil }
-                return try Compiler.member(value, name, span)
+                return try Compiler.member(value, name, access)
             }
         case .index(let base, let key, let optional, let span):
             let object = compileChain(base)
             let keyCode = compile(key)
-            return { environment, runtime throws(LangError) in
-                guard let value = try object(environment, runtime) else { return nil }
+            let access = Compiler.accessSpan(base, span)
+            return { frame, runtime throws(LangError) in
+                guard let value = try object(frame, &runtime) else { return nil }
                 if optional, value.isNullish { return nil }
-                return try Compiler.index(value, try keyCode(environment, runtime), span)
+                return try Compiler.index(value, try keyCode(frame, &runtime), access)
             }
         case .call(let callee, let arguments, let optional, let span):
             return compileCall(callee, arguments, optional: optional, span, allowAction: allowAction)
         default:
             let code = compile(node)
-            return { environment, runtime throws(LangError) in try code(environment, runtime) }
+            return { frame, runtime throws(LangError) in try code(frame, &runtime) }
         }
     }
 
@@ -35,12 +37,15 @@ extension Compiler {
         let methodKey: Code?
         let receiverCode: ChainCode
         var receiverOptional = false
+        var access = span
         switch callee {
-        case .member(let base, let name, let isOptional, _):
+        case .member(let base, let name, let isOptional, let calleeSpan):
+            access = Compiler.accessSpan(base, calleeSpan)
             receiverCode = compileChain(base)
             methodKey = { _, _ in .string(name) }
             receiverOptional = isOptional
-        case .index(let base, let key, let isOptional, _):
+        case .index(let base, let key, let isOptional, let calleeSpan):
+            access = Compiler.accessSpan(base, calleeSpan)
             receiverCode = compileChain(base)
             methodKey = compile(key)
             receiverOptional = isOptional
@@ -50,49 +55,42 @@ extension Compiler {
         }
         let compiledArguments = compileElements(arguments)
         guard let methodKey else {
-            return { environment, runtime throws(LangError) in
-                guard let function = try receiverCode(environment, runtime) else { return nil }
+            return { frame, runtime throws(LangError) in
+                guard let function = try receiverCode(frame, &runtime) else { return nil }
                 if optional, function.isNullish { return nil }
                 guard case .function(let function) = function else { throw .notAFunction(calleeText, span) }
-                let values = try Compiler.evaluate(compiledArguments, environment, runtime)
+                let values = try Compiler.evaluate(compiledArguments, frame, &runtime)
                 return try runtime.invoke(function, values, at: span, callee: calleeText, allowAction: allowAction)
             }
         }
-        return { environment, runtime throws(LangError) in
-            guard let receiver = try receiverCode(environment, runtime) else { return nil }
+        return { frame, runtime throws(LangError) in
+            guard let receiver = try receiverCode(frame, &runtime) else { return nil }
             if receiverOptional, receiver.isNullish { return nil }
-            let key = try methodKey(environment, runtime)
+            let key = try methodKey(frame, &runtime)
             let name: String
             if case .string(let string) = key { name = string } else { name = key.toJSString() }
             switch receiver {
             case .undefined, .null:
-                throw .cannotRead(name, of: receiver, span)
+                throw .cannotRead(name, of: receiver, access)
             case .object(let object):
                 if let own = object[name] {
                     if optional, own.isNullish { return nil }
                     guard case .function(let function) = own else { throw .notAFunction(calleeText, span) }
-                    let values = try Compiler.evaluate(compiledArguments, environment, runtime)
+                    let values = try Compiler.evaluate(compiledArguments, frame, &runtime)
                     return try runtime.invoke(function, values, at: span, callee: calleeText, allowAction: allowAction)
                 }
                 if optional { return nil }
             default:
                 break
             }
-            let values = try Compiler.evaluate(compiledArguments, environment, runtime)
-            try runtime.step(1, span)
-            let saved = runtime.nativeSpan
-            runtime.nativeSpan = span
-            defer { runtime.nativeSpan = saved }
-            do {
-                return try Builtins.callMethod(receiver, name, values, runtime)
-            } catch let propagated as Propagated {
-                throw propagated.error
-            } catch let error as LangError {
-                throw LangError(error.message, span: span)
-            } catch {
-                throw LangError(String(describing: error), span: span)
-            }
+            let values = try Compiler.evaluate(compiledArguments, frame, &runtime)
+            return try runtime.callMethod(receiver, name, values, at: span)
         }
+    }
+
+    /// The part of a member access after its base, `.name` or `[key]`, which errors point at.
+    static func accessSpan(_ base: Node, _ span: Span) -> Span {
+        Span(start: min(base.span.end, span.end), end: span.end)
     }
 
     /// `value.name`: an object's own key, else a builtin property, else undefined.

@@ -8,72 +8,56 @@ extension Compiler {
         let code = compile(operand)
         switch op {
         case .not:
-            return { environment, runtime throws(LangError) in .bool(!(try code(environment, runtime).isTruthy)) }
+            return { frame, runtime throws(LangError) in .bool(!(try code(frame, &runtime).isTruthy)) }
         case .negate:
-            return { environment, runtime throws(LangError) in .number(-(try code(environment, runtime).toNumber())) }
+            return { frame, runtime throws(LangError) in .number(-(try code(frame, &runtime).toNumber())) }
         case .plus:
-            return { environment, runtime throws(LangError) in .number(try code(environment, runtime).toNumber()) }
+            return { frame, runtime throws(LangError) in .number(try code(frame, &runtime).toNumber()) }
         case .typeOf:
-            return { environment, runtime throws(LangError) in .string(try code(environment, runtime).typeName) }
+            return { frame, runtime throws(LangError) in .string(try code(frame, &runtime).typeName) }
         }
     }
 
     mutating func compileBinary(_ op: BinaryOperator, _ leftNode: Node, _ rightNode: Node, _ span: Span) -> Code {
+        if let fused = compileComparisonWithConstant(op, leftNode, rightNode) { return fused }
         let left = compile(leftNode)
-        // Comparing with a constant string is the common case in flows: skip one closure call.
-        if op == .strictEqual || op == .strictNotEqual, case .literal(.string(let constant), _) = rightNode {
-            let equal = op == .strictEqual
-            return { environment, runtime throws(LangError) in
-                let value = try left(environment, runtime)
-                if case .string(let string) = value { return .bool((string == constant) == equal) }
-                return .bool(!equal)
-            }
-        }
-        if op == .strictEqual || op == .strictNotEqual, case .literal(.number(let constant), _) = rightNode {
-            let equal = op == .strictEqual
-            return { environment, runtime throws(LangError) in
-                let value = try left(environment, runtime)
-                if case .number(let number) = value { return .bool((number == constant) == equal) }
-                return .bool(!equal)
-            }
-        }
         let right = compile(rightNode)
         switch op {
         case .and:
-            return { environment, runtime throws(LangError) in
-                let value = try left(environment, runtime)
-                return value.isTruthy ? try right(environment, runtime) : value
+            return { frame, runtime throws(LangError) in
+                let value = try left(frame, &runtime)
+                return value.isTruthy ? try right(frame, &runtime) : value
             }
         case .or:
-            return { environment, runtime throws(LangError) in
-                let value = try left(environment, runtime)
-                return value.isTruthy ? value : try right(environment, runtime)
+            return { frame, runtime throws(LangError) in
+                let value = try left(frame, &runtime)
+                return value.isTruthy ? value : try right(frame, &runtime)
             }
         case .coalesce:
-            return { environment, runtime throws(LangError) in
-                let value = try left(environment, runtime)
-                return value.isNullish ? try right(environment, runtime) : value
+            return { frame, runtime throws(LangError) in
+                let value = try left(frame, &runtime)
+                return value.isNullish ? try right(frame, &runtime) : value
             }
         case .strictEqual, .strictNotEqual:
             let equal = op == .strictEqual
-            return { environment, runtime throws(LangError) in
-                let a = try left(environment, runtime)
-                let b = try right(environment, runtime)
+            return { frame, runtime throws(LangError) in
+                let a = try left(frame, &runtime)
+                let b = try right(frame, &runtime)
                 if case .number(let x) = a, case .number(let y) = b { return .bool((x == y) == equal) }
                 if case .string(let x) = a, case .string(let y) = b { return .bool((x == y) == equal) }
                 return .bool(Value.strictEquals(a, b) == equal)
             }
         case .looseEqual, .looseNotEqual:
             let equal = op == .looseEqual
-            return { environment, runtime throws(LangError) in
-                .bool(Value.looseEquals(try left(environment, runtime), try right(environment, runtime)) == equal)
+            return { frame, runtime throws(LangError) in
+                .bool(Value.looseEquals(try left(frame, &runtime), try right(frame, &runtime)) == equal)
             }
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             return compileComparison(op, left, right)
         case .add:
-            return { environment, runtime throws(LangError) in
-                let a = try left(environment, runtime)
-                let b = try right(environment, runtime)
+            return { frame, runtime throws(LangError) in
+                let a = try left(frame, &runtime)
+                let b = try right(frame, &runtime)
                 if case .number(let x) = a, case .number(let y) = b { return .number(x + y) }
                 return Compiler.add(a, b)
             }
@@ -88,27 +72,63 @@ extension Compiler {
         case .power:
             return arithmetic(left, right, Compiler.power)
         case .in:
-            return { environment, runtime throws(LangError) in
-                let key = try left(environment, runtime)
-                let container = try right(environment, runtime)
+            return { frame, runtime throws(LangError) in
+                let key = try left(frame, &runtime)
+                let container = try right(frame, &runtime)
                 return .bool(try Compiler.contains(container, key, span))
             }
         }
     }
 
+    /// `name === "constant"`, `name >= 100` and the like in one closure: the common case in flows.
+    private mutating func compileComparisonWithConstant(
+        _ op: BinaryOperator, _ leftNode: Node, _ rightNode: Node
+    ) -> Code? {
+        guard case .literal(let constant, _) = rightNode else { return nil }
+        let operand = compileOperand(leftNode)
+        switch (op, constant) {
+        case (.strictEqual, .string(let text)), (.strictNotEqual, .string(let text)):
+            let equal = op == .strictEqual
+            return { frame, runtime throws(LangError) in
+                if case .string(let string) = try operand.read(frame, &runtime) { return .bool((string == text) == equal) }
+                return .bool(!equal)
+            }
+        case (.strictEqual, .number(let number)), (.strictNotEqual, .number(let number)):
+            let equal = op == .strictEqual
+            return { frame, runtime throws(LangError) in
+                if case .number(let value) = try operand.read(frame, &runtime) { return .bool((value == number) == equal) }
+                return .bool(!equal)
+            }
+        case (.less, .number(let number)), (.lessOrEqual, .number(let number)),
+            (.greater, .number(let number)), (.greaterOrEqual, .number(let number)):
+            return { frame, runtime throws(LangError) in
+                let left = try operand.read(frame, &runtime)
+                guard case .number(let value) = left else { return .bool(Compiler.compare(op, left, constant)) }
+                switch op {
+                case .less: return .bool(value < number)
+                case .lessOrEqual: return .bool(value <= number)
+                case .greater: return .bool(value > number)
+                default: return .bool(value >= number)
+                }
+            }
+        default:
+            return nil
+        }
+    }
+
     private func arithmetic(_ left: @escaping Code, _ right: @escaping Code, _ operation: @escaping (Double, Double) -> Double) -> Code {
-        { environment, runtime throws(LangError) in
-            let a = try left(environment, runtime)
-            let b = try right(environment, runtime)
+        { frame, runtime throws(LangError) in
+            let a = try left(frame, &runtime)
+            let b = try right(frame, &runtime)
             if case .number(let x) = a, case .number(let y) = b { return .number(operation(x, y)) }
             return .number(operation(a.toNumber(), b.toNumber()))
         }
     }
 
     private func compileComparison(_ op: BinaryOperator, _ left: @escaping Code, _ right: @escaping Code) -> Code {
-        { environment, runtime throws(LangError) in
-            let a = try left(environment, runtime)
-            let b = try right(environment, runtime)
+        { frame, runtime throws(LangError) in
+            let a = try left(frame, &runtime)
+            let b = try right(frame, &runtime)
             if case .number(let x) = a, case .number(let y) = b {
                 switch op {
                 case .less: return .bool(x < y)

@@ -1,5 +1,5 @@
 /// A compiled statement: the value of an expression statement, nil for a declaration or assignment.
-typealias StatementCode = (Environment, Runtime) throws(LangError) -> Value?
+typealias StatementCode = (Frame, inout Runtime) throws(LangError) -> Value?
 
 extension Compiler {
     mutating func compileStatement(_ statement: Statement) -> StatementCode {
@@ -7,12 +7,12 @@ extension Compiler {
         switch statement {
         case .expression(let node):
             let code = compileTopLevel(node)
-            return { environment, runtime throws(LangError) in try code(environment, runtime) }
+            return { frame, runtime throws(LangError) in try code(frame, &runtime) }
         case .declaration(let name, let value, let constant, _):
             let code = value.map { compileTopLevel($0) } ?? { _, _ in .undefined }
             let index = table.slot(for: name)
-            return { environment, runtime throws(LangError) in
-                let result = try code(environment, runtime)
+            return { frame, runtime throws(LangError) in
+                let result = try code(frame, &runtime)
                 table.values[index] = result
                 if constant { table.constants.insert(name) } else { table.constants.remove(name) }
                 return nil
@@ -26,7 +26,7 @@ extension Compiler {
     private mutating func compileTopLevel(_ node: Node) -> Code {
         guard case .call = node else { return compile(node) }
         let chain = compileChain(node, allowAction: true)
-        return { environment, runtime throws(LangError) in try chain(environment, runtime) ?? .undefined }
+        return { frame, runtime throws(LangError) in try chain(frame, &runtime) ?? .undefined }
     }
 
     private enum PathKey {
@@ -65,16 +65,16 @@ extension Compiler {
         let name = rootName
         let nameSpan = rootSpan
         let keys = path
-        return { environment, runtime throws(LangError) in
+        return { frame, runtime throws(LangError) in
             if table.constants.contains(name) { throw .assignToConstant(name, span) }
             var resolved: [(Value, Span)] = []
             for key in keys {
                 switch key {
                 case .name(let name, let span): resolved.append((.string(name), span))
-                case .index(let code, let span): resolved.append((try code(environment, runtime), span))
+                case .index(let code, let span): resolved.append((try code(frame, &runtime), span))
                 }
             }
-            let newValue = try value(environment, runtime)
+            let newValue = try value(frame, &runtime)
             if resolved.isEmpty {
                 table.values[index] = newValue
                 return nil

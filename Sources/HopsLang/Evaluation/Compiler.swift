@@ -48,10 +48,10 @@ struct Compiler {
             return compileObject(properties)
         case .member, .index, .call:
             let chain = compileChain(node)
-            return { environment, runtime throws(LangError) in try chain(environment, runtime) ?? .undefined }
+            return { frame, runtime throws(LangError) in try chain(frame, &runtime) ?? .undefined }
         case .optionalChain(let inner, _):
             let chain = compileChain(inner)
-            return { environment, runtime throws(LangError) in try chain(environment, runtime) ?? .undefined }
+            return { frame, runtime throws(LangError) in try chain(frame, &runtime) ?? .undefined }
         case .arrow(let parameters, let body, _):
             return compileArrow(parameters, body)
         case .unary(let op, let operand, let span):
@@ -62,9 +62,9 @@ struct Compiler {
             let test = compile(condition)
             let yes = compile(then)
             let no = compile(otherwise)
-            return { environment, runtime throws(LangError) in
-                try test(environment, runtime).isTruthy
-                    ? try yes(environment, runtime) : try no(environment, runtime)
+            return { frame, runtime throws(LangError) in
+                try test(frame, &runtime).isTruthy
+                    ? try yes(frame, &runtime) : try no(frame, &runtime)
             }
         }
     }
@@ -82,32 +82,60 @@ struct Compiler {
         return (frames.count - 1, frames[0].count - 1)
     }
 
+    /// An operand of a fused operator: a variable of the current frame is read in place,
+    /// saving a closure call on the hottest path.
+    enum Operand {
+        case slot(Int, name: String, Span, checkUnbound: Bool)
+        case code(Code)
+
+        @inline(__always)
+        func read(_ frame: Frame, _ runtime: inout Runtime) throws(LangError) -> Value {
+            switch self {
+            case .slot(let index, let name, let span, let checkUnbound):
+                let value = frame.slots[index]
+                if checkUnbound, case .undefined = value, frame.isUnbound(index) { throw .unknownName(name, span) }
+                return value
+            case .code(let code):
+                return try code(frame, &runtime)
+            }
+        }
+    }
+
+    mutating func compileOperand(_ node: Node) -> Operand {
+        if case .identifier(let name, let span) = node, frames.count == 1, case .root = globals,
+            let (depth, index) = resolve(name), depth == 0
+        {
+            return .slot(index, name: name, span, checkUnbound: true)
+        }
+        return .code(compile(node))
+    }
+
     private mutating func compileIdentifier(_ name: String, _ span: Span) -> Code {
         guard let (depth, index) = resolve(name) else {
             return compileGlobal(name, span)
         }
         if depth > 0 {
             if depth == frames.count - 1, case .root = globals {
-                return { environment, _ throws(LangError) in
-                    let root = environment.ancestor(depth)
+                return { frame, _ throws(LangError) in
+                    let root = frame.ancestor(depth)
                     let value = root.slots[index]
                     if case .undefined = value, root.isUnbound(index) { throw .unknownName(name, span) }
                     return value
                 }
             }
             if depth == 1 {
-                return { environment, _ in environment.parent?.slots[index] ?? .undefined }
+                return { frame, _ in frame.parent?.frame.slots[index] ?? .undefined }
             }
-            return { environment, _ in environment.ancestor(depth).slots[index] }
+            return { frame, _ in frame.ancestor(depth).slots[index] }
         }
         if frames.count == 1, case .root = globals {
-            return { environment, _ throws(LangError) in
-                let value = environment.slots[index]
-                if case .undefined = value, environment.isUnbound(index) { throw .unknownName(name, span) }
+            return { frame, _ throws(LangError) in
+                let value = frame.slots[index]
+                if case .undefined = value, frame.isUnbound(index) { throw .unknownName(name, span) }
                 return value
             }
         }
-        return { environment, _ in environment.slots[index] }
+        return { frame, _ in frame.slots[index] }
     }
 
     /// A name of the interpreter's table, or failing that a builtin global.
@@ -126,9 +154,9 @@ struct Compiler {
     /// `typeof name` is "undefined" for a name nothing binds, instead of an error.
     mutating func compileTypeOfIdentifier(_ name: String, _ span: Span) -> Code {
         let read = compileIdentifier(name, span)
-        return { environment, runtime in
+        return { frame, runtime in
             do {
-                return .string(try read(environment, runtime).typeName)
+                return .string(try read(frame, &runtime).typeName)
             } catch {
                 return .string("undefined")
             }
@@ -149,11 +177,11 @@ struct Compiler {
         currentHeight = savedCurrent
         frames.removeLast()
         let count = parameters.count
-        return { environment, _ in
+        return { frame, _ in
             .function(
                 FunctionValue(
                     name: "anonymous",
-                    arrow: Arrow(parameterCount: count, weight: weight, body: code, environment: environment)))
+                    arrow: Arrow(parameterCount: count, weight: weight, body: code, environment: Environment(frame))))
         }
     }
 
@@ -162,14 +190,14 @@ struct Compiler {
     private func compileTemplate(_ strings: [String], _ parts: [Code]) -> Code {
         if parts.count == 1, strings[0].isEmpty, strings[1].isEmpty {
             let part = parts[0]
-            return { environment, runtime throws(LangError) in
-                .string(try part(environment, runtime).toJSString())
+            return { frame, runtime throws(LangError) in
+                .string(try part(frame, &runtime).toJSString())
             }
         }
-        return { environment, runtime throws(LangError) in
+        return { frame, runtime throws(LangError) in
             var result = strings[0]
             for index in parts.indices {
-                result += try parts[index](environment, runtime).toJSString()
+                result += try parts[index](frame, &runtime).toJSString()
                 result += strings[index + 1]
             }
             return .string(result)
@@ -193,22 +221,22 @@ struct Compiler {
 
     private mutating func compileArray(_ elements: [Element]) -> Code {
         let compiled = compileElements(elements)
-        return { environment, runtime throws(LangError) in
-            .array(try Compiler.evaluate(compiled, environment, runtime))
+        return { frame, runtime throws(LangError) in
+            .array(try Compiler.evaluate(compiled, frame, &runtime))
         }
     }
 
     static func evaluate(
-        _ elements: [CompiledElement], _ environment: Environment, _ runtime: Runtime
+        _ elements: [CompiledElement], _ frame: Frame, _ runtime: inout Runtime
     ) throws(LangError) -> [Value] {
         var values: [Value] = []
         values.reserveCapacity(elements.count)
         for element in elements {
             switch element {
             case .value(let code):
-                values.append(try code(environment, runtime))
+                values.append(try code(frame, &runtime))
             case .spread(let code, let span):
-                let value = try code(environment, runtime)
+                let value = try code(frame, &runtime)
                 switch value {
                 case .array(let items):
                     try runtime.step(items.count, span)
@@ -237,17 +265,17 @@ struct Compiler {
             case .spread(let value, let span): .spread(compile(value), span)
             }
         }
-        return { environment, runtime throws(LangError) in
+        return { frame, runtime throws(LangError) in
             var object = ObjectValue()
             for entry in entries {
                 switch entry {
                 case .named(let name, let code):
-                    object[name] = try code(environment, runtime)
+                    object[name] = try code(frame, &runtime)
                 case .computed(let key, let code):
-                    let name = try key(environment, runtime).toJSString()
-                    object[name] = try code(environment, runtime)
+                    let name = try key(frame, &runtime).toJSString()
+                    object[name] = try code(frame, &runtime)
                 case .spread(let code, let span):
-                    switch try code(environment, runtime) {
+                    switch try code(frame, &runtime) {
                     case .object(let other):
                         try runtime.step(other.count, span)
                         for (key, value) in other.entries { object[key] = value }

@@ -44,13 +44,22 @@ public final class Expression: @unchecked Sendable {
 
     /// Evaluates with `arguments` bound to the parameters by position: the fast path.
     public func evaluate(_ arguments: [Value]) throws -> Value {
+        try run(positionalFrame(arguments), Runtime(limits: limits))
+    }
+
+    /// The fast path with a cancellation check, for evaluations someone may interrupt.
+    public func evaluate(_ arguments: [Value], isCancelled: @escaping @Sendable () -> Bool) throws -> Value {
+        try run(positionalFrame(arguments), Runtime(limits: limits, isCancelled: isCancelled))
+    }
+
+    private func positionalFrame(_ arguments: [Value]) -> Frame {
         var slots = arguments
         if slots.count != parameters.count {
             slots = Array(slots.prefix(parameters.count))
             slots += repeatElement(.undefined, count: parameters.count - slots.count)
         }
         if !defaultTail.isEmpty { slots += defaultTail }
-        return try run(Environment(slots: slots, parent: nil, unbound: defaultUnbound))
+        return Frame(slots: slots, parent: nil, unbound: defaultUnbound)
     }
 
     /// Evaluates with values bound by name; a name neither bound nor global is an unknown name when read.
@@ -64,24 +73,21 @@ public final class Expression: @unchecked Sendable {
             slots.append(value ?? .undefined)
             unbound.append(value == nil)
         }
-        return try run(Environment(slots: slots, parent: nil, unbound: unbound))
+        return try run(Frame(slots: slots, parent: nil, unbound: unbound), Runtime(limits: limits))
     }
 
     /// Evaluates with a cancellation check, for long evaluations someone may interrupt.
     public func evaluate(bindings: [String: Value], isCancelled: @escaping @Sendable () -> Bool) throws -> Value {
         let slots = slotNames.map { bindings[$0] ?? Builtins.globals[$0] ?? .undefined }
         let unbound = slotNames.map { bindings[$0] == nil && Builtins.globals[$0] == nil }
-        let runtime = Runtime(limits: limits, isCancelled: isCancelled)
-        do {
-            return try code(Environment(slots: slots, parent: nil, unbound: unbound), runtime)
-        } catch {
-            throw Diagnostic(error, file: source)
-        }
+        return try run(
+            Frame(slots: slots, parent: nil, unbound: unbound), Runtime(limits: limits, isCancelled: isCancelled))
     }
 
-    private func run(_ environment: Environment) throws -> Value {
+    private func run(_ frame: Frame, _ runtime: Runtime) throws -> Value {
+        var runtime = runtime
         do {
-            return try code(environment, Runtime(limits: limits))
+            return try code(frame, &runtime)
         } catch {
             throw Diagnostic(error, file: source)
         }

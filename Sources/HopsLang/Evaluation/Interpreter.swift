@@ -48,12 +48,12 @@ public final class Interpreter {
         if let diagnostic = parser.diagnostics.first { throw diagnostic }
         var compiler = Compiler(source: source, parameters: [], globals: .table(table))
         let compiled = statements.map { compiler.compileStatement($0) }
-        let runtime = Runtime(limits: limits, isCancelled: isCancelled, actions: actions)
-        let root = Environment(slots: [], parent: nil)
+        var runtime = Runtime(limits: limits, isCancelled: isCancelled, actions: actions)
+        let root = Frame(slots: [], parent: nil)
         var result: Value?
         do {
             for statement in compiled {
-                result = try statement(root, runtime)
+                result = try statement(root, &runtime)
             }
         } catch {
             throw Diagnostic(error, file: source)

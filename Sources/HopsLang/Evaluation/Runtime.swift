@@ -1,9 +1,9 @@
-/// A compiled piece of an expression: evaluates in an environment on behalf of a runtime.
-typealias Code = (Environment, Runtime) throws(LangError) -> Value
+/// A compiled piece of an expression: evaluates in a frame, counting against a runtime.
+typealias Code = (Frame, inout Runtime) throws(LangError) -> Value
 
 /// The variables of one function activation (or of the root of an evaluation), and the ones around it.
-/// Never mutated after creation: expressions cannot assign, so capturing it is capturing by value.
-final class Environment {
+/// Never changed once made: expressions cannot assign, so capturing one is capturing by value.
+struct Frame {
     let slots: [Value]
     let parent: Environment?
     /// For the root of an evaluation: which slots have no binding (reading one is an unknown name).
@@ -17,12 +17,21 @@ final class Environment {
 
     func isUnbound(_ index: Int) -> Bool { index < unbound.count && unbound[index] }
 
-    func ancestor(_ depth: Int) -> Environment {
-        var environment = self
+    func ancestor(_ depth: Int) -> Frame {
+        var frame = self
         for _ in 0..<depth {
-            if let parent = environment.parent { environment = parent }
+            if let parent = frame.parent { frame = parent.frame }
         }
-        return environment
+        return frame
+    }
+}
+
+/// A frame kept alive by the arrow functions that closed over it.
+final class Environment {
+    let frame: Frame
+
+    init(_ frame: Frame) {
+        self.frame = frame
     }
 }
 
@@ -43,11 +52,13 @@ extension FunctionValue {
 }
 
 /// The state of one evaluation: its budget, its depth and what may be called.
-final class Runtime: CallContext {
+/// A value passed `inout` through the compiled code, so an evaluation allocates nothing for it.
+struct Runtime {
     let limits: Limits
-    let isCancelled: @Sendable () -> Bool
-    /// Functions that may only be called at statement level.
-    let actions: Set<ObjectIdentifier>
+    let isCancelled: (@Sendable () -> Bool)?
+    /// Functions that may only be called at statement level; nil (not empty) when there are none,
+    /// which keeps the per-evaluation set-up free of reference counting.
+    let actions: Set<ObjectIdentifier>?
     var steps = 0
     var depth = 0
     /// Nesting levels in use by active arrow bodies, bounded so the Swift stack cannot overflow.
@@ -59,30 +70,30 @@ final class Runtime: CallContext {
     static let maximumWeight = 3000
 
     init(
-        limits: Limits, isCancelled: @escaping @Sendable () -> Bool = { false },
+        limits: Limits, isCancelled: (@Sendable () -> Bool)? = nil,
         actions: Set<ObjectIdentifier> = []
     ) {
         self.limits = limits
         self.isCancelled = isCancelled
-        self.actions = actions
+        self.actions = actions.isEmpty ? nil : actions
     }
 
     /// Counts `count` steps; checks the budget and, now and then, cancellation.
     @inline(__always)
-    func step(_ count: Int = 1, _ span: Span) throws(LangError) {
+    mutating func step(_ count: Int = 1, _ span: Span) throws(LangError) {
         let before = steps
         steps += count
         if steps > limits.maxSteps { throw .budgetExceeded(span) }
-        if before >> 12 != steps >> 12, isCancelled() { throw .interrupted(span) }
+        if before >> 12 != steps >> 12, let isCancelled, isCancelled() { throw .interrupted(span) }
     }
 
     /// Calls a function value with the budget, depth and action rules applied.
-    func invoke(
+    mutating func invoke(
         _ function: FunctionValue, _ arguments: [Value], at span: Span, callee: @autoclosure () -> String,
         allowAction: Bool = false
     ) throws(LangError) -> Value {
         try step(1, span)
-        if !allowAction, !actions.isEmpty, actions.contains(ObjectIdentifier(function)) {
+        if !allowAction, let actions, actions.contains(ObjectIdentifier(function)) {
             throw .actionNotAtStatementLevel(callee(), span)
         }
         depth += 1
@@ -97,28 +108,54 @@ final class Runtime: CallContext {
             if slots.count < arrow.parameterCount {
                 slots.append(contentsOf: repeatElement(.undefined, count: arrow.parameterCount - slots.count))
             }
-            return try arrow.body(Environment(slots: slots, parent: arrow.environment), self)
+            return try arrow.body(Frame(slots: slots, parent: arrow.environment), &self)
         case .native(let native):
-            let saved = nativeSpan
-            nativeSpan = span
-            defer { nativeSpan = saved }
-            do {
-                return try native(arguments, self)
-            } catch let propagated as Propagated {
-                throw propagated.error
-            } catch let error as LangError {
-                // A builtin's own span points into its own input (a JSON text), not this source.
-                throw LangError(error.message, span: span)
-            } catch {
-                throw LangError(String(describing: error), span: span)
-            }
+            return try withContext(at: span) { context in try native(arguments, context) }
         }
     }
 
-    /// For builtins calling back into functions they were given (`xs.map(f)`).
+    /// Calls the builtin method `name` of `receiver`.
+    mutating func callMethod(_ receiver: Value, _ name: String, _ arguments: [Value], at span: Span) throws(LangError) -> Value {
+        try step(1, span)
+        return try withContext(at: span) { context in
+            try Builtins.callMethod(receiver, name, arguments, context)
+        }
+    }
+
+    /// Runs a builtin with a context it can call back through; its errors get the span of the call.
+    private mutating func withContext(
+        at span: Span, _ body: (NativeContext) throws -> Value
+    ) throws(LangError) -> Value {
+        var inner = self
+        inner.nativeSpan = span
+        let context = NativeContext(inner)
+        defer {
+            steps = context.runtime.steps
+        }
+        do {
+            return try body(context)
+        } catch let propagated as Propagated {
+            throw propagated.error
+        } catch let error as LangError {
+            // A builtin's own span points into its own input (a JSON text), not this source.
+            throw LangError(error.message, span: span)
+        } catch {
+            throw LangError(String(describing: error), span: span)
+        }
+    }
+}
+
+/// What a builtin gets to call back into functions it was given (`xs.map(f)`).
+final class NativeContext: CallContext {
+    var runtime: Runtime
+
+    init(_ runtime: Runtime) {
+        self.runtime = runtime
+    }
+
     func call(_ function: FunctionValue, _ arguments: [Value]) throws -> Value {
         do {
-            return try invoke(function, arguments, at: nativeSpan, callee: function.name)
+            return try runtime.invoke(function, arguments, at: runtime.nativeSpan, callee: function.name)
         } catch {
             throw Propagated(error: error)
         }

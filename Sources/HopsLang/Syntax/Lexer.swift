@@ -88,21 +88,19 @@ struct Lexer {
         default:
             break
         }
-        for candidate in punctuators where matches(candidate) {
-            position += candidate.unicodeScalars.count
-            if candidate == "${" { braces.append(true) }
-            return Token(kind: .punctuator, start: start, end: position, text: candidate)
+        for (text, candidate) in punctuatorsByFirstScalar[scalar] ?? [] where matches(candidate) {
+            position += candidate.count
+            return Token(kind: .punctuator, start: start, end: position, text: text)
         }
         position += 1
         return Token(
             kind: .error, start: start, end: position, text: "unexpected character '\(scalar)'")
     }
 
-    private func matches(_ candidate: String) -> Bool {
-        var index = position
-        for scalar in candidate.unicodeScalars {
-            guard index < scalars.count, scalars[index] == scalar else { return false }
-            index += 1
+    private func matches(_ candidate: [Unicode.Scalar]) -> Bool {
+        guard position + candidate.count <= scalars.count else { return false }
+        for offset in 1..<max(candidate.count, 1) where scalars[position + offset] != candidate[offset] {
+            return false
         }
         return true
     }
@@ -308,10 +306,20 @@ struct Lexer {
 /// Longest first, so that `===` wins over `==` and `=`.
 private let punctuators: [String] = [
     "...", "===", "!==", "**=", "?.", "??", "=>", "==", "!=", "<=", ">=", "&&", "||", "**",
-    "+=", "-=", "*=", "/=", "%=", "${",
+    "+=", "-=", "*=", "/=", "%=",
     "{", "}", "(", ")", "[", "]", ".", ";", ",", "<", ">", "+", "-", "*", "/", "%", "!", "?",
     ":", "=", "&", "|", "^", "~", "@", "#",
 ]
+
+/// The punctuators grouped by their first scalar, longest first within each group.
+private let punctuatorsByFirstScalar: [Unicode.Scalar: [(String, [Unicode.Scalar])]] = {
+    var table: [Unicode.Scalar: [(String, [Unicode.Scalar])]] = [:]
+    for text in punctuators {
+        let scalars = Array(text.unicodeScalars)
+        if let first = scalars.first { table[first, default: []].append((text, scalars)) }
+    }
+    return table
+}()
 
 private func isDigit(_ scalar: Unicode.Scalar) -> Bool { scalar.value >= 48 && scalar.value <= 57 }
 

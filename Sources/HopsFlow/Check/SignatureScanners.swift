@@ -1,0 +1,345 @@
+import Foundation
+
+/// Source text with comments and string contents blanked out, offsets and line breaks kept,
+/// so that brackets, commas and `main` can be found without a full parser.
+struct BlankedSource {
+    /// The original characters.
+    let original: [Character]
+    /// The same characters with comments and string bodies replaced by spaces.
+    let code: [Character]
+
+    enum Syntax {
+        case typescript, python
+    }
+
+    init(_ text: String, syntax: Syntax) {
+        let original = Array(text)
+        var blanked = original
+        var index = 0
+        func blank(_ range: Range<Int>) {
+            for position in range where position < blanked.count && !blanked[position].isNewline { blanked[position] = " " }
+        }
+        let count = original.count
+        func at(_ position: Int) -> Character? { position < count ? original[position] : nil }
+        // Nesting of `${ … }` inside template literals: the brace depth at which each template resumes.
+        var templateResumeDepths: [Int] = []
+        var braceDepth = 0
+        while index < count {
+            let character = original[index]
+            switch syntax {
+            case .typescript:
+                if character == "/" && at(index + 1) == "/" {
+                    var end = index
+                    while end < count && !original[end].isNewline { end += 1 }
+                    blank(index..<end)
+                    index = end
+                    continue
+                }
+                if character == "/" && at(index + 1) == "*" {
+                    var end = index + 2
+                    while end < count && !(original[end] == "*" && at(end + 1) == "/") { end += 1 }
+                    end = min(end + 2, count)
+                    blank(index..<end)
+                    index = end
+                    continue
+                }
+                if character == "{" { braceDepth += 1 }
+                if character == "}" {
+                    if let resume = templateResumeDepths.last, resume == braceDepth {
+                        templateResumeDepths.removeLast()
+                        index = Self.skipTemplate(from: index + 1, in: original, blank: blank, resumeDepths: &templateResumeDepths, braceDepth: braceDepth)
+                        continue
+                    }
+                    braceDepth -= 1
+                }
+                if character == "\"" || character == "'" {
+                    let end = Self.skipQuoted(from: index, quote: character, in: original)
+                    blank((index + 1)..<max(index + 1, end - 1))
+                    index = end
+                    continue
+                }
+                if character == "`" {
+                    index = Self.skipTemplate(from: index + 1, in: original, blank: blank, resumeDepths: &templateResumeDepths, braceDepth: braceDepth)
+                    continue
+                }
+            case .python:
+                if character == "#" {
+                    var end = index
+                    while end < count && !original[end].isNewline { end += 1 }
+                    blank(index..<end)
+                    index = end
+                    continue
+                }
+                if character == "\"" || character == "'" {
+                    if at(index + 1) == character && at(index + 2) == character {
+                        var end = index + 3
+                        while end < count && !(original[end] == character && at(end + 1) == character && at(end + 2) == character) {
+                            end += original[end] == "\\" ? 2 : 1
+                        }
+                        end = min(end + 3, count)
+                        blank((index + 3)..<max(index + 3, end - 3))
+                        index = end
+                        continue
+                    }
+                    let end = Self.skipQuoted(from: index, quote: character, in: original)
+                    blank((index + 1)..<max(index + 1, end - 1))
+                    index = end
+                    continue
+                }
+            }
+            index += 1
+        }
+        self.original = original
+        self.code = blanked
+    }
+
+    /// The index just past a quoted string starting at `start`; an unclosed string ends at the line's end.
+    private static func skipQuoted(from start: Int, quote: Character, in text: [Character]) -> Int {
+        var index = start + 1
+        while index < text.count {
+            if text[index] == "\\" {
+                index += 2
+                continue
+            }
+            if text[index] == quote { return index + 1 }
+            if text[index].isNewline { return index }
+            index += 1
+        }
+        return text.count
+    }
+
+    /// Blanks a template literal's text up to its closing backtick or to a `${`, whose code is scanned normally.
+    private static func skipTemplate(
+        from start: Int, in text: [Character], blank: (Range<Int>) -> Void, resumeDepths: inout [Int], braceDepth: Int
+    ) -> Int {
+        var index = start
+        while index < text.count {
+            if text[index] == "\\" {
+                index += 2
+                continue
+            }
+            if text[index] == "`" {
+                blank(start..<index)
+                return index + 1
+            }
+            if text[index] == "$" && index + 1 < text.count && text[index + 1] == "{" {
+                blank(start..<index)
+                resumeDepths.append(braceDepth)
+                return index + 2
+            }
+            index += 1
+        }
+        blank(start..<text.count)
+        return text.count
+    }
+
+    func line(of offset: Int) -> Int {
+        1 + original[..<min(offset, original.count)].filter(\.isNewline).count
+    }
+
+    /// The offset of the bracket that closes the one at `open`, counting (), [] and {}.
+    func matchingClose(from open: Int) -> Int? {
+        var depth = 0
+        var index = open
+        while index < code.count {
+            switch code[index] {
+            case "(", "[", "{": depth += 1
+            case ")", "]", "}":
+                depth -= 1
+                if depth == 0 { return index }
+            default: break
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Splits `range` at commas outside brackets; `angleBrackets` also counts `<…>` (TypeScript generics).
+    func splitTopLevel(_ range: Range<Int>, angleBrackets: Bool) -> [Range<Int>] {
+        var parts: [Range<Int>] = []
+        var depth = 0
+        var start = range.lowerBound
+        for index in range {
+            let character = code[index]
+            switch character {
+            case "(", "[", "{": depth += 1
+            case ")", "]", "}": depth -= 1
+            case "<" where angleBrackets: depth += 1
+            case ">" where angleBrackets && index > 0 && code[index - 1] != "=": depth -= 1
+            case "," where depth == 0:
+                parts.append(start..<index)
+                start = index + 1
+            default: break
+            }
+        }
+        parts.append(start..<range.upperBound)
+        return parts.filter { !String(code[$0]).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+    }
+
+    /// The first offset in `range` of `target` outside brackets, skipping `=>` and `==` when looking for `=`.
+    func firstTopLevel(_ target: Character, in range: Range<Int>, angleBrackets: Bool) -> Int? {
+        var depth = 0
+        for index in range {
+            let character = code[index]
+            switch character {
+            case "(", "[", "{": depth += 1
+            case ")", "]", "}": depth -= 1
+            case "<" where angleBrackets: depth += 1
+            case ">" where angleBrackets && index > 0 && code[index - 1] != "=": depth -= 1
+            default: break
+            }
+            guard depth == 0, character == target else { continue }
+            if target == "=" {
+                let next = index + 1 < code.count ? code[index + 1] : " "
+                let previous = index > 0 ? code[index - 1] : " "
+                if next == ">" || next == "=" || previous == "=" || previous == "!" || previous == "<" || previous == ">" { continue }
+            }
+            return index
+        }
+        return nil
+    }
+
+    func originalText(_ range: Range<Int>) -> String {
+        String(original[range]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func codeText(_ range: Range<Int>) -> String {
+        String(code[range]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The offset just past the first match of `pattern` in the blanked code, and the match's start.
+    func firstMatch(_ pattern: String) -> (start: Int, end: Int)? {
+        let text = String(code)
+        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]) else { return nil }
+        let nsText = text as NSString
+        guard let match = regex.firstMatch(in: text, range: NSRange(location: 0, length: nsText.length)),
+            let range = Range(match.range, in: text)
+        else { return nil }
+        let start = text.distance(from: text.startIndex, to: range.lowerBound)
+        let end = text.distance(from: text.startIndex, to: range.upperBound)
+        return (start, end)
+    }
+}
+
+/// Finds `main` in TypeScript or JavaScript and reads its parameters.
+struct TypeScriptSignatureScanner {
+    let source: BlankedSource
+
+    init(source: String) {
+        self.source = BlankedSource(source, syntax: .typescript)
+    }
+
+    func signature() throws(ScriptSignatureError) -> ScriptSignature {
+        let patterns = [
+            #"\bfunction\s*\*?\s*main\s*(<[^()]*>)?\s*\("#,
+            #"\b(const|let|var)\s+main\s*(:[^=]*)?=\s*(async\s*)?(function\s*\*?\s*)?(<[^()]*>)?\s*\("#,
+        ]
+        guard let match = patterns.lazy.compactMap({ source.firstMatch($0) }).first else { throw .missingMain }
+        let open = match.end - 1
+        let line = source.line(of: match.start)
+        guard let close = source.matchingClose(from: open) else { throw .unterminatedParameters(line: line) }
+        var parameters: [ScriptParameter] = []
+        var acceptsAny = false
+        for part in source.splitTopLevel((open + 1)..<close, angleBrackets: true) {
+            let code = source.codeText(part)
+            if code.hasPrefix("...") || code.hasPrefix("{") || code.hasPrefix("[") {
+                // A rest or destructured parameter: Windmill cannot name it, so any argument may match.
+                acceptsAny = true
+                continue
+            }
+            guard let parameter = parameter(in: part) else { continue }
+            if parameter.name == "this" { continue }
+            parameters.append(parameter)
+        }
+        return ScriptSignature(language: .typescript, parameters: parameters, acceptsAnyArgument: acceptsAny, line: line)
+    }
+
+    private func parameter(in part: Range<Int>) -> ScriptParameter? {
+        var index = part.lowerBound
+        while index < part.upperBound && source.code[index].isWhitespace { index += 1 }
+        // Constructor-style modifiers do not occur on functions, but decorators and `readonly` are harmless to skip.
+        let nameStart = index
+        while index < part.upperBound && (source.code[index].isLetter || source.code[index].isNumber || source.code[index] == "_" || source.code[index] == "$") {
+            index += 1
+        }
+        guard index > nameStart else { return nil }
+        let name = String(source.code[nameStart..<index])
+        var isOptional = false
+        if index < part.upperBound && source.code[index] == "?" {
+            isOptional = true
+            index += 1
+        }
+        let rest = index..<part.upperBound
+        let equals = source.firstTopLevel("=", in: rest, angleBrackets: true)
+        let colon = source.firstTopLevel(":", in: rest, angleBrackets: true).flatMap { colon in
+            equals.map { colon < $0 ? colon : nil } ?? colon
+        }
+        var typeText: String?
+        if let colon {
+            typeText = source.originalText((colon + 1)..<(equals ?? part.upperBound))
+        }
+        var defaultText: String?
+        if let equals {
+            defaultText = source.originalText((equals + 1)..<part.upperBound)
+            isOptional = true
+        }
+        return ScriptParameter(name: name, isOptional: isOptional, typeText: typeText, defaultText: defaultText)
+    }
+}
+
+/// Finds a top-level `def main` in Python and reads its parameters.
+struct PythonSignatureScanner {
+    let source: BlankedSource
+
+    init(source: String) {
+        self.source = BlankedSource(source, syntax: .python)
+    }
+
+    func signature() throws(ScriptSignatureError) -> ScriptSignature {
+        guard let match = source.firstMatch(#"^(async[ \t]+)?def[ \t]+main[ \t]*\("#) else { throw .missingMain }
+        let open = match.end - 1
+        let line = source.line(of: match.start)
+        guard let close = source.matchingClose(from: open) else { throw .unterminatedParameters(line: line) }
+        var parameters: [ScriptParameter] = []
+        var acceptsAny = false
+        for part in source.splitTopLevel((open + 1)..<close, angleBrackets: false) {
+            let code = source.codeText(part)
+            if code == "*" || code == "/" { continue }
+            if code.hasPrefix("**") {
+                acceptsAny = true
+                continue
+            }
+            // `*args` collects positional arguments, which Windmill never passes.
+            if code.hasPrefix("*") { continue }
+            let colon = source.firstTopLevel(":", in: part, angleBrackets: false)
+            let equals = source.firstTopLevel("=", in: part, angleBrackets: false)
+            let nameEnd = [colon, equals].compactMap { $0 }.min() ?? part.upperBound
+            let name = source.codeText(part.lowerBound..<nameEnd)
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { continue }
+            let typeText = colon.map { source.originalText(($0 + 1)..<(equals ?? part.upperBound)) }
+            let defaultText = equals.map { source.originalText(($0 + 1)..<part.upperBound) }
+            parameters.append(ScriptParameter(name: name, isOptional: defaultText != nil, typeText: typeText, defaultText: defaultText))
+        }
+        return ScriptSignature(language: .python, parameters: parameters, acceptsAnyArgument: acceptsAny, line: line)
+    }
+}
+
+/// Bash scripts take positional arguments; Windmill names them by lines such as `name="$1"`.
+enum BashSignatureScanner {
+    static func signature(source: String) -> ScriptSignature {
+        var parameters: [ScriptParameter] = []
+        let pattern = #"^[ \t]*([A-Za-z_][A-Za-z0-9_]*)="\$\{?([0-9]+)(:-([^}"]*))?\}?"[ \t]*(#.*)?$"#
+        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]) else {
+            return ScriptSignature(language: .bash, parameters: [], acceptsAnyArgument: true)
+        }
+        let text = source as NSString
+        for match in regex.matches(in: source, range: NSRange(location: 0, length: text.length)) {
+            let name = text.substring(with: match.range(at: 1))
+            guard !parameters.contains(where: { $0.name == name }) else { continue }
+            let defaultText = match.range(at: 4).location == NSNotFound ? nil : text.substring(with: match.range(at: 4))
+            parameters.append(ScriptParameter(name: name, isOptional: defaultText != nil, defaultText: defaultText))
+        }
+        // Arguments are positional: any name is accepted, in the order the step gives them.
+        return ScriptSignature(language: .bash, parameters: parameters, acceptsAnyArgument: true)
+    }
+}

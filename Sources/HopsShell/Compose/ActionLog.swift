@@ -1,0 +1,143 @@
+import Foundation
+import HopsLang
+import HopsRun
+
+/// The actions (`sh(...)`, `http.get(...)`, `run(...)`) that statements of a prompt session ran,
+/// in order, with their arguments and results: what `:compose` turns into a flow.
+///
+/// Action functions defined with `Shell.defineRecordedAction` report each call here; the shell
+/// keeps the calls of a statement that succeeded and drops those of one that failed.
+public final class ActionLog: @unchecked Sendable {
+    // @unchecked: `entries` and `pending` are only touched while holding `lock`; an action may
+    // run on another thread than the shell's.
+    private let lock = NSLock()
+    /// One call of an action.
+    public struct Call: Sendable {
+        /// The action's name as called: `sh`, `http.post`, `run`.
+        public var name: String
+        public var arguments: [Value]
+        public var result: Value
+    }
+
+    /// A statement that ran an action.
+    public struct Entry: Sendable {
+        /// The statement's text, as typed.
+        public var statement: String
+        /// The variable the statement bound with `let` (or `const`), if any.
+        public var binding: String?
+        public var call: Call
+    }
+
+    private var recorded: [Entry] = []
+    private var names: Set<String> = []
+    private var pending: [Call] = []
+
+    /// The statements that ran actions, in order.
+    public var entries: [Entry] {
+        lock.lock()
+        defer { lock.unlock() }
+        return recorded
+    }
+
+    public init() {}
+
+    /// The names of the recorded actions (`sh`, `http`): prompt builtins, not the user's variables.
+    public var actionNames: Set<String> {
+        lock.lock()
+        defer { lock.unlock() }
+        return names
+    }
+
+    func addActionName(_ name: String) {
+        lock.lock()
+        names.insert(name)
+        lock.unlock()
+    }
+
+    /// Called by a recorded action after it returned.
+    public func record(_ call: Call) {
+        lock.lock()
+        pending.append(call)
+        lock.unlock()
+    }
+
+    /// The statement `text` succeeded: its calls become entries.
+    public func statementSucceeded(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        let binding = pending.count == 1 ? Self.binding(in: text) : nil
+        for call in pending { recorded.append(Entry(statement: text, binding: binding, call: call)) }
+        pending = []
+    }
+
+    /// The statement failed: what it called is not kept.
+    public func statementFailed() {
+        lock.lock()
+        pending = []
+        lock.unlock()
+    }
+
+    public func clear() {
+        lock.lock()
+        recorded = []
+        pending = []
+        lock.unlock()
+    }
+
+    /// `x` in `let x = …` or `const x = …`.
+    static func binding(in text: String) -> String? {
+        var rest = Substring(text).drop { $0.isWhitespace }
+        for keyword in ["let ", "const "] where rest.hasPrefix(keyword) {
+            rest = rest.dropFirst(keyword.count).drop { $0.isWhitespace }
+            let name = rest.prefix { $0 == "_" || $0 == "$" || $0.isLetter || $0.isNumber }
+            let after = rest.dropFirst(name.count).drop { $0.isWhitespace }
+            guard !name.isEmpty, after.hasPrefix("="), !after.hasPrefix("==") else { return nil }
+            return String(name)
+        }
+        return nil
+    }
+}
+
+extension Shell {
+    /// Defines an action whose calls are recorded in `actionLog` (for `:compose`).
+    public func defineRecordedAction(_ name: String, _ function: FunctionValue) {
+        actionLog.addActionName(name)
+        interpreter.defineAction(name, recording(function, as: name))
+    }
+
+    /// Defines an object of actions (`http` with `get`, `post`, ...) whose calls are recorded.
+    public func defineRecordedAction(_ name: String, _ object: ObjectValue) {
+        var wrapped = ObjectValue()
+        for (key, value) in object.entries {
+            if case .function(let function) = value {
+                wrapped[key] = .function(recording(function, as: "\(name).\(key)"))
+            } else {
+                wrapped[key] = value
+            }
+        }
+        actionLog.addActionName(name)
+        interpreter.defineAction(name, wrapped)
+    }
+
+    private func recording(_ function: FunctionValue, as name: String) -> FunctionValue {
+        let log = actionLog
+        return FunctionValue(name: name) { arguments, context in
+            let result = try context.call(function, arguments)
+            log.record(ActionLog.Call(name: name, arguments: arguments, result: result))
+            return result
+        }
+    }
+}
+
+extension Shell {
+    /// Defines `sh(...)` and `http.get/post/put/delete(...)` at the prompt, recorded for `:compose`.
+    public func defineBuiltinActions(workingDirectory: String? = nil) {
+        for (name, value) in BuiltinActions.bindings(workingDirectory: workingDirectory) {
+            switch value {
+            case .function(let function): defineRecordedAction(name, function)
+            case .object(let object): defineRecordedAction(name, object)
+            default: interpreter.setVariable(name, value)
+            }
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// Module placeholder: replaced as the module grows.
-enum HopsShellModule {}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import HopsFlow
+import HopsShell
+
+/// `hops export FLOW --to seed|windmill --out DIR [--branch NAME]`: writes a flow that passes check.
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a flow into a tree, in the seed format or the wmill layout, after it passes check.",
+        discussion: """
+            A flow with check errors is refused: its problems are printed and nothing is written. \
+            With --branch, a new branch is made from HEAD of the tree's repository and only the \
+            exported files are committed on it; other changes in the working tree stay as they are.
+            """)
+
+    @Argument(help: "The flow: a seed .yaml file, a flow.yaml, or a .flow / __flow folder.")
+    var path: String
+
+    @Option(name: .long, help: "seed (windmill/flows/<category>/<name>.yaml) or windmill (f/<folder>/<name>.flow/).")
+    var to: String
+
+    @Option(name: .long, help: "The root of the tree to write into (default: the repository).")
+    var out: String?
+
+    @Option(name: .long, help: "The seed category or Windmill folder (default: from the flow).")
+    var group: String?
+
+    @Option(name: .long, help: "The exported flow's name (default: the flow's own).")
+    var name: String?
+
+    @Option(name: .long, help: "Create this branch and commit only the exported files on it.")
+    var branch: String?
+
+    func run() throws {
+        guard let format = ExportFormat(rawValue: to) else {
+            Terminal.writeError("error: --to takes seed or windmill, not '\(to)'\n")
+            throw ExitCode(64)
+        }
+        let flow: Flow
+        do {
+            flow = try FlowLoader.load(path: path)
+        } catch {
+            Terminal.writeError("\(error)\n")
+            throw ExitCode(1)
+        }
+        let root = FlowFiles.repositoryRoot()
+        // The wmill layout's root is the folder holding `f/`: `windmill/` of the repository.
+        let tree = out ?? (format == .windmill ? (root as NSString).appendingPathComponent("windmill") : root)
+        let colored = Terminal.useColor(on: STDERR_FILENO)
+        do {
+            if let branch {
+                let result = try FlowExporter.exportOnBranch(
+                    flow, format: format, into: tree, branch: branch, publisher: GitPublisher(repositoryRoot: tree),
+                    group: group, name: name, repositoryRoot: root)
+                for written in result.paths { Terminal.writeOutput("wrote \(FlowFiles.displayPath(written))\n") }
+                Terminal.writeOutput("committed \(result.commit) on branch \(branch)\n")
+            } else {
+                let written = try FlowExporter.export(flow, format: format, into: tree, group: group, name: name, repositoryRoot: root)
+                for file in written { Terminal.writeOutput("wrote \(FlowFiles.displayPath(file))\n") }
+            }
+        } catch let error as FlowExportError {
+            if case .checkFailed(let report) = error {
+                Terminal.writeError(report.rendered(colored: colored) + "\nerror: the flow does not pass check; nothing was written\n")
+            } else {
+                Terminal.writeError("error: \(error)\n")
+            }
+            throw ExitCode(1)
+        } catch {
+            Terminal.writeError("error: \(error)\n")
+            throw ExitCode(1)
+        }
+    }
+}

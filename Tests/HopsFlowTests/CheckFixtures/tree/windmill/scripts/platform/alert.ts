@@ -1,0 +1,7 @@
+export async function main(
+  channel: string,
+  message: string,
+  token?: string,
+) {
+  return { sent: true, channel, message };
+}

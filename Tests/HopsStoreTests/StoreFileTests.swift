@@ -1,0 +1,200 @@
+import Foundation
+import Testing
+
+@testable import HopsStore
+
+/// Opening stores that are empty, older, newer, damaged, foreign or inaccessible.
+@Suite struct StoreFileTests {
+    @Test func emptyFileBecomesAStore() throws {
+        let fixture = try StoreFixture()
+        try FileManager.default.createDirectory(
+            atPath: fixture.folder.appendingPathComponent(".hops").path,
+            withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: fixture.storePath, contents: Data()))
+        let store = try fixture.open()
+        _ = try store.createRun(kind: .prompt, source: nil, sourceHash: nil, inputsJSON: nil)
+        #expect(try fixture.sqlite3(fixture.storePath, "PRAGMA user_version") == "1\n")
+    }
+
+    @Test func migratesAnOlderSchemaKeepingItsRows() throws {
+        let fixture = try StoreFixture()
+        // Version 0: a database with no tables and no version, as SQLite creates it.
+        let versionZero = fixture.folder.appendingPathComponent("v0.db").path
+        try fixture.sqlite3(versionZero, "PRAGMA user_version = 0; VACUUM;")
+        #expect(FileManager.default.fileExists(atPath: versionZero))
+        _ = try RunStore.open(path: versionZero)
+        #expect(try fixture.sqlite3(versionZero, "PRAGMA user_version") == "1\n")
+
+        // Version 1, hand-made with a run in it, then opened by a hops that knows a version 2.
+        let path = fixture.folder.appendingPathComponent("v1.db").path
+        try fixture.sqlite3(
+            path,
+            Schema.current.migrations[0].sql + """
+                PRAGMA user_version = 1;
+                INSERT INTO runs (id, kind, status, started_at) VALUES ('r-20260101-000000-abcd', 'flow', 'succeeded', 1);
+                INSERT INTO steps (run_id, seq, step_id, status, started_at, result) VALUES ('r-20260101-000000-abcd', 1, 'a', 'succeeded', 1, '42');
+                """)
+        let version2 = Schema(
+            migrations: Schema.current.migrations + [
+                Schema.Migration(
+                    version: 2,
+                    sql: "ALTER TABLE runs ADD COLUMN label TEXT; CREATE INDEX runs_by_label ON runs(label);")
+            ])
+        let store = try RunStore.open(path: path, redactor: SecretRedactor(), schema: version2)
+        #expect(try fixture.sqlite3(path, "PRAGMA user_version") == "2\n")
+        #expect(try fixture.sqlite3(path, "SELECT id, label IS NULL FROM runs") == "r-20260101-000000-abcd|1\n")
+        #expect(try store.run(RunID("r-20260101-000000-abcd"))?.steps.first?.resultJSON == "42")
+    }
+
+    @Test func failedMigrationLeavesTheOlderSchema() throws {
+        let fixture = try StoreFixture()
+        let path = fixture.folder.appendingPathComponent("v1.db").path
+        try fixture.sqlite3(
+            path,
+            Schema.current.migrations[0].sql + """
+                PRAGMA user_version = 1;
+                INSERT INTO runs (id, kind, status, started_at) VALUES ('r-1', 'flow', 'succeeded', 1);
+                """)
+        let broken = Schema(
+            migrations: Schema.current.migrations + [
+                Schema.Migration(
+                    version: 2, sql: "ALTER TABLE runs ADD COLUMN label TEXT; ALTER TABLE nowhere ADD COLUMN x;")
+            ])
+        #expect(throws: RunStoreError.self) {
+            _ = try RunStore.open(path: path, redactor: SecretRedactor(), schema: broken)
+        }
+        #expect(try fixture.sqlite3(path, "PRAGMA user_version") == "1\n")
+        #expect(
+            try fixture.sqlite3(path, "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'label'") == "0\n")
+        #expect(try fixture.sqlite3(path, "SELECT id FROM runs") == "r-1\n")
+    }
+
+    @Test func newerSchemaIsRefusedAndUntouched() throws {
+        let fixture = try StoreFixture()
+        _ = try fixture.open()
+        try fixture.sqlite3(fixture.storePath, "PRAGMA user_version = 99")
+        let before = try #require(FileManager.default.contents(atPath: fixture.storePath))
+        #expect(throws: RunStoreError.newerSchema(path: fixture.storePath, found: 99, known: 1)) {
+            _ = try fixture.open()
+        }
+        let message = "\(RunStoreError.newerSchema(path: fixture.storePath, found: 99, known: 1))"
+        #expect(
+            message == "\(fixture.storePath) was written by a newer hops (schema 99, this hops knows 1): "
+                + "upgrade hops or use another store with --store")
+        #expect(FileManager.default.contents(atPath: fixture.storePath) == before)
+    }
+
+    @Test func garbageFileIsRefusedAndUntouched() throws {
+        let fixture = try StoreFixture()
+        try FileManager.default.createDirectory(
+            atPath: fixture.folder.appendingPathComponent(".hops").path,
+            withIntermediateDirectories: true)
+        let garbage = Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+        #expect(FileManager.default.createFile(atPath: fixture.storePath, contents: garbage))
+        do {
+            _ = try fixture.open()
+            Issue.record("a garbage file opened as a store")
+        } catch let error as RunStoreError {
+            guard case .corrupt(let path, _) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
+            #expect(path == fixture.storePath)
+            #expect("\(error)".contains("move it away"))
+            #expect("\(error)".contains("left untouched"))
+        }
+        #expect(FileManager.default.contents(atPath: fixture.storePath) == garbage)
+        #expect(!FileManager.default.fileExists(atPath: fixture.storePath + "-wal"))
+    }
+
+    @Test func damagedPagesGiveAClearErrorNotACrash() throws {
+        let fixture = try StoreFixture()
+        do {
+            let store = try fixture.open()
+            let run = try store.createRun(kind: .flow, source: "f", sourceHash: nil, inputsJSON: nil)
+            for index in 0..<200 {
+                let step = try store.beginStep(
+                    run: run, stepID: "s\(index)", argsJSON: "{}", cacheKey: "k\(index)", runner: "bash")
+                try store.finishStep(step, status: .succeeded, resultJSON: String(repeating: "r", count: 500))
+            }
+        }
+        // Closed: the log is checkpointed into the file. Overwrite everything after the first page.
+        let handle = try #require(FileHandle(forUpdatingAtPath: fixture.storePath))
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: 4096)
+        try handle.write(contentsOf: Data(repeating: 0xA5, count: Int(size) - 4096))
+        try handle.close()
+
+        var failure: RunStoreError?
+        do {
+            let store = try fixture.open()
+            _ = try store.runs()
+            _ = try store.run("last")
+            _ = try store.cachedResult(forKey: "k5")
+        } catch let error as RunStoreError {
+            failure = error
+        }
+        let error = try #require(failure)
+        guard case .corrupt(let path, _) = error else {
+            Issue.record("unexpected \(error)")
+            return
+        }
+        #expect(path == fixture.storePath)
+        #expect("\(error)".contains("mv \(fixture.storePath) \(fixture.storePath).broken"))
+    }
+
+    @Test func anotherProgramsDatabaseIsNotTaken() throws {
+        let fixture = try StoreFixture()
+        let path = fixture.folder.appendingPathComponent("notes.db").path
+        try fixture.sqlite3(path, "CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('keep me');")
+        #expect(throws: RunStoreError.notAStore(path: path, tables: ["notes"])) {
+            _ = try RunStore.open(path: path)
+        }
+        #expect(try fixture.sqlite3(path, "SELECT name FROM sqlite_schema WHERE type = 'table'") == "notes\n")
+    }
+
+    @Test func directoryInPlaceOfTheFileIsRefused() throws {
+        let fixture = try StoreFixture()
+        try FileManager.default.createDirectory(atPath: fixture.storePath, withIntermediateDirectories: true)
+        #expect(throws: RunStoreError.unusable(path: fixture.storePath, reason: "it is a directory, not a file")) {
+            _ = try fixture.open()
+        }
+    }
+
+    @Test func fileInPlaceOfTheFolderIsRefused() throws {
+        let fixture = try StoreFixture()
+        #expect(
+            FileManager.default.createFile(
+                atPath: fixture.folder.appendingPathComponent(".hops").path, contents: Data("x".utf8)))
+        do {
+            _ = try fixture.open()
+            Issue.record("opened a store under a plain file")
+        } catch let error as RunStoreError {
+            guard case .unusable(let path, _) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
+            #expect(path == fixture.storePath)
+        }
+    }
+
+    /// Root reads any file whatever its mode, so this can only be observed as an ordinary user.
+    @Test(.enabled(if: geteuid() != 0, "root bypasses file permissions"))
+    func unreadableFileIsRefused() throws {
+        let fixture = try StoreFixture()
+        _ = try fixture.open()
+        #expect(chmod(fixture.storePath, 0) == 0)
+        defer { chmod(fixture.storePath, 0o644) }
+        do {
+            _ = try fixture.open()
+            Issue.record("opened an unreadable store")
+        } catch let error as RunStoreError {
+            guard case .unusable(let path, let reason) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
+            #expect(path == fixture.storePath)
+            #expect(reason.contains("ermission"))
+        }
+    }
+}

@@ -1,0 +1,1 @@
+../../scripts/platform/check-memory.ts

@@ -1,0 +1,1 @@
+../../scripts/platform/list-processes.py

@@ -1,0 +1,67 @@
+// Pulls and (re)starts a docker compose project: `docker compose pull` then `up -d`.
+//
+// `version`, when given, is passed to compose as the environment variable named by
+// `version_variable`, for compose files that pin their images with `${IMAGE_TAG}`.
+// Where no Docker engine answers this throws, with the reason docker gave.
+
+import { resolve } from "node:path";
+
+export async function main(
+  project_dir: string,
+  project_name: string = "",
+  services: string[] = [],
+  version: string = "",
+  version_variable: string = "IMAGE_TAG",
+  pull: boolean = true,
+) {
+  if (typeof project_dir !== "string" || project_dir.trim() === "") {
+    throw new Error("project_dir is required");
+  }
+  const dir = resolve(project_dir);
+  const env: Record<string, string> = version ? { [version_variable]: version } : {};
+  await requireEngine();
+
+  const base = ["compose", "--project-directory", dir];
+  if (project_name) base.push("--project-name", project_name);
+  const steps: { command: string; output: string }[] = [];
+  if (pull) {
+    steps.push(await compose([...base, "pull", ...services], dir, env));
+  }
+  steps.push(await compose([...base, "up", "--detach", "--remove-orphans", ...services], dir, env));
+  return { project_dir: dir, project: project_name || null, version: version || null, pulled: pull, steps };
+}
+
+async function compose(args: string[], cwd: string, env: Record<string, string>) {
+  const command = `docker ${args.join(" ")}`;
+  try {
+    // compose reports progress on stderr; keep its tail for the run log.
+    const output = await docker(args, cwd, env);
+    return { command, output: output.split("\n").slice(-20).join("\n").trim() };
+  } catch (error) {
+    throw new Error(`${command} failed: ${(error as Error).message}`);
+  }
+}
+
+async function requireEngine() {
+  try {
+    await docker(["version", "--format", "{{.Server.Version}}"], ".", {});
+  } catch (error) {
+    throw new Error(`no Docker engine is reachable (docker: ${(error as Error).message})`);
+  }
+}
+
+async function docker(args: string[], cwd: string, env: Record<string, string>): Promise<string> {
+  let output: Deno.CommandOutput;
+  try {
+    output = await new Deno.Command("docker", { args, cwd, env, stdout: "piped", stderr: "piped" })
+      .output();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) throw new Error("command not found");
+    throw error;
+  }
+  const stderr = new TextDecoder().decode(output.stderr).trim();
+  if (!output.success) {
+    throw new Error(stderr.split("\n").at(-1) || `exit status ${output.code}`);
+  }
+  return `${new TextDecoder().decode(output.stdout)}${stderr}`;
+}
