@@ -276,4 +276,27 @@ final class EventLog: @unchecked Sendable {
         }
         #expect(try String(contentsOfFile: counter, encoding: .utf8) == "x\nx\nx\n")
     }
+
+    @Test func cancellingStopsTheRunAndKillsTheStep() throws {
+        let repository = try TestRepository()
+        defer { repository.remove() }
+        let cancellation = Cancellation()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { cancellation.cancel() }
+        let started = Date()
+        let flow = Flow(modules: [bash("long", "sleep 20"), bash("after", "echo no")])
+        let result = FlowExecutor(flow: flow, runner: repository.runner(), options: ExecutionOptions(cancellation: cancellation)).run()
+        #expect(result.status == .cancelled)
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(!result.steps.contains { $0.id == "after" })
+    }
+
+    @Test func aMissingRequiredInputIsAClearError() throws {
+        let repository = try TestRepository()
+        defer { repository.remove() }
+        let flow = Flow(inputs: [FlowInput(name: "folder", required: true)], modules: [bash("one", "echo 1")])
+        let result = FlowExecutor(flow: flow, runner: repository.runner()).run()
+        #expect(result.status == .failed)
+        #expect(result.error?.message == "missing required input: folder")
+        #expect(result.steps.isEmpty)
+    }
 }

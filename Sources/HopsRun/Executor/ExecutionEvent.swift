@@ -82,6 +82,8 @@ public struct FlowRunResult: Sendable {
     /// The failure module's result, when it ran.
     public var failureResult: Value?
     public var duration: Double
+    /// Secret values the run read; mask them (`SecretRedactor`) in anything shown or written.
+    public var secretValues: [String] = []
 
     /// `{run, status, result, error?, steps}`, as `hops flow run --json` prints it.
     public var value: Value {

@@ -73,7 +73,19 @@ public final class FlowSession: @unchecked Sendable {
     @discardableResult
     public func next() -> StepReport? {
         guard let id = nextStepID else { return nil }
+        if let missing = missingInputsError() {
+            failure = missing
+            return StepReport(id: id, state: .failed, error: missing)
+        }
         return run(index: cursor, id: id)
+    }
+
+    /// The error of a run started without a required input.
+    private func missingInputsError() -> StepError? {
+        let missing = FlowExecutor.missingInputs(flow, in: inputs)
+        guard !missing.isEmpty else { return nil }
+        let names = missing.joined(separator: ", ")
+        return StepError(kind: .setup, message: "missing required input\(missing.count > 1 ? "s" : ""): \(names)")
     }
 
     /// Runs the top-level step `id` with its arguments resolved from what has run so far.
@@ -87,6 +99,10 @@ public final class FlowSession: @unchecked Sendable {
         }
         failure = nil
         stopped = false
+        if let missing = missingInputsError() {
+            failure = missing
+            return StepReport(id: id, state: .failed, error: missing)
+        }
         return run(index: index, id: id)
     }
 
@@ -155,6 +171,7 @@ public final class FlowSession: @unchecked Sendable {
             }
         }
         result.steps = engine.stepReports
+        result.secretValues = engine.knownSecrets
         result.duration = Date().timeIntervalSince(started)
         finishStoreRun()
         return result
