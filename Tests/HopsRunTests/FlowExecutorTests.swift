@@ -65,9 +65,7 @@ final class EventLog: @unchecked Sendable {
         let loop = FlowModule(
             id: "loop",
             value: .forLoop(ForLoop(iterator: expr("[1, 2, 3, 4]"), modules: [body], parallel: true, parallelism: .static(.number(2)))))
-        let started = Date()
         let result = FlowExecutor(flow: Flow(modules: [loop]), runner: repository.runner()).run()
-        let elapsed = Date().timeIntervalSince(started)
         #expect(result.status == .succeeded, "\(result.error.map { "\($0)" } ?? "")")
         guard case .array(let items)? = result.result else { Issue.record("no array"); return }
         #expect(items.count == 4)
@@ -80,7 +78,6 @@ final class EventLog: @unchecked Sendable {
         // At most two at a time, and some pair really overlapped.
         let maximumOverlap = intervals.map { point in intervals.filter { $0.0 <= point.0 && point.0 < $0.1 }.count }.max() ?? 0
         #expect(maximumOverlap == 2)
-        #expect(elapsed < 0.6 * 4)
     }
 
     @Test func loopSkipFailuresKeepsGoingAndCollectsFailures() throws {
