@@ -22,6 +22,16 @@ struct Hops: ParsableCommand {
             """,
         subcommands: [Prompt.self, Run.self, Check.self, DryRun.self, Export.self],
         defaultSubcommand: Prompt.self)
+
+    /// `hops -e …` is the path whose start-up people time: a plain `-e EXPR` with its own flags
+    /// skips the argument parser, which costs more than evaluating the expression.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let oneExpression = OneExpression(arguments: arguments) {
+            Glibc.exit(oneExpression.runReportingErrors())
+        }
+        main(arguments)
+    }
 }
 
 /// The prompt, or one expression with `-e`: what `hops` does without a subcommand.
@@ -48,57 +58,15 @@ struct Prompt: ParsableCommand {
     var input: String?
 
     func run() throws {
-        let interpreter = Interpreter()
-        if let input { try bindInput(input, into: interpreter) }
         if let expression {
-            try evaluate(expression, in: interpreter)
+            let status = OneExpression(text: expression, json: json, raw: raw, input: input).runReportingErrors()
+            if status != 0 { throw ExitCode(status) }
             return
         }
+        let interpreter = Interpreter()
+        if let input { try OneExpression.bindInput(input, into: interpreter) }
         let status = startShell(interpreter)
         if status != 0 { throw ExitCode(status) }
-    }
-
-    /// `-e`: one expression; 65 for a syntax error, 70 for an error while evaluating.
-    private func evaluate(_ text: String, in interpreter: Interpreter) throws {
-        let colorErrors = Terminal.useColor(on: STDERR_FILENO)
-        let source = SourceFile(name: "<expr>", text: text)
-        let expression: Expression
-        do {
-            expression = try Expression(source)
-        } catch {
-            Terminal.writeError(Self.describe(error, colored: colorErrors) + "\n")
-            throw ExitCode(65)
-        }
-        let value: Value
-        do {
-            var bindings: [String: Value] = [:]
-            for name in expression.freeVariables {
-                if let bound = interpreter.variable(name) { bindings[name] = bound }
-            }
-            value = try expression.evaluate(bindings: bindings)
-        } catch {
-            Terminal.writeError(Self.describe(error, colored: colorErrors) + "\n")
-            throw ExitCode(70)
-        }
-        Terminal.writeOutput(format(value) + "\n")
-    }
-
-    private func format(_ value: Value) -> String {
-        if json { return value.jsonString(indent: 0) ?? "null" }
-        if raw, case .string(let text) = value { return text }
-        return ValueRenderer(colored: Terminal.useColor(on: STDOUT_FILENO)).render(value)
-    }
-
-    private func bindInput(_ path: String, into interpreter: Interpreter) throws {
-        do {
-            try InputBinding.bind(path: path, into: interpreter)
-        } catch let error as FileContents.ReadError {
-            Terminal.writeError("error: \(error)\n")
-            throw ExitCode(66)
-        } catch {
-            Terminal.writeError(Self.describe(error, colored: Terminal.useColor(on: STDERR_FILENO)) + "\n")
-            throw ExitCode(65)
-        }
     }
 
     /// The prompt on a terminal, else statements from standard input.
