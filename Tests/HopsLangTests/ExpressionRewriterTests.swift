@@ -62,6 +62,14 @@ import Testing
         #expect(text == "steps.x.failures.length")
     }
 
+    @Test func aPropertyWhoseValueBecomesItsKeyIsWrittenShort() throws {
+        let rewriter = try ExpressionRewriter("({item: flow_input.iter.value, other: flow_input.iter.value, 'item': flow_input.iter.value})")
+        let text = rewriter.rewritten { reference in
+            reference.root == "flow_input" && reference.names == ["iter", "value"] ? .init(accessCount: 2, text: "item") : nil
+        }
+        #expect(text == "({item, other: item, 'item': item})")
+    }
+
     @Test func refusesWhatDoesNotParse() {
         #expect(throws: Diagnostic.self) { try ExpressionRewriter("steps.a.result +") }
         #expect(ExpressionRewriter.rewrite("a ?? b || c") { _ in .init(accessCount: 0, text: "z") } == "a ?? b || c")

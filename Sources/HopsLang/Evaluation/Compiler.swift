@@ -264,7 +264,7 @@ struct Compiler {
         }
         let entries: [Entry] = properties.map { property in
             switch property {
-            case .named(let name, let value): .named(name, compile(value))
+            case .named(let name, let value, _): .named(name, compile(value))
             case .shorthand(let name, let span): .named(name, compileIdentifier(name, span))
             case .computed(let key, let value): .computed(compile(key), compile(value))
             case .spread(let value, let span): .spread(compile(value), span)

@@ -35,6 +35,13 @@ public struct ExpressionRewriter: Sendable {
         for reference in references where reference.start >= cursor {
             guard let replacement = replace(reference) else { continue }
             let count = min(max(replacement.accessCount, 0), reference.path.count)
+            if count == reference.path.count, let key = reference.propertyKey, key.name == replacement.text, key.start >= cursor {
+                // `{item: flow_input.iter.value}` back to `item` is written `{item}`, as the other way round.
+                output.append(contentsOf: scalars[cursor..<key.start])
+                output.append(contentsOf: key.name.unicodeScalars)
+                cursor = reference.ends[count]
+                continue
+            }
             output.append(contentsOf: scalars[cursor..<reference.start])
             // `{item}` must keep its key when the value is no longer the same name.
             if reference.isShorthandProperty { output.append(contentsOf: (reference.root + ": ").unicodeScalars) }
@@ -65,6 +72,13 @@ extension ExpressionRewriter {
         let start: Int
         /// Where the reference ends after the root (index 0) and after each access.
         let ends: [Int]
+        /// The identifier key of the object literal property whose whole value this reference is, and where it starts.
+        var propertyKey: (name: String, start: Int)?
+
+        public static func == (left: Reference, right: Reference) -> Bool {
+            left.root == right.root && left.path == right.path && left.isShorthandProperty == right.isShorthandProperty
+                && left.start == right.start && left.ends == right.ends
+        }
 
         /// The root and the first `count` accesses, as written (without white space between them).
         public func text(through count: Int) -> String {

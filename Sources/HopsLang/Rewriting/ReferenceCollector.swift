@@ -20,7 +20,15 @@ struct ReferenceCollector {
         case .object(let properties, _):
             for property in properties {
                 switch property {
-                case .named(_, let value): visit(value, bound: bound)
+                case .named(let key, let value, let keySpan):
+                    let count = references.count
+                    visit(value, bound: bound)
+                    // `{item: item}` after a rewrite may go back to `{item}`: note the key of a value that is one reference.
+                    if references.count > count, references[count].start == value.span.start,
+                        references[count].ends.last == value.span.end, source.slice(keySpan.start, keySpan.end) == key
+                    {
+                        references[count].propertyKey = (key, keySpan.start)
+                    }
                 case .computed(let key, let value):
                     visit(key, bound: bound)
                     visit(value, bound: bound)

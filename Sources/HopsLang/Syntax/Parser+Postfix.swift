@@ -181,7 +181,7 @@ extension Parser {
                 }
                 index += 1
                 if accept(":") {
-                    properties.append(.named(key, try expression()))
+                    properties.append(.named(key, try expression(), key: token.span))
                 } else if token.kind == .identifier, current.isPunctuator(",") || current.isPunctuator("}") {
                     properties.append(.shorthand(key, token.span))
                 } else {

@@ -36,7 +36,8 @@ enum Element: Sendable {
 
 /// An object literal entry.
 enum Property: Sendable {
-    case named(String, Node)
+    /// `key: value`; `key` is where the key is written.
+    case named(String, Node, key: Span)
     /// `{name}`: the property `name` with the value of the variable `name`.
     case shorthand(String, Span)
     case computed(Node, Node)
