@@ -69,3 +69,39 @@ import Testing
         }
     }
 }
+
+@Suite struct DestructuringTests {
+    @Test func patternsAtThePromptReadVariablesAndDefaults() throws {
+        let interpreter = Interpreter()
+        _ = try interpreter.execute("let limit = 50\nlet hosts = [{name: 'web', cpu: 40}, {name: 'db', cpu: 90}]")
+        let busy = try #require(try interpreter.execute("hosts.filter(({cpu, max = limit}) => cpu > max).map(({name}) => name)"))
+        #expect(describe(busy) == "[\"db\"]")
+        let entries = try #require(try interpreter.execute("Object.entries({a: 1, b: 2}).map(([k, v]) => `${k}${v}`)"))
+        #expect(describe(entries) == "[\"a1\",\"b2\"]")
+    }
+
+    @Test func boundExpressionsDestructureWithFreeVariables() throws {
+        let expression = try Expression("pairs.map(([, second], index, ...rest) => second * factor + index + rest.length)")
+        let value = try expression.evaluate(bindings: ["pairs": .array([.array([.number(1), .number(2)])]), "factor": .number(10)])
+        #expect(describe(value) == "[21]")  // map passes the array too: rest is [pairs]
+    }
+
+    @Test(arguments: [
+        ("(([a, a]) => a)", "duplicate parameter 'a'"),
+        ("(({a, b: {a}}) => a)", "duplicate parameter 'a'"),
+        ("((...a, b) => a)", "unexpected ',', expected ')' after the rest parameter"),
+        ("(({...{a}}) => a)", "unexpected '{', expected a name after '...'"),
+        ("(([...a = 1]) => a)", "unexpected '=', expected ']' after the rest element"),
+        ("(({a}) => a)(undefined)", "cannot destructure property 'a' of undefined"),
+        ("(([a]) => a)(null)", "null is not iterable"),
+        ("((a = b, b) => a)(undefined, 1)", "unknown name 'b'"),
+    ])
+    func reportsMistakes(_ text: String, _ message: String) throws {
+        do {
+            _ = try Expression(text).evaluate(bindings: [:])
+            Issue.record("\(text) evaluated without an error")
+        } catch let diagnostic as Diagnostic {
+            #expect(diagnostic.message == message)
+        }
+    }
+}

@@ -4,7 +4,12 @@ import Yams
 
 extension Flow {
     /// The flow in the wmill layout: the text of `flow.yaml` and the inline script files beside it, by name.
+    /// A seed-format flow's expressions are written in Windmill's names (`results.<id>`, `flow_input`).
     public func openFlowYAML() -> (flowYAML: String, inlineFiles: [String: String]) {
+        format == .openFlow ? writeOpenFlowYAML() : translatingNames(to: .openFlow).writeOpenFlowYAML()
+    }
+
+    private func writeOpenFlowYAML() -> (flowYAML: String, inlineFiles: [String: String]) {
         var writer = OpenFlowWriter()
         var value: [(String, Node?)] = [("modules", Node(modules.map { writer.module($0) }))]
         if let failureModule { value.append(("failure_module", writer.module(failureModule))) }

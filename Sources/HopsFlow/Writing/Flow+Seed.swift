@@ -3,7 +3,12 @@ import Yams
 
 extension Flow {
     /// The flow in the seed's format; modules the format cannot express are listed by `seedFormatProblems()`.
+    /// An OpenFlow flow's expressions are written in the seed's names (`steps.<id>.result`, `inputs`, `item`).
     public func seedYAML() -> String {
+        format == .seed ? writeSeedYAML() : translatingNames(to: .seed).writeSeedYAML()
+    }
+
+    private func writeSeedYAML() -> String {
         var pairs: [(String, Node?)] = [
             ("summary", summary.map(YAMLBuilder.string)), ("description", description.map(YAMLBuilder.string)),
         ]

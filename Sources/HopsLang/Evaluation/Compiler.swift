@@ -110,7 +110,7 @@ struct Compiler {
         return .code(compile(node))
     }
 
-    private mutating func compileIdentifier(_ name: String, _ span: Span) -> Code {
+    mutating func compileIdentifier(_ name: String, _ span: Span) -> Code {
         guard let (depth, index) = resolve(name) else {
             return compileGlobal(name, span)
         }
@@ -165,23 +165,27 @@ struct Compiler {
 
     // MARK: Functions
 
-    private mutating func compileArrow(_ parameters: [String], _ body: Node) -> Code {
-        frames.append(parameters)
+    private mutating func compileArrow(_ parameters: Parameters, _ body: Node) -> Code {
+        let names = parameters.names
+        frames.append(names)
         let savedHeight = height
         let savedCurrent = currentHeight
         height = 0
         currentHeight = 0
+        // Patterns are compiled in the arrow's own frame: their fallbacks see the names bound before them.
+        let bind = parameters.isSimple ? nil : compileParameters(parameters, names: names)
         let code = compile(body)
         let weight = max(height, 1)
         height = max(savedHeight, savedCurrent + weight)
         currentHeight = savedCurrent
         frames.removeLast()
-        let count = parameters.count
+        let count = names.count
         return { frame, _ in
             .function(
                 FunctionValue(
                     name: "anonymous",
-                    arrow: Arrow(parameterCount: count, weight: weight, body: code, environment: Environment(frame))))
+                    arrow: Arrow(
+                        parameterCount: count, weight: weight, bind: bind, body: code, environment: Environment(frame))))
         }
     }
 
@@ -260,7 +264,8 @@ struct Compiler {
         }
         let entries: [Entry] = properties.map { property in
             switch property {
-            case .named(let name, let value): .named(name, compile(value))
+            case .named(let name, let value, _): .named(name, compile(value))
+            case .shorthand(let name, let span): .named(name, compileIdentifier(name, span))
             case .computed(let key, let value): .computed(compile(key), compile(value))
             case .spread(let value, let span): .spread(compile(value), span)
             }

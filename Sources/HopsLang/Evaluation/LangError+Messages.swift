@@ -63,3 +63,12 @@ extension Value {
         }
     }
 }
+
+extension LangError {
+    static func cannotDestructure(_ property: String?, of value: Value, _ span: Span) -> LangError {
+        if let property {
+            return LangError("cannot destructure property '\(property)' of \(value.nullishName)", span: span)
+        }
+        return LangError("cannot destructure \(value.nullishName)", span: span)
+    }
+}

@@ -41,6 +41,8 @@ struct Arrow: @unchecked Sendable {
     let parameterCount: Int
     /// How much stack one activation may use, in nesting levels of the body.
     let weight: Int
+    /// Turns the arguments into the frame's slots when the parameters are patterns; nil for plain names.
+    let bind: Binder?
     let body: Code
     let environment: Environment
 }
@@ -104,9 +106,14 @@ struct Runtime {
             weight += arrow.weight
             defer { weight -= arrow.weight }
             if weight > Runtime.maximumWeight { throw .nestingTooDeep(span) }
-            var slots = arguments
-            if slots.count < arrow.parameterCount {
-                slots.append(contentsOf: repeatElement(.undefined, count: arrow.parameterCount - slots.count))
+            var slots: [Value]
+            if let bind = arrow.bind {
+                slots = try bind(arguments, arrow.environment, &self)
+            } else {
+                slots = arguments
+                if slots.count < arrow.parameterCount {
+                    slots.append(contentsOf: repeatElement(.undefined, count: arrow.parameterCount - slots.count))
+                }
             }
             return try arrow.body(Frame(slots: slots, parent: arrow.environment), &self)
         case .native(let native):

@@ -107,6 +107,7 @@ extension Parser {
                 defer { nesting -= 1 }
                 let inner = try expression()
                 _ = try expect(")", "')'")
+                parenthesized.insert(inner.span)
                 return inner
             case "[":
                 return try arrayLiteral()
@@ -180,9 +181,9 @@ extension Parser {
                 }
                 index += 1
                 if accept(":") {
-                    properties.append(.named(key, try expression()))
+                    properties.append(.named(key, try expression(), key: token.span))
                 } else if token.kind == .identifier, current.isPunctuator(",") || current.isPunctuator("}") {
-                    properties.append(.named(key, .identifier(key, token.span)))
+                    properties.append(.shorthand(key, token.span))
                 } else {
                     throw unexpected(expecting: "':'")
                 }

@@ -9,6 +9,8 @@ struct Parser {
     var index = 0
     var nesting = 0
     var diagnostics: [Diagnostic] = []
+    /// The spans of expressions written inside parentheses, which may mix `??` with `||` and `&&`.
+    var parenthesized: Set<Span> = []
 
     /// Thrown after a diagnostic has been recorded, to unwind to a point of recovery.
     struct Failure: Error {}
@@ -81,21 +83,12 @@ struct Parser {
 
     private mutating func arrowFunction() throws(Failure) -> Node? {
         let start = current.start
-        var parameters: [String] = []
+        let parameters: Parameters
         if current.kind == .identifier, peek(1).isPunctuator("=>") {
-            parameters = [advance().text]
+            let name = advance()
+            parameters = Parameters(patterns: [.name(name.text, name.span)])
         } else if current.isPunctuator("("), isArrowParameterList() {
-            index += 1
-            while !current.isPunctuator(")") {
-                guard current.kind == .identifier else { throw unexpected(expecting: "a parameter name") }
-                let name = advance()
-                if parameters.contains(name.text) {
-                    throw fail("duplicate parameter '\(name.text)'", name.span)
-                }
-                parameters.append(name.text)
-                if !current.isPunctuator(")") { _ = try expect(",", "',' or ')'") }
-            }
-            index += 1
+            parameters = try parameterList()
         } else {
             return nil
         }
@@ -108,13 +101,23 @@ struct Parser {
         return .arrow(parameters: parameters, body: body, Span(start: start, end: body.span.end))
     }
 
-    /// Whether the `(` under the cursor opens a parameter list: names and commas up to `) =>`.
+    /// Whether the `(` under the cursor opens a parameter list: its matching `)` is followed by `=>`.
     private func isArrowParameterList() -> Bool {
         var ahead = 1
+        var depth = 0
         while true {
             let token = peek(ahead)
-            if token.isPunctuator(")") { return peek(ahead + 1).isPunctuator("=>") }
-            guard token.kind == .identifier || token.isPunctuator(",") else { return false }
+            switch token.kind {
+            case .end, .error:
+                return false
+            case .punctuator where token.text == "(" || token.text == "[" || token.text == "{":
+                depth += 1
+            case .punctuator where token.text == ")" || token.text == "]" || token.text == "}":
+                if depth == 0 { return token.text == ")" && peek(ahead + 1).isPunctuator("=>") }
+                depth -= 1
+            default:
+                break
+            }
             ahead += 1
         }
     }
@@ -145,16 +148,29 @@ struct Parser {
         let entry = nesting
         defer { nesting = entry }
         while let (op, precedence) = Parser.binaryOperator(current), precedence >= minimumPrecedence {
-            index += 1
+            let operatorToken = advance()
             // Each operator applied in this loop deepens the tree without recursing, so it counts.
             try enter()
             let right =
                 op == .power
                 ? try binary(minimumPrecedence: precedence)
                 : try binary(minimumPrecedence: precedence + 1)
+            if mixesCoalescing(op, left) || mixesCoalescing(op, right) {
+                throw fail("cannot mix '??' with '||' or '&&' without parentheses", operatorToken.span)
+            }
             left = .binary(op, left, right, left.span.through(right.span))
         }
         return left
+    }
+
+    /// Whether `operand`, unparenthesized, may not stand beside `op`: JavaScript refuses `a ?? b || c`,
+    /// `a || b ?? c` and the same with `&&`, because the order of evaluation would be a guess.
+    private func mixesCoalescing(_ op: BinaryOperator, _ operand: Node) -> Bool {
+        guard case .binary(let inner, _, _, let span) = operand, !parenthesized.contains(span) else { return false }
+        switch (op, inner) {
+        case (.coalesce, .and), (.coalesce, .or), (.and, .coalesce), (.or, .coalesce): return true
+        default: return false
+        }
     }
 
     private mutating func unary() throws(Failure) -> Node {

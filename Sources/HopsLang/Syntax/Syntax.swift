@@ -11,7 +11,7 @@ indirect enum Node: Sendable {
     case call(Node, [Element], optional: Bool, Span)
     /// The extent of an optional chain: `a?.b.c` is undefined as a whole when `a` is nullish.
     case optionalChain(Node, Span)
-    case arrow(parameters: [String], body: Node, Span)
+    case arrow(parameters: Parameters, body: Node, Span)
     case unary(UnaryOperator, Node, Span)
     case binary(BinaryOperator, Node, Node, Span)
     case conditional(Node, Node, Node, Span)
@@ -36,7 +36,10 @@ enum Element: Sendable {
 
 /// An object literal entry.
 enum Property: Sendable {
-    case named(String, Node)
+    /// `key: value`; `key` is where the key is written.
+    case named(String, Node, key: Span)
+    /// `{name}`: the property `name` with the value of the variable `name`.
+    case shorthand(String, Span)
     case computed(Node, Node)
     case spread(Node, Span)
 }
