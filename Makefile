@@ -45,7 +45,7 @@ demo: build
 	@HOPS_DENO=$(DENO) $(HOPS_DEBUG) run notebooks/tour.hops
 
 bench: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 	@HOPS_DENO=$(DENO) python3 Tests/Benchmarks/bench.py $(HOPS_RELEASE)
 
 clean:

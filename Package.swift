@@ -21,7 +21,8 @@ let package = Package(
             name: "CEditLine", pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]),
         .systemLibrary(
-            name: "CCurl", pkgConfig: "libcurl",
+            // No pkgConfig: its link flags would load libcurl at start-up; shim.h loads it on first use.
+            name: "CCurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // The expression language: pure, no I/O, no dependency on the other modules.

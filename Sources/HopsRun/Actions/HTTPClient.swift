@@ -53,29 +53,33 @@ public final class HTTPClient {
 
     public init() throws {
         HTTPClient.initializeOnce
-        guard let handle = curl_easy_init() else { throw RunError.http("could not create a curl handle") }
+        guard let handle = hops_curl_easy_init() else {
+            throw RunError.http(
+                hops_curl_available() != 0
+                    ? "could not create a curl handle" : "libcurl could not be loaded (install libcurl4)")
+        }
         self.handle = handle
     }
 
-    deinit { curl_easy_cleanup(handle) }
+    deinit { hops_curl_easy_cleanup(handle) }
 
     /// curl_global_init is not thread-safe: run it once, before any handle exists.
-    private static let initializeOnce: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+    private static let initializeOnce: Void = { hops_curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
     /// Sends `request`; a transport failure (refused, timed out, bad URL) throws with curl's reason.
     public func perform(_ request: HTTPRequest) throws -> HTTPResponse {
         guard let scheme = request.url.split(separator: ":").first?.lowercased(), scheme == "http" || scheme == "https"
         else { throw RunError.http("only http and https URLs are supported: \(request.url)") }
-        curl_easy_reset(handle)
+        hops_curl_easy_reset(handle)
         let buffers = ResponseBuffers()
         let context = Unmanaged.passRetained(buffers)
         defer { context.release() }
 
         var headerList: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(headerList) }
-        for header in request.headers { headerList = curl_slist_append(headerList, "\(header.name): \(header.value)") }
+        defer { hops_curl_slist_free_all(headerList) }
+        for header in request.headers { headerList = hops_curl_slist_append(headerList, "\(header.name): \(header.value)") }
         if request.body != nil, !request.headers.contains(where: { $0.name.lowercased() == "content-type" }) {
-            headerList = curl_slist_append(headerList, "Content-Type: application/json")
+            headerList = hops_curl_slist_append(headerList, "Content-Type: application/json")
         }
 
         try check(hops_curl_setopt_string(handle, CURLOPT_URL, request.url), "url")
@@ -94,11 +98,11 @@ public final class HTTPClient {
 
         let started = Date()
         let code: CURLcode = try withBody(request.body) {
-            curl_easy_perform(handle)
+            hops_curl_easy_perform(handle)
         }
         let duration = Date().timeIntervalSince(started)
         guard code == CURLE_OK else {
-            let reason = String(cString: curl_easy_strerror(code))
+            let reason = String(cString: hops_curl_easy_strerror(code))
             if code == CURLE_OPERATION_TIMEDOUT {
                 throw RunError.http("\(request.method.uppercased()) \(request.url) timed out after \(ProcessError.format(request.timeout))s")
             }
@@ -129,7 +133,7 @@ public final class HTTPClient {
 
     private func check(_ code: CURLcode, _ what: String) throws {
         guard code == CURLE_OK else {
-            throw RunError.http("curl option \(what): \(String(cString: curl_easy_strerror(code)))")
+            throw RunError.http("curl option \(what): \(String(cString: hops_curl_easy_strerror(code)))")
         }
     }
 }

@@ -29,7 +29,7 @@ public enum FlowFiles {
                 continue
             }
             var isDirectory: ObjCBool = false
-            manager.fileExists(atPath: path, isDirectory: &isDirectory)
+            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
             if isDirectory.boolValue {
                 if name.hasSuffix(".flow") || name.hasSuffix("__flow") {
                     if manager.fileExists(atPath: (path as NSString).appendingPathComponent("flow.yaml")) { found.append(path) }
