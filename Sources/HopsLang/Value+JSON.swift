@@ -1,5 +1,12 @@
 // JSON in and out: a hand-written parser over UTF-8 bytes and JSON.stringify.
 extension Value {
+    /// A string as a JSON string literal: what `JSON.stringify` gives for it.
+    public static func quoted(_ text: String) -> String {
+        var output = ""
+        JSONWriter.quote(text, into: &output)
+        return output
+    }
+
     /// Parses JSON text; a syntax error is a LangError whose span points at the offending character.
     public init(parsingJSON text: String) throws {
         var text = text

@@ -96,7 +96,7 @@ extension Value {
     func preview(limit: Int) -> String {
         let text: String
         switch self {
-        case .string(let string): text = ValueRenderer.quoted(string)
+        case .string(let string): text = Value.quoted(string)
         case .array, .object: text = jsonString(indent: 0) ?? "undefined"
         case .function(let function): text = "[Function: \(function.name)]"
         default: text = ValueRenderer().scalar(self)

@@ -59,7 +59,7 @@ public struct ValueRenderer: Sendable {
         case .object(let object):
             if object.count == 0 { return "{}" }
             let parts = object.orderedEntries.map { key, element in
-                (TextStyle.key.apply(ValueRenderer.quoted(key), colored: colored), element)
+                (TextStyle.key.apply(Value.quoted(key), colored: colored), element)
             }
             let inline = "{" + parts.map { "\($0.0): \(pretty($0.1, indent: 0))" }.joined(separator: ", ") + "}"
             if fitsInline(inline, indent: indent) { return inline }
@@ -83,36 +83,13 @@ public struct ValueRenderer: Sendable {
         case .null: TextStyle.keyword.apply("null", colored: colored)
         case .bool(let flag): TextStyle.number.apply(flag ? "true" : "false", colored: colored)
         case .number: TextStyle.number.apply(value.toJSString(), colored: colored)
-        case .string(let text): TextStyle.string.apply(ValueRenderer.quoted(text), colored: colored)
+        case .string(let text): TextStyle.string.apply(Value.quoted(text), colored: colored)
         case .function(let function):
             TextStyle.function.apply("[Function: \(function.name.isEmpty ? "(anonymous)" : function.name)]", colored: colored)
         case .array, .object: pretty(value, indent: 0)
         }
     }
 
-    /// A string as a JSON string literal.
-    public static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\u{08}": result += "\\b"
-            case "\u{0C}": result += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
-    }
 }
 
 extension Value {
