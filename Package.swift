@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "HopsStoreTests", dependencies: ["HopsStore"]),
         .testTarget(name: "HopsRunTests", dependencies: ["HopsRun"]),
         .testTarget(name: "HopsShellTests", dependencies: ["HopsShell"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["HopsLang"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["HopsLang"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

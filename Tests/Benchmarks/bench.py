@@ -96,8 +96,92 @@ def bench_in_process():
     row("in process", "compiled expression, per evaluation", nanoseconds, "ns", "cel-go (published)", 91)
 
 
+def flow_environment():
+    """The environment of a benchmarked flow run: a store in WORK, hops's deno and stdlib."""
+    environment = dict(os.environ)
+    environment.update({"HOPS_STORE": os.path.join(WORK, "flows.db"), "HOPS_DENO": DENO,
+                        "HOPS_STDLIB": os.path.join(REPO, "stdlib")})
+    return environment
+
+
+def write_flow_tree():
+    """WORK/flowtree: a trivial Deno script, a trivial python3 script, flows that run them, and
+    the same scripts called by hand the way the harness calls them (import, call main, print JSON)."""
+    root = os.path.join(WORK, "flowtree")
+    os.makedirs(os.path.join(root, "scripts"), exist_ok=True)
+    os.makedirs(os.path.join(root, "flows"), exist_ok=True)
+    os.makedirs(os.path.join(root, "windmill"), exist_ok=True)  # marks the repository root
+    files = {
+        "scripts/trivial.ts": "export function main(x: number = 1) {\n  return { x: x + 1 };\n}\n",
+        "scripts/trivial.py": "def main(x: int = 1):\n    return {\"x\": x + 1}\n",
+        "scripts/by-hand.ts": ("import { main } from \"./trivial.ts\";\n"
+                               "console.log(JSON.stringify(await main(1)));\n"),
+        "scripts/by_hand.py": ("import json, sys\nsys.path.insert(0, sys.argv[1])\nfrom trivial import main\n"
+                               "print(json.dumps(main(1)))\n"),
+        "flows/deno-step.yaml": "summary: one Deno step\nsteps:\n  - id: one\n    script: trivial.ts\n    args:\n      x: 1\n",
+        "flows/python-step.yaml": "summary: one python3 step\nsteps:\n  - id: one\n    script: trivial.py\n    args:\n      x: 1\n",
+        "flows/loop-100.yaml": ("summary: a loop of 100 trivial python3 steps\nsteps:\n  - id: loop\n    script: trivial.py\n"
+                                "    for_each: ${{ Array.from({length: 100}, (_, i) => i) }}\n    args:\n      x: ${{ item }}\n"),
+        "flows/loop-100-deno.yaml": ("summary: a loop of 100 trivial Deno steps\nsteps:\n  - id: loop\n    script: trivial.ts\n"
+                                     "    for_each: ${{ [...Array(100).keys()] }}\n    args:\n      x: ${{ item }}\n"),
+    }
+    for relative, text in files.items():
+        with open(os.path.join(root, relative), "w") as file:
+            file.write(text)
+    return root
+
+
+def bench_flow_step_overhead():
+    root = write_flow_tree()
+    environment = flow_environment()
+    scripts = os.path.join(root, "scripts")
+    cases = [
+        ("deno", os.path.join(root, "flows/deno-step.yaml"),
+         [DENO, "run", "--allow-all", "--quiet", os.path.join(scripts, "by-hand.ts")]),
+        ("python3", os.path.join(root, "flows/python-step.yaml"),
+         ["python3", os.path.join(scripts, "by_hand.py"), scripts]),
+    ]
+    for name, flow, by_hand in cases:
+        command = [HOPS, "flow", "run", flow, "--json"]
+        result = json.loads(subprocess.run(command, capture_output=True, text=True, env=environment, check=True).stdout)
+        if result["status"] != "succeeded" or result["result"] != {"x": 2}:
+            raise SystemExit(f"flow step ({name}): unexpected result {result}")
+        if json.loads(output(by_hand)) != {"x": 2}:
+            raise SystemExit(f"by hand ({name}): unexpected result")
+        hops = wall_env(command, environment, repeat=10)
+        reference = wall(by_hand, repeat=10)
+        row("flow step", f"trivial {name} step via hops flow run", hops * 1000, "ms", f"{name} by hand", reference * 1000)
+
+
+def bench_flow_loop():
+    root = os.path.join(WORK, "flowtree")
+    if not os.path.isdir(root):
+        root = write_flow_tree()
+    environment = flow_environment()
+    for name, flow in (("python3", "flows/loop-100.yaml"), ("deno", "flows/loop-100-deno.yaml")):
+        command = [HOPS, "flow", "run", os.path.join(root, flow), "--json"]
+        result = json.loads(subprocess.run(command, capture_output=True, text=True, env=environment, check=True).stdout)
+        loop = [step for step in result["steps"] if step["id"] == "loop" and "place" not in step]
+        if result["status"] != "succeeded" or not loop or len(loop[-1]["result"]) != 100:
+            raise SystemExit(f"100-iteration loop ({name}): unexpected result {result['status']}")
+        total = wall_env(command, environment, repeat=3)
+        row("flow loop", f"100 iterations of a trivial {name} step", total * 1000, "ms")
+        row("flow loop", f"  per iteration ({name})", total * 1000 / 100, "ms")
+
+
+def wall_env(command, environment, repeat=10):
+    """`wall` with an environment, output discarded."""
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment, check=True)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def main():
-    for bench in (bench_startup, bench_large_data, bench_in_process):
+    for bench in (bench_startup, bench_large_data, bench_in_process, bench_flow_step_overhead, bench_flow_loop):
         try:
             bench()
         except (subprocess.CalledProcessError, SystemExit, OSError) as error:

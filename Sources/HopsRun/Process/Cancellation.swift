@@ -32,6 +32,13 @@ public final class Cancellation: @unchecked Sendable {
         for group in running { kill(-group, SIGKILL) }
     }
 
+    /// Makes it usable again after a cancel, for the next command of a prompt that keeps one session.
+    public func renew() {
+        lock.lock()
+        cancelled = false
+        lock.unlock()
+    }
+
     /// Records a running group; false (and the group killed) when already cancelled.
     func register(group: pid_t) -> Bool {
         lock.lock()

@@ -1,0 +1,25 @@
+import HopsLang
+
+/// Flow inputs given as `key=value` words (`-i` on the command line, `:inputs` at the prompt).
+public enum FlowInputValues {
+    /// A word that is not `key=value`.
+    public struct MalformedInput: Error, Sendable, CustomStringConvertible {
+        public var word: String
+        public var description: String { "an input is key=value, not '\(word)'" }
+    }
+
+    /// The inputs named by `words`, in order; a value is JSON when it parses as JSON, else a string.
+    public static func parse(_ words: [String]) throws(MalformedInput) -> ObjectValue {
+        var inputs = ObjectValue()
+        for word in words {
+            guard let equals = word.firstIndex(of: "="), equals != word.startIndex else { throw MalformedInput(word: word) }
+            inputs[String(word[..<equals])] = value(of: String(word[word.index(after: equals)...]))
+        }
+        return inputs
+    }
+
+    /// `text` as JSON when it parses, else as a string.
+    public static func value(of text: String) -> Value {
+        (try? Value(parsingJSON: text)) ?? .string(text)
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import HopsFlow
+import HopsLang
+import HopsRun
+import HopsStore
+
+/// A flow loaded at the prompt with `:load`, run step by step by `:next`, `:step`, `:run`.
+///
+/// It keeps the `FlowSession` (inputs, results, the run in the store) and, after every step, binds
+/// `results`, `steps`, `flow_input`, `inputs` and `previous_result` in the shell's interpreter.
+public final class FlowStepper: ShellStepper, LoadedFlowAttachment {
+    /// The key of the loaded flow in `Shell.attachments`.
+    public static let attachmentKey = "flow.loaded"
+    /// The names bound in the interpreter after each step.
+    public static let boundNames = ["results", "steps", "flow_input", "inputs", "previous_result"]
+
+    /// The path the flow was loaded from, as given.
+    public let path: String
+    public let flow: Flow
+    public let repositoryRoot: String
+    public let session: FlowSession
+    /// The store the session records into; nil when it could not be opened.
+    public let store: RunStore?
+    let cancellation: Cancellation
+    let progress: FlowProgress
+
+    public var loadedFlow: Flow? { flow }
+
+    public init(path: String, flow: Flow, repositoryRoot: String, store: RunStore?, progress: FlowProgress = FlowProgress()) {
+        self.path = path
+        self.flow = flow
+        self.repositoryRoot = repositoryRoot
+        self.store = store
+        self.progress = progress
+        let cancellation = Cancellation()
+        self.cancellation = cancellation
+        let options = ExecutionOptions(store: store, onEvent: progress.handler, cancellation: cancellation)
+        session = FlowSession(flow: flow, repositoryRoot: repositoryRoot, options: options)
+    }
+
+    /// `:next [-q]`: runs the next top-level step and prints its result (not with `-q`), or reports its error.
+    public func next(in shell: Shell, arguments: String) throws {
+        let quiet = try Self.quietFlag(arguments, usage: ":next [-q]")
+        guard let id = session.nextStepID else {
+            if let failed = session.reports.last(where: { $0.state == .failed && $0.place.isEmpty }) {
+                throw CommandError("the flow stopped at step \(failed.id); :step \(failed.id) runs it again, :reset starts over")
+            }
+            throw CommandError("the flow has run to its end; :reset starts over")
+        }
+        let report = watchingInterrupts { session.next() } ?? StepReport(id: id, state: .pending)
+        try finishStep(report, in: shell, quiet: quiet)
+    }
+
+    /// `:step ID`: runs one top-level step with its inputs resolved from what has run.
+    public func step(_ id: String, in shell: Shell, quiet: Bool = false) throws {
+        let report = try watchingInterrupts { () throws -> StepReport in try session.runStep(id) }
+        try finishStep(report, in: shell, quiet: quiet)
+    }
+
+    /// `:run`: runs the remaining steps with live progress; prints the flow's result.
+    public func runToEnd(in shell: Shell, quiet: Bool = false) throws {
+        let result = watchingInterrupts { session.runToEnd() }
+        bind(in: shell)
+        let redactor = SecretRedactor(secrets: result.secretValues)
+        let run = result.runID.map { " (run \($0))" } ?? ""
+        let summary = "flow \(result.status.rawValue) in \(FlowProgress.duration(result.duration))\(run)"
+        if let error = result.error {
+            shell.reportError(summary)
+            throw CommandError(redactor.redact(error.description))
+        }
+        Terminal.writeError(summary + "\n")
+        if let value = result.result, !quiet { show(value, in: shell, redactor: redactor) }
+    }
+
+    /// Whether the arguments ask for quiet (`-q`, `--quiet`): the state line only, not the result,
+    /// which a notebook keeps stable by showing a result's shape in an expression instead.
+    static func quietFlag(_ arguments: String, usage: String) throws -> Bool {
+        switch arguments {
+        case "": return false
+        case "-q", "--quiet": return true
+        default: throw CommandError("usage: \(usage)")
+        }
+    }
+
+    /// `:reset`: forgets the results and starts over with the same inputs.
+    public func reset(in shell: Shell) {
+        session.reset()
+        bind(in: shell)
+    }
+
+    /// Binds what expressions at the prompt read: `results`, `steps`, `flow_input`, `inputs`, `previous_result`.
+    public func bind(in shell: Shell) {
+        let bindings = session.bindings
+        for name in Self.boundNames {
+            if let value = bindings[name] { shell.interpreter.setVariable(name, value) }
+        }
+    }
+
+    private func finishStep(_ report: StepReport, in shell: Shell, quiet: Bool) throws {
+        bind(in: shell)
+        let redactor = SecretRedactor(secrets: session.secretValues)
+        // Under continue_on_error a failed step has a result (its error) and the flow goes on.
+        if report.state == .failed, report.result == nil {
+            let error = report.error ?? StepError(kind: .setup, message: "failed", stepID: report.id)
+            throw CommandError(redactor.redact(error.description))
+        }
+        if report.state == .skipped {
+            if !quiet { shell.print("\(report.id) skipped") }
+        } else if let result = report.result {
+            shell.interpreter.setVariable("_", result)
+            if !quiet { show(result, in: shell, redactor: redactor) }
+        }
+        // The last step done: the run in the store is finished with its status.
+        if session.nextStepID == nil, session.isFinished, report.state != .failed {
+            _ = session.runToEnd()
+            Terminal.writeError("end of flow \(flow.name ?? path)\n")
+        }
+    }
+
+    private func show(_ value: Value, in shell: Shell, redactor: SecretRedactor) {
+        Terminal.writeOutput(redactor.redact(shell.renderer.render(value)) + "\n")
+    }
+
+    /// Runs `body` while Ctrl-C kills the running step's process group instead of the prompt.
+    func watchingInterrupts<T>(_ body: () throws -> T) rethrows -> T {
+        Interrupts.clear()
+        let watcher = InterruptWatcher(cancellation: cancellation)
+        watcher.start()
+        progress.start()
+        defer {
+            progress.stop()
+            watcher.stop()
+            // The next command starts afresh: the Ctrl-C was for this one.
+            cancellation.renew()
+            Interrupts.clear()
+        }
+        return try body()
+    }
+}
+
+@available(*, unavailable)
+extension FlowStepper: Sendable {}
+
+/// Polls the Ctrl-C flag while a step runs and cancels the run when it is set.
+///
+/// The signal handler may only set a flag; this thread turns it into killing the process groups.
+public final class InterruptWatcher: @unchecked Sendable {
+    // @unchecked: `stopped` is guarded by `lock`; `cancellation` is itself thread-safe.
+    private let lock = NSLock()
+    private var stopped = false
+    private let cancellation: Cancellation
+
+    public init(cancellation: Cancellation) {
+        self.cancellation = cancellation
+    }
+
+    public func start() {
+        Thread.detachNewThread { [self] in
+            while !isStopped {
+                if Interrupts.isSet {
+                    cancellation.cancel()
+                    return
+                }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+    }
+
+    public func stop() {
+        lock.lock()
+        stopped = true
+        lock.unlock()
+    }
+
+    private var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
+    }
+}

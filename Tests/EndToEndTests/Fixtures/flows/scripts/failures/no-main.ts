@@ -1,0 +1,4 @@
+// A script that forgot to export main.
+export function helper() {
+  return 1;
+}

@@ -1,0 +1,2 @@
+def main(value: int = 1):
+    return {"value": value, "ok": True}

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+/// Running flows through the binary: JSON output, fixture paths, a fresh store per test.
+enum FlowSupport {
+    static let windmill = HopsProcess.repositoryRoot.appendingPathComponent("windmill")
+    static let fixtures = HopsProcess.repositoryRoot.appendingPathComponent("Tests/EndToEndTests/Fixtures/flows")
+
+    /// `windmill/<relative>`.
+    static func windmillPath(_ relative: String) -> String { windmill.appendingPathComponent(relative).path }
+
+    /// `Tests/EndToEndTests/Fixtures/flows/<relative>`.
+    static func fixture(_ relative: String) -> String { fixtures.appendingPathComponent(relative).path }
+
+    /// `hops flow run PATH -i … --json` with the store in `folder`; the JSON object it printed.
+    static func runJSON(_ path: String, inputs: [String] = [], in folder: URL) throws -> (HopsProcess.Result, [String: Any]) {
+        var arguments = ["flow", "run", path, "--json", "--store", folder.appendingPathComponent("store.db").path]
+        for input in inputs { arguments += ["-i", input] }
+        let result = try HopsProcess.run(arguments)
+        let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        return (result, try #require(object, "not one JSON object: \(result.output)\n\(result.error)"))
+    }
+
+    /// The report of step `id` at the top level (or at `place`) in a `--json` result.
+    static func step(_ id: String, in object: [String: Any], place: String? = nil) -> [String: Any]? {
+        let steps = object["steps"] as? [[String: Any]] ?? []
+        return steps.last { $0["id"] as? String == id && ($0["place"] as? String) == place }
+    }
+}
+
+/// A python3 http.server on a free loopback port, stopped by `stop()`.
+final class LoopbackServer {
+    let process = Process()
+    let port: Int
+
+    /// Serves `folder` on 127.0.0.1.
+    init(serving folder: URL) throws {
+        port = try Self.freePort()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-m", "http.server", "--bind", "127.0.0.1", "--directory", folder.path, String(port)]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Ready once it accepts a connection.
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if (try? Data(contentsOf: URL(string: "http://127.0.0.1:\(port)/")!)) != nil { return }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        stop()
+        throw HarnessError("the loopback HTTP server did not start")
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    /// A port nothing listens on at the moment of asking.
+    static func freePort() throws -> Int {
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["python3", "-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
+        let output = Pipe()
+        probe.standardOutput = output
+        try probe.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        probe.waitUntilExit()
+        guard let port = Int(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw HarnessError("no free port")
+        }
+        return port
+    }
+}
