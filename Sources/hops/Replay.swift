@@ -16,8 +16,15 @@ struct Replay: ParsableCommand {
             when it is not a terminal.
             """)
 
-    @Argument(help: ArgumentHelp("The run: an id, a unique prefix, last, or -N.", valueName: "run"))
-    var reference: String
+    @Argument(
+        parsing: .allUnrecognized, help: ArgumentHelp("The run: an id, a unique prefix, last, or -N.", valueName: "run"))
+    var words: [String] = []
+
+    var reference: String { words.first ?? "" }
+
+    func validate() throws {
+        guard words.count == 1 else { throw ValidationError("give one run: an id, a unique prefix, last, or -N") }
+    }
 
     @Option(name: .long, help: "The run store (default: HOPS_STORE, else .hops/hops.db in the repository).")
     var store: String?
@@ -32,14 +39,17 @@ struct Replay: ParsableCommand {
             sourceName: interactive ? "<prompt>" : "<stdin>")
         shell.defineBuiltinActions(workingDirectory: FlowFiles.repositoryRoot())
         shell.attachments[Shell.runStoreKey] = runStore
+        let replay: any ReplayControl
         do {
-            shell.stepper = try RunReplay.start(record, store: runStore)
+            replay = try RunReplay.start(record, store: runStore)
         } catch {
             Terminal.writeError("error: \(error)\n")
             throw ExitCode(StoreCommand.notFound)
         }
+        shell.stepper = replay
         shell.print(RunReplay.introduction(record))
         let status = interactive ? shell.runInteractive(historyPath: HopsHome.historyPath()) : shell.runPiped()
+        replay.finishLiveRun()
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -14,11 +14,17 @@ struct Show: ParsableCommand {
             resolved arguments, result, error, stdout and stderr.
             """)
 
-    @Argument(help: ArgumentHelp("The run: an id, a unique prefix, last, or -N.", valueName: "run"))
-    var reference: String
+    @Argument(
+        parsing: .allUnrecognized,
+        help: ArgumentHelp("The run (an id, a unique prefix, last, or -N), then optionally a step id, ID@PLACE or #N.", valueName: "run [step]"))
+    var words: [String] = []
 
-    @Argument(help: "A step id, ID@PLACE, or #N.")
-    var step: String?
+    var reference: String { words[0] }
+    var step: String? { words.count > 1 ? words[1] : nil }
+
+    func validate() throws {
+        guard (1...2).contains(words.count) else { throw ValidationError("give a run and optionally one step") }
+    }
 
     @Flag(name: .long, help: "Print JSON.")
     var json = false

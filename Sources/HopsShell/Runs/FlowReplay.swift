@@ -153,6 +153,13 @@ public final class FlowReplay: ReplayControl {
         if result.status != .succeeded { throw CommandError("the run \(result.status.rawValue)") }
     }
 
+    public func finishLiveRun() {
+        // Resetting records the end of the session's run, so it does not read as interrupted.
+        session?.reset()
+        session = nil
+        resume = nil
+    }
+
     private func show(_ report: StepReport, live: Bool, in shell: Shell) {
         let decision = resume?.source.decision(stepID: report.id, place: report.place)
         let how = report.state == .cached ? "reused" : live ? "ran live" : "ran"

@@ -101,6 +101,9 @@ public final class NotebookReplay: ReplayControl {
         shell.print("\(failed.stepID) succeeded; :continue runs the rest")
     }
 
+    /// Live cells are not recorded: nothing to finish.
+    public func finishLiveRun() {}
+
     public func continueRun(in shell: Shell) throws {
         let notebook = try notebookOnDisk()
         var start = liveCell

@@ -9,6 +9,8 @@ public protocol ReplayControl: ShellStepper {
     func retry(in shell: Shell) throws
     /// Runs the rest of the run live, reusing what is recorded before the failure.
     func continueRun(in shell: Shell) throws
+    /// Records the end of a live run left unfinished (the replay ends after `:retry`).
+    func finishLiveRun()
 }
 
 extension Shell {
