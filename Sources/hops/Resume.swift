@@ -29,6 +29,9 @@ struct Resume: ParsableCommand {
     @Flag(name: .long, help: "Print the result as `hops flow run --json` does, each step with `reused` and `reason`.")
     var json = false
 
+    @Option(name: [.customShort("i"), .customLong("input")], help: "Change an input of the run: key=value (JSON when it parses, else text).")
+    var inputs: [String] = []
+
     @Flag(name: .long, help: "Reuse nothing: run every step (cache_ttl included).")
     var fresh = false
 
@@ -41,6 +44,7 @@ struct Resume: ParsableCommand {
         let resume: FlowResume
         do {
             resume = try FlowResume(store: runStore, original: record, fresh: fresh)
+            for (name, value) in try FlowInputValues.parse(inputs).entries { resume.inputs[name] = value }
         } catch {
             Terminal.writeError("error: \(error)\n")
             throw ExitCode(StoreCommand.notFound)

@@ -17,7 +17,8 @@ public final class FlowResume {
     public let flow: Flow
     /// The repository the flow's scripts, resources and variables are read from.
     public let repositoryRoot: String
-    public let inputs: ObjectValue
+    /// The run's inputs; a caller may change some before the run starts (`hops resume -i`).
+    public var inputs: ObjectValue
     public let source: ResumeSource
 
     /// Reads the flow of `original` from disk (it may have changed since) and the run's inputs.
