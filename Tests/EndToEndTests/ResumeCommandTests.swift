@@ -8,14 +8,21 @@ import Testing
         defer { workspace.cleanUp() }
         try workspace.touch("fixed")
         try workspace.touch("hold")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try HopsProcess.binary())
-        process.arguments = [
-            "flow", "run", workspace.flow, "-i", "dir=\(workspace.directory.path)", "--store", workspace.store,
+        // Spawned and reaped directly: the test waits for this very process after killing it.
+        let arguments = [
+            try HopsProcess.binary(), "flow", "run", workspace.flow, "-i", "dir=\(workspace.directory.path)",
+            "--store", workspace.store,
         ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        var pid: pid_t = 0
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ)
+        try #require(spawned == 0)
         // Wait until fetch is recorded and check is running (it waits while `hold` exists).
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
@@ -23,8 +30,10 @@ import Testing
             if states.contains("fetch=succeeded") && states.contains("check=running") { break }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        // The script hops ran outlives it; removing the file lets it end.
         workspace.remove("hold")
         #expect(try workspace.sqlite("SELECT step_id || '=' || status FROM steps WHERE status = 'succeeded'") == "fetch=succeeded")
 
