@@ -123,7 +123,7 @@ extension FlowRunResult {
         switch step.state {
         case .skipped: "skipped"
         case .cached: "cache_ttl"
-        default: "not cached (no script)"
+        default: "no script of its own (loop, branch, identity or mock)"
         }
     }
 }
