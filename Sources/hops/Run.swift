@@ -92,11 +92,10 @@ struct Run: ParsableCommand {
         }
         notebook.resume = resume
         if json { notebook.cellFinished = { _, _ in } }
-        let root = Self.repositoryRoot(containing: file)
+        let root = StoreLocation.repositoryRoot(near: file)
         notebook.sourceName = Self.relativePath(of: file, from: root)
-        let storePath = store ?? RunStore.defaultPath(repositoryRoot: root)
         do {
-            notebook.store = try RunStore.open(path: storePath)
+            notebook.store = try StoreLocation.open(option: store, near: file)
         } catch {
             // A resume needs the record; a plain run goes on without one.
             if resume {
@@ -116,20 +115,6 @@ struct Run: ParsableCommand {
             }
         }
         if !report.succeeded { throw ExitCode(1) }
-    }
-
-    /// The nearest folder at or above the notebook's that holds `.git`, else the notebook's folder.
-    static func repositoryRoot(containing path: String) -> String {
-        let folder = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
-        var candidate = folder
-        while true {
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent(".git").path) {
-                return candidate.path
-            }
-            let parent = candidate.deletingLastPathComponent()
-            if parent.path == candidate.path { return folder.path }
-            candidate = parent
-        }
     }
 
     /// The path from `root`, or the absolute path when the file is not under it.

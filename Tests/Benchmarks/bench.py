@@ -180,8 +180,78 @@ def wall_env(command, environment, repeat=10):
     return statistics.median(times)
 
 
+STORE_STEPS = 1000
+
+
+def write_store_flow():
+    """WORK/storetree: a seed flow of STORE_STEPS trivial bash steps (`echo N`), each its own cache key."""
+    root = os.path.join(WORK, "storetree")
+    os.makedirs(os.path.join(root, "windmill/scripts"), exist_ok=True)
+    os.makedirs(os.path.join(root, "windmill/flows"), exist_ok=True)
+    with open(os.path.join(root, "windmill/scripts/echo.sh"), "w") as file:
+        file.write('echo "$1"\n')
+    steps = "".join(f"  - id: s{i}\n    script: echo.sh\n    args:\n      n: {i}\n" for i in range(STORE_STEPS))
+    flow = os.path.join(root, "windmill/flows/steps.yaml")
+    with open(flow, "w") as file:
+        file.write(f"summary: {STORE_STEPS} trivial bash steps\nsteps:\n{steps}")
+    return flow
+
+
+def timed(command):
+    """Wall seconds of one run of `command`, output discarded."""
+    start = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
+
+
+def bench_store_resume():
+    """A fresh run of STORE_STEPS bash steps against resuming it with every step cached (reused from
+    the record: cache key computed, result read, a reused step written); and the store per step."""
+    flow = write_store_flow()
+    store = os.path.join(WORK, "store-resume.db")
+    run = [HOPS, "flow", "run", flow, "--json", "--store", store]
+    fresh = timed(run)
+    first = json.loads(output([HOPS, "runs", "--json", "--limit", "1", "--store", store]))[0]
+    if first["status"] != "succeeded" or first["steps"] != STORE_STEPS:
+        raise SystemExit(f"store resume: the fresh run did not record {STORE_STEPS} steps: {first}")
+    resume = [HOPS, "resume", first["id"], "--json", "--store", store]
+    check = json.loads(output(resume))
+    if not all(step["reused"] for step in check["steps"]) or len(check["steps"]) != STORE_STEPS:
+        raise SystemExit("store resume: not every step was reused")
+    resumed = statistics.median(timed(resume) for _ in range(5))
+    startup = wall([HOPS, "runs", "--limit", "1", "--store", store], repeat=10)
+    row("store", f"fresh run, {STORE_STEPS} bash steps", fresh * 1000, "ms")
+    row("store", f"resume, {STORE_STEPS} steps all cached", resumed * 1000, "ms",
+        f"fresh run of the same {STORE_STEPS} bash steps", fresh * 1000)
+    row("store", "  resume per cached step", resumed * 1e6 / STORE_STEPS, "µs")
+    per_step = (resumed - startup) * 1e6 / STORE_STEPS
+    # hops commits each step's row on its own (a killed hops keeps every finished step): compare
+    # with the sqlite3 CLI doing one INSERT per transaction, and all in one transaction.
+    reference = os.path.join(WORK, "reference.db")
+    schema = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE t(a TEXT, b TEXT, c TEXT);\n"
+    insert = "INSERT INTO t VALUES ('s1', '{\"n\":1}', '1');\n"
+    for name, script in (("one transaction each", insert * STORE_STEPS),
+                         ("all in one transaction", "BEGIN;\n" + insert * STORE_STEPS + "COMMIT;\n")):
+        if os.path.exists(reference):
+            os.remove(reference)
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(reference + suffix):
+                os.remove(reference + suffix)
+        start = time.perf_counter()
+        subprocess.run(["sqlite3", reference], input=schema + script, text=True, stdout=subprocess.DEVNULL, check=True)
+        sqlite = time.perf_counter() - start
+        row("store", "  write per reused step (resume − start-up)", per_step, "µs",
+            f"sqlite3 CLI, {STORE_STEPS} INSERTs, {name}", sqlite * 1e6 / STORE_STEPS)
+    report = output([HOPS, "runs", "--size", "--store", store])
+    sizes = dict(line.split(None, 1) for line in report.splitlines() if line.strip())
+    steps = int(sizes["steps"])
+    size = os.path.getsize(store) + (os.path.getsize(store + "-wal") if os.path.exists(store + "-wal") else 0)
+    row("store", f"store size per step ({steps} steps recorded)", size / steps, "bytes")
+
+
 def main():
-    for bench in (bench_startup, bench_large_data, bench_in_process, bench_flow_step_overhead, bench_flow_loop):
+    for bench in (bench_startup, bench_large_data, bench_in_process, bench_flow_step_overhead, bench_flow_loop,
+                  bench_store_resume):
         try:
             bench()
         except (subprocess.CalledProcessError, SystemExit, OSError) as error:

@@ -141,7 +141,13 @@ extension FlowEngine {
         module: FlowModule, place: String, attempt: Int, argumentsJSON: String, cacheKey: String, runner: String,
         scriptHash: String?, _ body: () -> StepOutcome
     ) -> Execution {
-        if let ttl = module.cacheTTL, ttl > 0, let store,
+        if let resume, let reused = resumed(
+            resume, module: module, place: place, attempt: attempt, argumentsJSON: argumentsJSON, cacheKey: cacheKey,
+            runner: runner, scriptHash: scriptHash)
+        {
+            return reused
+        }
+        if resume?.fresh != true, let ttl = module.cacheTTL, ttl > 0, let store,
             let cached = try? store.cachedResult(forKey: cacheKey, maxAge: ttl),
             let json = cached.resultJSON, !json.contains(SecretRedactor.mask), let value = try? Value(parsingJSON: json)
         {
@@ -152,6 +158,7 @@ extension FlowEngine {
             {
                 try? store.finishStep(record, status: .reused, durationMs: 0, reusedFrom: cached.step)
             }
+            resume?.noteCacheHit(stepID: module.id, place: place, from: cached.step)
             var execution = Execution(result: value)
             execution.cached = true
             return execution
@@ -191,6 +198,7 @@ extension FlowEngine {
                 flow: subflow, runner: runner, store: store, onEvent: onEvent, cancellation: cancellation,
                 maxWhileIterations: maxWhileIterations)
             engine.runID = runID
+            engine.resume = resume
             var inner = Scope(inputs: FlowExecutor.applyDefaults(subflow, to: inputs))
             switch engine.runSequence(subflow.modules, scope: &inner, place: place.isEmpty ? path : place + "/" + path) {
             case .completed(let value), .stopped(let value): return Execution(result: value)

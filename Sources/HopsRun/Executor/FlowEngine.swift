@@ -32,6 +32,8 @@ final class FlowEngine: @unchecked Sendable {
     /// A while loop that has not stopped after this many iterations fails.
     let maxWhileIterations: Int
     var runID: RunID?
+    /// The recorded run a resume reuses steps of.
+    var resume: ResumeSource?
 
     private let lock = NSLock()
     private var reports: [StepReport] = []

@@ -14,6 +14,9 @@ public struct ExecutionOptions: Sendable {
     /// A while loop still going after this many iterations fails.
     public var maxWhileIterations: Int
     public var runKind: RunKind
+    /// Reuse the recorded results of an earlier run whose cache keys still match (`hops resume`);
+    /// the new run is recorded as that run's child.
+    public var resume: ResumeSource? = nil
 
     public init(
         store: RunStore? = nil, onEvent: (@Sendable (ExecutionEvent) -> Void)? = nil,

@@ -37,6 +37,7 @@ public final class FlowSession: @unchecked Sendable {
         engine = FlowEngine(
             flow: flow, runner: runner, store: options.store, onEvent: options.onEvent,
             cancellation: options.cancellation, maxWhileIterations: options.maxWhileIterations)
+        engine.resume = options.resume
     }
 
     public convenience init(
@@ -119,6 +120,7 @@ public final class FlowSession: @unchecked Sendable {
         engine = FlowEngine(
             flow: flow, runner: runner, store: options.store, onEvent: options.onEvent,
             cancellation: options.cancellation, maxWhileIterations: options.maxWhileIterations)
+        engine.resume = options.resume
         cursor = 0
         states = [:]
         failure = nil
@@ -182,7 +184,8 @@ public final class FlowSession: @unchecked Sendable {
         let inputsJSON = Value.object(inputs).canonicalJSON()
         let sourceHash = flow.file.flatMap { FileManager.default.contents(atPath: $0) }.map { CacheKey.contentHash($0) }
         runID = try? store.createRun(
-            kind: options.runKind, source: flow.file ?? flow.name, sourceHash: sourceHash, inputsJSON: inputsJSON)
+            kind: options.runKind, source: flow.file ?? flow.name, sourceHash: sourceHash, inputsJSON: inputsJSON,
+            parent: options.resume?.original)
         engine.runID = runID
         started = Date()
     }

@@ -118,8 +118,6 @@ extension ShellCommand {
 public enum DryRunStore {
     /// The store at `path`, else `HOPS_STORE`, else `<repositoryRoot>/.hops/hops.db`; nil when that file does not exist.
     public static func open(path: String?, repositoryRoot: String) throws -> RunStore? {
-        let file = path ?? RunStore.defaultPath(repositoryRoot: repositoryRoot)
-        guard FileManager.default.fileExists(atPath: file) else { return nil }
-        return try RunStore.open(path: file)
+        try StoreLocation.openExisting(option: path, near: repositoryRoot)
     }
 }

@@ -6,7 +6,7 @@ public enum FlowRunStore {
     /// The store at `path` (`--store`), else `HOPS_STORE`, else `<repositoryRoot>/.hops/hops.db`;
     /// created when missing.
     public static func open(path: String?, repositoryRoot: String) throws -> RunStore {
-        try RunStore.open(path: path ?? RunStore.defaultPath(repositoryRoot: repositoryRoot))
+        try StoreLocation.open(option: path, near: repositoryRoot)
     }
 
     /// The repository a flow belongs to: the nearest folder above it holding `windmill/` or `.git`.

@@ -1,0 +1,32 @@
+import Foundation
+import HopsFlow
+import HopsLang
+import HopsStore
+
+extension FlowEngine {
+    /// The recorded result of the resumed run for this step, recorded in this run as `reused`;
+    /// nil when the step must run (no record, another key, failed before, `--fresh`).
+    func resumed(
+        _ resume: ResumeSource, module: FlowModule, place: String, attempt: Int, argumentsJSON: String,
+        cacheKey: String, runner: String, scriptHash: String?
+    ) -> Execution? {
+        guard
+            let record = resume.decide(
+                stepID: module.id, place: place, cacheKey: cacheKey, scriptHash: scriptHash, runner: runner),
+            let value = try? Value(parsingJSON: record.resultJSON ?? "null")
+        else { return nil }
+        if let runID, let store,
+            let step = try? store.beginStep(
+                run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
+                cacheKey: cacheKey, runner: runner, scriptHash: scriptHash)
+        {
+            try? store.finishStep(step, status: .reused, durationMs: 0, reusedFrom: record.id)
+        }
+        var execution = Execution(result: value)
+        execution.cached = true
+        execution.stdout = record.stdout ?? ""
+        execution.stderr = record.stderr ?? ""
+        return execution
+    }
+}
+

@@ -1,0 +1,138 @@
+import Foundation
+import HopsLang
+import HopsStore
+
+/// The recorded steps of an earlier run that a resumed run may reuse, and why each step was reused or ran.
+///
+/// A step is reused when the original run has a succeeded (or reused) attempt of it at the same place
+/// whose cache key equals the key of this run's attempt: the same runner, script and resolved
+/// arguments. Like Nextflow's `-resume`, a reused result feeds later steps, so a step after one
+/// whose result changed gets other arguments, another key, and runs.
+///
+/// Unchecked: the decisions are written from loop threads and guarded by `lock`.
+public final class ResumeSource: @unchecked Sendable {
+    /// Whether a step was reused and why, as `hops resume` reports it.
+    public struct Decision: Sendable, Equatable {
+        public var reused: Bool
+        /// `key matches`, `no record`, `script changed`, `arguments changed`, `runner changed`,
+        /// `failed before`, `interrupted before`, `--fresh`, `result held a secret`.
+        public var reason: String
+        /// The recorded attempt whose result was taken.
+        public var from: StepRecordID?
+
+        public init(reused: Bool, reason: String, from: StepRecordID? = nil) {
+            self.reused = reused
+            self.reason = reason
+            self.from = from
+        }
+    }
+
+    /// The run being resumed; the new run records it as its parent.
+    public let original: RunID
+    /// Ignore every recorded result (and `cache_ttl`): run everything.
+    public let fresh: Bool
+
+    private let succeeded: [String: StepRecord]
+    private let lastAttempts: [String: StepRecord]
+    let lock = NSLock()
+    var decisions: [String: Decision] = [:]
+
+    /// Reads what `original` recorded.
+    public convenience init(store: RunStore, original: RunID, fresh: Bool = false) throws {
+        guard let record = try store.run(original) else { throw RunStoreError.unknownRun(original) }
+        self.init(original: original, steps: record.steps, fresh: fresh)
+    }
+
+    /// `steps`: every recorded attempt of the original run, in the order they began.
+    public init(original: RunID, steps: [StepRecord], fresh: Bool = false) {
+        self.original = original
+        self.fresh = fresh
+        var succeeded: [String: StepRecord] = [:]
+        var last: [String: StepRecord] = [:]
+        for step in steps {
+            let key = Self.key(step.stepID, step.place)
+            last[key] = step
+            if step.status == .succeeded || step.status == .reused { succeeded[key] = step }
+        }
+        self.succeeded = succeeded
+        self.lastAttempts = last
+    }
+
+    static func key(_ stepID: String, _ place: String) -> String { place.isEmpty ? stepID : place + "/" + stepID }
+
+    /// Decides for one attempt of a step about to run; returns the recorded attempt to reuse, if any.
+    func decide(stepID: String, place: String, cacheKey: String, scriptHash: String?, runner: String) -> StepRecord? {
+        let key = Self.key(stepID, place)
+        let decision: Decision
+        var reusable: StepRecord?
+        if fresh {
+            decision = Decision(reused: false, reason: "--fresh")
+        } else if let record = succeeded[key] {
+            if record.cacheKey == cacheKey {
+                if let result = record.resultJSON, result.contains(SecretRedactor.mask) {
+                    decision = Decision(reused: false, reason: "result held a secret")
+                } else {
+                    decision = Decision(reused: true, reason: "key matches", from: record.id)
+                    reusable = record
+                }
+            } else if record.scriptHash != scriptHash {
+                decision = Decision(reused: false, reason: "script changed")
+            } else if let recordedRunner = record.runner, recordedRunner != runner {
+                decision = Decision(reused: false, reason: "runner changed")
+            } else {
+                decision = Decision(reused: false, reason: "arguments changed")
+            }
+        } else if let last = lastAttempts[key] {
+            decision = Decision(reused: false, reason: last.status == .failed ? "failed before" : "\(last.status.rawValue) before")
+        } else {
+            decision = Decision(reused: false, reason: "no record")
+        }
+        lock.lock()
+        decisions[key] = decision
+        lock.unlock()
+        return reusable
+    }
+
+    /// What was decided for the step at `place`; nil for a step that never reached its runner
+    /// (identity, mocks, loops and branches themselves, steps skipped or never started).
+    public func decision(stepID: String, place: String) -> Decision? {
+        lock.lock()
+        defer { lock.unlock() }
+        return decisions[Self.key(stepID, place)]
+    }
+}
+
+extension FlowRunResult {
+    /// `value` with each step's `reused` and `reason`, as `hops resume --json` prints it.
+    public func resumeValue(_ source: ResumeSource) -> Value {
+        guard case .object(var object) = value else { return value }
+        object["resumed_from"] = .string(source.original.rawValue)
+        object["steps"] = .array(
+            steps.map { step in
+                guard case .object(var entry) = step.value else { return step.value }
+                let decision = source.decision(stepID: step.id, place: step.place)
+                entry["reused"] = .bool(step.state == .cached)
+                entry["reason"] = .string(decision?.reason ?? Self.reasonWithoutRecord(step))
+                return .object(entry)
+            })
+        return .object(object)
+    }
+
+    /// Why a step that has no cache decision ran (or did not).
+    public static func reasonWithoutRecord(_ step: StepReport) -> String {
+        switch step.state {
+        case .skipped: "skipped"
+        case .cached: "cache_ttl"
+        default: "no script of its own (loop, branch, identity or mock)"
+        }
+    }
+}
+
+extension ResumeSource {
+    /// Records that `cache_ttl` served the step although the resumed run's record did not.
+    func noteCacheHit(stepID: String, place: String, from step: StepRecordID) {
+        lock.lock()
+        decisions[Self.key(stepID, place)] = Decision(reused: true, reason: "cache_ttl", from: step)
+        lock.unlock()
+    }
+}

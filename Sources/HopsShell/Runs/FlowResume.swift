@@ -1,0 +1,138 @@
+import Foundation
+import HopsFlow
+import HopsLang
+import HopsRun
+import HopsStore
+
+/// A recorded flow run made ready to run again: its flow read from the recorded path, its inputs,
+/// and the recorded steps to reuse. `hops resume`, `:resume` and a replay's `:retry`/`:continue` use it.
+public final class FlowResume {
+    /// Why a run cannot be resumed.
+    public struct ResumeError: Error, CustomStringConvertible, Equatable {
+        public var description: String
+    }
+
+    public let store: RunStore
+    public let original: RunRecord
+    public let flow: Flow
+    /// The repository the flow's scripts, resources and variables are read from.
+    public let repositoryRoot: String
+    /// The run's inputs; a caller may change some before the run starts (`hops resume -i`).
+    public var inputs: ObjectValue
+    public let source: ResumeSource
+
+    /// Reads the flow of `original` from disk (it may have changed since) and the run's inputs.
+    public init(store: RunStore, original: RunRecord, fresh: Bool = false) throws {
+        guard original.kind == .flow || original.kind == .resume else {
+            let advice = original.kind == .notebook
+                ? "run the notebook again with `hops run \(original.source ?? "NOTEBOOK") --resume`, or replay it with `hops replay \(original.id)`"
+                : "a prompt session has no flow to run again"
+            throw ResumeError(description: "run \(original.id) is a \(original.kind.rawValue) run: \(advice)")
+        }
+        guard let recorded = original.source else {
+            throw ResumeError(description: "run \(original.id) recorded no flow file")
+        }
+        guard let file = Self.locate(recorded, storePath: store.path) else {
+            throw ResumeError(
+                description: "run \(original.id) ran the flow \(recorded), which is no longer there "
+                    + "(looked from the current folder and the repository)")
+        }
+        var flow: Flow
+        do {
+            flow = try FlowLoader.load(path: file)
+        } catch {
+            throw ResumeError(description: "\(error)")
+        }
+        flow.file = file
+        self.store = store
+        self.original = original
+        self.flow = flow
+        self.repositoryRoot = FlowFiles.repositoryRoot(from: (file as NSString).deletingLastPathComponent)
+        if let json = original.inputsJSON, case .object(let object)? = try? Value(parsingJSON: json) {
+            inputs = object
+        } else {
+            inputs = ObjectValue()
+        }
+        source = ResumeSource(original: original.id, steps: original.steps, fresh: fresh)
+    }
+
+    /// The recorded path as it is on disk: absolute, from the current folder, from the repository
+    /// holding the current folder, or from the repository holding the store (`<repo>/.hops/hops.db`).
+    static func locate(_ recorded: String, storePath: String) -> String? {
+        let manager = FileManager.default
+        if recorded.hasPrefix("/") { return manager.fileExists(atPath: recorded) ? recorded : nil }
+        let current = manager.currentDirectoryPath
+        let storeFolder = ((storePath.hasPrefix("/") ? storePath : current + "/" + storePath) as NSString)
+            .deletingLastPathComponent
+        let bases = [
+            current, StoreLocation.repositoryRoot(), (storeFolder as NSString).deletingLastPathComponent,
+            StoreLocation.repositoryRoot(near: storeFolder),
+        ]
+        for base in bases {
+            let candidate = ((base as NSString).appendingPathComponent(recorded) as NSString).standardizingPath
+            if manager.fileExists(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// Options of the new run: recorded in the store as a `resume` child of the original.
+    public func options(onEvent: (@Sendable (ExecutionEvent) -> Void)? = nil, cancellation: Cancellation = Cancellation())
+        -> ExecutionOptions
+    {
+        var options = ExecutionOptions(store: store, onEvent: onEvent, cancellation: cancellation, runKind: .resume)
+        options.resume = source
+        return options
+    }
+
+    /// A session stepping through the flow again, reusing what the original recorded.
+    public func session(onEvent: (@Sendable (ExecutionEvent) -> Void)? = nil, cancellation: Cancellation = Cancellation())
+        -> FlowSession
+    {
+        FlowSession(
+            flow: flow, runner: ScriptRunner(repositoryRoot: repositoryRoot), inputs: inputs,
+            options: options(onEvent: onEvent, cancellation: cancellation))
+    }
+
+    /// Runs the whole flow again.
+    public func run(cancellation: Cancellation = Cancellation()) -> FlowRunResult {
+        session(cancellation: cancellation).runToEnd()
+    }
+
+    /// One line per step: `  id  reused  key matches` / `  id  ran  script changed`, then a summary.
+    public static func lines(_ result: FlowRunResult, source: ResumeSource, colored: Bool = false) -> [String] {
+        var rows: [[String]] = []
+        var reusedCount = 0
+        var ranCount = 0
+        for step in result.steps {
+            let decision = source.decision(stepID: step.id, place: step.place)
+            let reused = step.state == .cached
+            let outcome: String
+            switch step.state {
+            case .cached: outcome = "reused"
+            case .skipped: outcome = "skipped"
+            case .failed: outcome = "ran, failed"
+            default: outcome = "ran"
+            }
+            if reused { reusedCount += 1 } else if step.state != .skipped { ranCount += 1 }
+            let reason = decision?.reason ?? FlowRunResult.reasonWithoutRecord(step)
+            let name = step.place.isEmpty ? step.id : "\(step.id) @ \(step.place)"
+            rows.append([name, outcome, reason, step.error.map { RunDetail.firstLine($0.message) } ?? ""])
+        }
+        var lines: [String] = []
+        if !rows.isEmpty {
+            let table = RunListing.alignedTable(header: ["STEP", "REUSED/RAN", "WHY", "ERROR"], rows: rows, colored: colored) {
+                column, text in
+                column == 1 ? (text == "reused" ? .function : text.hasSuffix("failed") ? .error : nil) : nil
+            }
+            lines += table.split(separator: "\n").map(String.init)
+        }
+        let run = result.runID ?? "(not recorded)"
+        lines.append(
+            "resumed \(source.original) as \(run): \(result.status.rawValue); \(reusedCount) reused, \(ranCount) ran")
+        if let error = result.error { lines.append("error: \(error.message)") }
+        return lines
+    }
+}
+
+@available(*, unavailable)
+extension FlowResume: Sendable {}

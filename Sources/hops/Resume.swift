@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import HopsRun
+import HopsShell
+import HopsStore
+
+/// `hops resume RUN [--json] [--fresh]`: the flow of a recorded run again, reusing what still holds.
+struct Resume: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a recorded flow run again, reusing the steps whose results still hold.",
+        discussion: """
+            The flow is read again from the path the run recorded and gets the run's inputs. Each \
+            step whose recorded attempt succeeded and whose cache key (runner, script content, \
+            resolved arguments) still matches is reused; the others run, and for each step hops \
+            says why: no record, script changed, arguments changed, failed before, --fresh. A \
+            reused result feeds later steps. The new run is recorded as a resume of RUN.
+            """)
+
+    @Argument(
+        parsing: .allUnrecognized, help: ArgumentHelp("The run: an id, a unique prefix, last, or -N.", valueName: "run"))
+    var words: [String] = []
+
+    var reference: String { words.first ?? "" }
+
+    func validate() throws {
+        guard words.count == 1 else { throw ValidationError("give one run: an id, a unique prefix, last, or -N") }
+    }
+
+    @Flag(name: .long, help: "Print the result as `hops flow run --json` does, each step with `reused` and `reason`.")
+    var json = false
+
+    @Option(name: [.customShort("i"), .customLong("input")], help: "Change an input of the run: key=value (JSON when it parses, else text).")
+    var inputs: [String] = []
+
+    @Flag(name: .long, help: "Reuse nothing: run every step (cache_ttl included).")
+    var fresh = false
+
+    @Option(name: .long, help: "The run store (default: HOPS_STORE, else .hops/hops.db in the repository).")
+    var store: String?
+
+    func run() throws {
+        let runStore = try StoreCommand.open(store)
+        let record = try StoreCommand.answer { try RunDetail.resolve(reference, in: runStore) }
+        let resume: FlowResume
+        do {
+            resume = try FlowResume(store: runStore, original: record, fresh: fresh)
+            for (name, value) in try FlowInputValues.parse(inputs).entries { resume.inputs[name] = value }
+        } catch {
+            Terminal.writeError("error: \(error)\n")
+            throw ExitCode(StoreCommand.notFound)
+        }
+        let cancellation = Cancellation()
+        let result = resume.run(cancellation: cancellation)
+        let redactor = SecretRedactor(secrets: result.secretValues)
+        if json {
+            let text = result.resumeValue(resume.source).jsonString(indent: 2) ?? "{}"
+            Terminal.writeOutput(redactor.redact(text) + "\n")
+        } else {
+            let lines = FlowResume.lines(result, source: resume.source, colored: Terminal.useColor(on: STDOUT_FILENO))
+            Terminal.writeOutput(redactor.redact(lines.joined(separator: "\n")) + "\n")
+        }
+        if result.status != .succeeded { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import HopsShell
+import HopsStore
+
+/// `hops show RUN [STEP] [--json]`: a recorded run with its steps, or one step attempt in full.
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a recorded run, or one of its steps.",
+        discussion: """
+            RUN is an id, a unique prefix of one, `last`, or -1, -2, …. Without STEP: the run's \
+            flow, inputs, status and each step attempt (status, attempt, duration, ran or reused, \
+            error). With STEP (a step id, ID@PLACE inside loops, or #N for the N-th attempt): its \
+            resolved arguments, result, error, stdout and stderr.
+            """)
+
+    @Argument(
+        parsing: .allUnrecognized,
+        help: ArgumentHelp("The run (an id, a unique prefix, last, or -N), then optionally a step id, ID@PLACE or #N.", valueName: "run [step]"))
+    var words: [String] = []
+
+    var reference: String { words[0] }
+    var step: String? { words.count > 1 ? words[1] : nil }
+
+    func validate() throws {
+        guard (1...2).contains(words.count) else { throw ValidationError("give a run and optionally one step") }
+    }
+
+    @Flag(name: .long, help: "Print JSON.")
+    var json = false
+
+    @Option(name: .long, help: "The run store (default: HOPS_STORE, else .hops/hops.db in the repository).")
+    var store: String?
+
+    func run() throws {
+        let runStore = try StoreCommand.open(store)
+        let record = try StoreCommand.answer { try RunDetail.resolve(reference, in: runStore) }
+        let colored = !json && Terminal.useColor(on: STDOUT_FILENO)
+        if let step {
+            let attempt = try StoreCommand.answer { try RunDetail.step(step, in: record) }
+            let text = json ? RunDetail.json(attempt).jsonString(indent: 2) ?? "{}" : RunDetail.text(attempt, of: record, colored: colored)
+            Terminal.writeOutput(text + "\n")
+            return
+        }
+        let text = json ? RunDetail.json(record).jsonString(indent: 2) ?? "{}" : RunDetail.text(record, colored: colored)
+        Terminal.writeOutput(text + "\n")
+    }
+}
