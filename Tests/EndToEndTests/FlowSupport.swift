@@ -57,7 +57,8 @@ final class LoopbackServer {
     }
 
     func stop() {
-        if process.isRunning { process.terminate() }
+        // SIGKILL: the test runner may start children with SIGTERM blocked.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 
