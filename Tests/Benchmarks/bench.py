@@ -121,9 +121,9 @@ def write_flow_tree():
         "flows/deno-step.yaml": "summary: one Deno step\nsteps:\n  - id: one\n    script: trivial.ts\n    args:\n      x: 1\n",
         "flows/python-step.yaml": "summary: one python3 step\nsteps:\n  - id: one\n    script: trivial.py\n    args:\n      x: 1\n",
         "flows/loop-100.yaml": ("summary: a loop of 100 trivial python3 steps\nsteps:\n  - id: loop\n    script: trivial.py\n"
-                                "    for_each: ${{ Array.from({length: 100}, (_, i) => i) }}\n    args:\n      x: ${{ item }}\n"),
+                                f"    for_each: ${{{{ {list(range(100))} }}}}\n    args:\n      x: ${{{{ item }}}}\n"),
         "flows/loop-100-deno.yaml": ("summary: a loop of 100 trivial Deno steps\nsteps:\n  - id: loop\n    script: trivial.ts\n"
-                                     "    for_each: ${{ [...Array(100).keys()] }}\n    args:\n      x: ${{ item }}\n"),
+                                     f"    for_each: ${{{{ {list(range(100))} }}}}\n    args:\n      x: ${{{{ item }}}}\n"),
     }
     for relative, text in files.items():
         with open(os.path.join(root, relative), "w") as file:

@@ -41,18 +41,24 @@ final class LoopbackServer {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Ready once it accepts a connection.
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if (try? Data(contentsOf: URL(string: "http://127.0.0.1:\(port)/")!)) != nil { return }
-            Thread.sleep(forTimeInterval: 0.1)
+        // Ready once it accepts a connection (asked from python: no URL loading in the test process).
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = [
+            "python3", "-c",
+            "import socket, sys, time\nfor _ in range(100):\n    try:\n        socket.create_connection(('127.0.0.1', \(port)), 0.5).close(); sys.exit(0)\n    except OSError:\n        time.sleep(0.1)\nsys.exit(1)",
+        ]
+        try probe.run()
+        probe.waitUntilExit()
+        guard probe.terminationStatus == 0 else {
+            stop()
+            throw HarnessError("the loopback HTTP server did not start")
         }
-        stop()
-        throw HarnessError("the loopback HTTP server did not start")
     }
 
     func stop() {
-        if process.isRunning { process.terminate() }
+        // SIGKILL: the test runner may start children with SIGTERM blocked.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 

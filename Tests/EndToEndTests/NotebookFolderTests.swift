@@ -5,7 +5,7 @@ import Testing
 @Suite struct NotebookFolderTests {
     /// The notebooks that run today. `walkthrough.hops` and `replay.hops` join once the flow commands
     /// they use (`:load`, `:next`, `:run`, `:dry-run`, `:export`) exist.
-    static let runnable = ["tour.hops"]
+    static let runnable = ["tour.hops", "walkthrough.hops"]
 
     @Test(arguments: runnable)
     func notebookRunsAndMatchesItsOutputs(name: String) throws {
