@@ -31,13 +31,14 @@ static void hops_sigint_handler(int signal_number) {
     if (group > 0) kill(-group, SIGINT);
 }
 
-/// Installs the SIGINT handler without SA_RESTART, so a blocking read returns EINTR.
+/// Installs the SIGINT handler. With SA_RESTART: the key reader polls the flag itself, and any
+/// other blocking read in the process (a pipe to git, a child's output) must not fail with EINTR.
 static inline int hops_install_sigint_handler(void) {
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_handler = hops_sigint_handler;
     sigemptyset(&action.sa_mask);
-    action.sa_flags = 0;
+    action.sa_flags = SA_RESTART;
     if (sigaction(SIGINT, &action, NULL) != 0) return -1;
     // A parent may have started us with SIGINT blocked; Ctrl-C must reach the handler.
     sigset_t interrupt;

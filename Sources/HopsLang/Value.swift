@@ -14,6 +14,10 @@ public enum Value: Sendable {
 public struct ObjectValue: Sendable {
     public private(set) var keys: [String]
     public private(set) var values: [Value]
+    /// Each key's position, kept once an object has more keys than a linear search serves well
+    /// (a JSON map of thousands of keys, the results of a thousand-step flow).
+    private var positions: [String: Int]?
+    private static let indexedFrom = 16
 
     public init() {
         keys = []
@@ -29,25 +33,43 @@ public struct ObjectValue: Sendable {
 
     public var entries: Zip2Sequence<[String], [Value]> { zip(keys, values) }
 
+    private func position(of key: String) -> Int? {
+        if let positions { return positions[key] }
+        return keys.firstIndex(of: key)
+    }
+
     /// The value at `key`; setting nil removes the key.
     public subscript(key: String) -> Value? {
         get {
-            guard let index = keys.firstIndex(of: key) else { return nil }
+            guard let index = position(of: key) else { return nil }
             return values[index]
         }
         set {
-            if let index = keys.firstIndex(of: key) {
+            if let index = position(of: key) {
                 if let newValue {
                     values[index] = newValue
                 } else {
                     keys.remove(at: index)
                     values.remove(at: index)
+                    positions = nil
+                    if keys.count >= Self.indexedFrom { indexPositions() }
                 }
             } else if let newValue {
                 keys.append(key)
                 values.append(newValue)
+                if positions != nil {
+                    positions?[key] = keys.count - 1
+                } else if keys.count >= Self.indexedFrom {
+                    indexPositions()
+                }
             }
         }
+    }
+
+    private mutating func indexPositions() {
+        var positions = [String: Int](minimumCapacity: keys.count * 2)
+        for (index, key) in keys.enumerated() { positions[key] = index }
+        self.positions = positions
     }
 }
 

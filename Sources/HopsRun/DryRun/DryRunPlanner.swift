@@ -92,19 +92,19 @@ struct DryRunWalk {
             if outcome.skipped { continue }
             for (id, value) in outcome.exported {
                 if let value {
-                    scope.results[id] = value
+                    scope.export(id, value)
                     unknown.results.remove(id)
                 } else {
                     unknown.results.insert(id)
                 }
             }
-            if let failures = outcome.failures { scope.failures[module.id] = failures }
+            if let failures = outcome.failures { scope.recordFailures(module.id, failures) }
             if let result = outcome.result {
                 scope.record(module.id, result: result)
                 unknown.results.remove(module.id)
                 unknown.previousResult = false
             } else {
-                scope.results[module.id] = nil
+                scope.export(module.id, nil)
                 unknown.results.insert(module.id)
                 unknown.previousResult = true
             }

@@ -126,8 +126,8 @@ final class FlowEngine: @unchecked Sendable {
             case .failed(let error):
                 return .failed(error)
             case .finished(let result, let failures, let exported, let stop):
-                for (id, value) in exported { scope.results[id] = value }
-                if let failures { scope.failures[module.id] = failures }
+                for (id, value) in exported { scope.export(id, value) }
+                if let failures { scope.recordFailures(module.id, failures) }
                 scope.record(module.id, result: result)
                 if stop { return .stopped(result) }
             }

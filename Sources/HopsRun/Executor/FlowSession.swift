@@ -144,8 +144,8 @@ public final class FlowSession: @unchecked Sendable {
             states[id] = .failed
             failure = error
         case .finished(let result, let failures, let exported, let stop):
-            for (innerID, value) in exported { scope.results[innerID] = value }
-            if let failures { scope.failures[id] = failures }
+            for (innerID, value) in exported { scope.export(innerID, value) }
+            if let failures { scope.recordFailures(id, failures) }
             scope.record(id, result: result)
             lastResult = result
             stopped = stop

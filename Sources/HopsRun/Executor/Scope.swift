@@ -10,9 +10,12 @@ public struct Scope: Sendable {
     /// The flow's inputs, as given (with defaults applied).
     public var inputs: ObjectValue
     /// Results of the steps run so far in this scope, by id.
-    public var results: ObjectValue
+    public private(set) var results: ObjectValue
     /// Failed iterations of loop steps, by the loop's id.
-    public var failures: [String: Value]
+    public private(set) var failures: [String: Value]
+    /// `steps`: each step id with `{result}`, and `{failures}` for loops; kept as results come in,
+    /// since every expression of every step is given it.
+    public private(set) var steps: ObjectValue = ObjectValue()
     public var previousResult: Value
     /// The current item and index inside a loop.
     public var iteration: (value: Value, index: Int)?
@@ -35,24 +38,13 @@ public struct Scope: Sendable {
         return .object(object)
     }
 
-    /// `steps`: each step id with `{result}`, and `{failures}` for loops.
-    public var steps: Value {
-        var object = ObjectValue()
-        for (id, result) in results.entries {
-            var step = ObjectValue([("result", result)])
-            if let failed = failures[id] { step["failures"] = failed }
-            object[id] = .object(step)
-        }
-        return .object(object)
-    }
-
     /// The names an expression of this scope can read, besides `extra` (`result`, `error`, `params`).
     func bindings(functions: [String: Value], extra: [String: Value] = [:]) -> [String: Value] {
         var bindings = functions
         bindings["flow_input"] = flowInput
         bindings["inputs"] = .object(inputs)
         bindings["results"] = .object(results)
-        bindings["steps"] = steps
+        bindings["steps"] = .object(steps)
         bindings["previous_result"] = previousResult
         bindings["params"] = .object(ObjectValue())
         if let iteration {
@@ -68,6 +60,24 @@ public struct Scope: Sendable {
     mutating func record(_ id: String, result: Value) {
         results[id] = result
         previousResult = result
+        var step = ObjectValue([("result", result)])
+        if let failed = failures[id] { step["failures"] = failed }
+        steps[id] = .object(step)
+    }
+
+    /// Sets (or, with nil, removes) the result of a step that ran inside another, such as a branch's.
+    mutating func export(_ id: String, _ value: Value?) {
+        results[id] = value
+        steps[id] = value.map { .object(ObjectValue([("result", $0)])) }
+    }
+
+    /// Records the failed iterations of a loop step, `steps.<id>.failures`.
+    mutating func recordFailures(_ id: String, _ failed: Value) {
+        failures[id] = failed
+        if case .object(var step)? = steps[id] {
+            step["failures"] = failed
+            steps[id] = .object(step)
+        }
     }
 }
 
