@@ -42,7 +42,7 @@ test: build
 	HOPS_DENO=$(DENO) $(SWIFT) test 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
 demo: build
-	@HOPS_DENO=$(DENO) $(HOPS_DEBUG) run notebooks/tour.hops
+	@HOPS_DENO=$(DENO) $(HOPS_DEBUG) run notebooks/walkthrough.hops
 
 bench: deps
 	$(SWIFT) build -c release --static-swift-stdlib
