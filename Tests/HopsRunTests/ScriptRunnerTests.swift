@@ -34,6 +34,19 @@ import Testing
         #expect(json(second.result) == #"{"count":7,"greeting":"hi bo","loud":true}"#)
     }
 
+    @Test func bashArgumentsFollowTheScriptsNamedPositions() throws {
+        let repository = try TestRepository()
+        defer { repository.remove() }
+        // Windmill names bash parameters by `name="$N"` lines; the step gives them in another order.
+        let script = try Script.inline(
+            "message=\"$1\"\nlevel=\"${2:-info}\"\necho \"\\\"$level:$message:$3\\\"\"\n", language: "bash", name: "n")
+        let outcome = repository.runner().run(
+            script, arguments: object([("extra", .string("e")), ("level", .string("error")), ("message", .string("down"))]))
+        #expect(json(outcome.result) == #""error:down:e""#)
+        let defaulted = repository.runner().run(script, arguments: object([("message", .string("up"))]))
+        #expect(json(defaulted.result) == #""info:up:""#)
+    }
+
     @Test func bashTakesPositionalArgumentsAndReturnsItsLastLine() throws {
         let repository = try TestRepository()
         defer { repository.remove() }

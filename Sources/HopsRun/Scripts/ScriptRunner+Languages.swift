@@ -1,4 +1,5 @@
 import Foundation
+import HopsFlow
 import HopsLang
 
 extension ScriptRunner {
@@ -24,7 +25,7 @@ extension ScriptRunner {
         environment["WM_WORKSPACE"] = environment["WM_WORKSPACE"] ?? "hops"
 
         if script.language == .bash {
-            let arguments = resolved.values.values.map { value -> String in
+            let arguments = Self.positionalArguments(resolved.values, script: script.content).map { value -> String in
                 if case .string(let text) = value { return text }
                 return value.jsonString() ?? ""
             }
@@ -174,5 +175,19 @@ extension ScriptRunner {
             kind = notFound || name == "FileNotFoundError" && script.file != nil ? .scriptNotFound : .thrown
         }
         return StepError(kind: kind, name: name, message: message, stack: text("stack"), stderrTail: tail)
+    }
+
+    /// Bash arguments in the order of the script's `name="$1"` lines, as Windmill passes them;
+    /// a named parameter the step leaves out is passed empty (so `${2:-default}` applies), and
+    /// arguments the script does not name follow in the step's order.
+    static func positionalArguments(_ arguments: ObjectValue, script: String) -> [Value] {
+        let names = (try? ScriptSignature.read(source: script, language: .bash))?.parameterNames ?? []
+        let named = names.filter { arguments[$0] != nil }
+        guard let last = named.last, let lastPosition = names.firstIndex(of: last) else {
+            return Array(arguments.values)
+        }
+        var ordered = names[...lastPosition].map { arguments[$0] ?? .string("") }
+        for (name, value) in arguments.entries where !names.contains(name) { ordered.append(value) }
+        return ordered
     }
 }
