@@ -95,7 +95,10 @@ struct Run: ParsableCommand {
         let root = StoreLocation.repositoryRoot(near: file)
         notebook.sourceName = Self.relativePath(of: file, from: root)
         do {
-            notebook.store = try StoreLocation.open(option: store, near: file)
+            let opened = try StoreLocation.open(option: store, near: file)
+            notebook.store = opened
+            // Flows the notebook runs (`:load`, `:run`) record into the same store.
+            shell.attachments[Shell.runStoreKey] = opened
         } catch {
             // A resume needs the record; a plain run goes on without one.
             if resume {

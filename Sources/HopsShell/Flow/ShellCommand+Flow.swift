@@ -38,7 +38,9 @@ extension ShellCommand {
             let root = FlowRunStore.repositoryRoot(ofFlowAt: path)
             var store: RunStore?
             do {
-                store = try FlowRunStore.open(path: nil, repositoryRoot: root)
+                // The session's store when it has one (a notebook run with --store), else the flow's.
+                store = try (shell.attachments[Shell.runStoreKey] as? RunStore)
+                    ?? FlowRunStore.open(path: nil, repositoryRoot: root)
             } catch {
                 shell.reportError("warning: not recording runs of this flow: \(error)")
             }
