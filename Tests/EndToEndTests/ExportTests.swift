@@ -23,6 +23,28 @@ import Testing
         return (process.terminationStatus, output)
     }
 
+    /// The exported wmill flow, placed in a copy of the tree, runs to the same verdict as the seed flow.
+    @Test func windmillExportRunsToTheSameResultAsTheOriginal() throws {
+        let tree = try HopsProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tree) }
+        try FileManager.default.copyItem(
+            at: HopsProcess.repositoryRoot.appendingPathComponent("windmill"), to: tree.appendingPathComponent("windmill"))
+        let export = try HopsProcess.run(["export", Self.healthFlow, "--to", "windmill", "--out", tree.path + "/windmill"])
+        #expect(export.status == 0, "\(export.error)")
+        let exported = tree.appendingPathComponent("windmill/f/monitoring/system-health.flow").path
+        let inputs = ["-i", "max_load_per_cpu=100", "-i", "memory_threshold=100", "-i", "disk_threshold=100", "--json"]
+        var verdicts: [String] = []
+        for flow in [Self.healthFlow, exported] {
+            let run = try HopsProcess.run(["flow", "run", flow] + inputs, environment: ["HOPS_STORE": tree.path + "/runs.db"])
+            #expect(run.status == 0, "\(flow): \(run.error)")
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
+            let result = try #require(report["result"] as? [String: Any])
+            verdicts.append("\(result["status"] ?? "") \(result["passed"] ?? "") \(result["checked"] ?? "")")
+        }
+        #expect(verdicts.count == 2 && verdicts[0] == verdicts[1], "\(verdicts)")
+        #expect(verdicts.first?.hasPrefix("healthy") == true, "\(verdicts)")
+    }
+
     @Test func windmillExportValidatesAgainstTheOpenFlowSchema() throws {
         let out = try HopsProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: out) }
@@ -31,7 +53,7 @@ import Testing
         let flowFile = out.appendingPathComponent("f/monitoring/system-health.flow/flow.yaml")
         #expect(result.output.contains("wrote \(flowFile.path)"))
         #expect(result.output.contains("system-health.schedule.yaml"))
-        guard FileManager.default.fileExists(atPath: Self.spec) else { return }
+        #expect(FileManager.default.fileExists(atPath: Self.spec), "the OpenFlow spec is missing: \(Self.spec)")
         let script = """
             import sys, yaml, jsonschema
             spec = yaml.safe_load(open(sys.argv[1]))

@@ -19,8 +19,12 @@ public struct Runtimes: Sendable {
             return found
         }
         if let found = ProcessRunner.resolve("deno", path: environment["PATH"]) { return found }
-        let bundled = repositoryRoot + "/tools/deno/bin/deno"
-        if access(bundled, X_OK) == 0 { return bundled }
+        // The one `make deps` installed: in this repository, else beside hops's own stdlib/.
+        var installations = [repositoryRoot]
+        if let stdlib = stdlibDirectory() { installations.append((stdlib as NSString).deletingLastPathComponent) }
+        for folder in installations where access(folder + "/tools/deno/bin/deno", X_OK) == 0 {
+            return folder + "/tools/deno/bin/deno"
+        }
         throw RunError.denoNotFound
     }
 
