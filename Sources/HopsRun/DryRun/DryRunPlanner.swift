@@ -38,23 +38,9 @@ public struct DryRunPlanner: Sendable {
         return DryRunPlan(flowName: name, inputs: withDefaults, missingInputs: missing, steps: walk.steps)
     }
 
-    /// The script file of a path step: as the loader resolved it, else under the repository.
+    /// The script file of a path step, found as the executor finds it.
     func scriptFile(for script: PathScript) -> String? {
-        let root = runner.context.repositoryRoot
-        var candidates: [String] = []
-        if let resolved = script.resolvedFile {
-            candidates.append(resolved.hasPrefix("/") ? resolved : root + "/" + resolved)
-            if let flowFile = flow.file {
-                candidates.append(((flowFile as NSString).deletingLastPathComponent as NSString).appendingPathComponent(resolved))
-            }
-        }
-        candidates.append(script.path.hasPrefix("/") ? script.path : root + "/" + script.path)
-        candidates.append(root + "/windmill/scripts/" + script.path)
-        for language in ["ts", "py", "sh"] { candidates.append(root + "/windmill/" + script.path + "." + language) }
-        return candidates.first { path in
-            var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
-        }
+        script.locate(in: flow, repositoryRoot: runner.context.repositoryRoot)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HopsFlow
 
 /// A script's language, by the runtime that runs it.
 public enum ScriptLanguage: String, Sendable, Equatable, CaseIterable {
@@ -64,5 +65,27 @@ public struct Script: Sendable {
     /// A script written inline, in Windmill's language `language`.
     public static func inline(_ content: String, language: String, name: String) throws -> Script {
         Script(language: try ScriptLanguage(windmillName: language), content: content, name: name)
+    }
+}
+
+extension PathScript {
+    /// The file of a path step: as the loader resolved it (from the repository or the flow's
+    /// folder), else its path under the repository, `windmill/scripts/`, or `windmill/` with the
+    /// extension Windmill leaves off.
+    func locate(in flow: Flow, repositoryRoot root: String) -> String? {
+        var candidates: [String] = []
+        if let resolved = resolvedFile {
+            candidates.append(resolved.hasPrefix("/") ? resolved : root + "/" + resolved)
+            if let flowFile = flow.file {
+                candidates.append(((flowFile as NSString).deletingLastPathComponent as NSString).appendingPathComponent(resolved))
+            }
+        }
+        candidates.append(path.hasPrefix("/") ? path : root + "/" + path)
+        candidates.append(root + "/windmill/scripts/" + path)
+        for language in ["ts", "py", "sh"] { candidates.append(root + "/windmill/" + path + "." + language) }
+        return candidates.first { candidate in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory) && !isDirectory.boolValue
+        }
     }
 }
