@@ -16,15 +16,9 @@ struct Replay: ParsableCommand {
             when it is not a terminal.
             """)
 
-    @Argument(
-        parsing: .allUnrecognized, help: ArgumentHelp("The run: an id, a unique prefix, last, or -N.", valueName: "run"))
-    var words: [String] = []
+    @OptionGroup var target: RunReference
 
-    var reference: String { words.first ?? "" }
-
-    func validate() throws {
-        guard words.count == 1 else { throw ValidationError("give one run: an id, a unique prefix, last, or -N") }
-    }
+    var reference: String { target.reference }
 
     @Option(name: .long, help: "The run store (default: HOPS_STORE, else .hops/hops.db in the repository).")
     var store: String?

@@ -16,15 +16,9 @@ struct Resume: ParsableCommand {
             reused result feeds later steps. The new run is recorded as a resume of RUN.
             """)
 
-    @Argument(
-        parsing: .allUnrecognized, help: ArgumentHelp("The run: an id, a unique prefix, last, or -N.", valueName: "run"))
-    var words: [String] = []
+    @OptionGroup var target: RunReference
 
-    var reference: String { words.first ?? "" }
-
-    func validate() throws {
-        guard words.count == 1 else { throw ValidationError("give one run: an id, a unique prefix, last, or -N") }
-    }
+    var reference: String { target.reference }
 
     @Flag(name: .long, help: "Print the result as `hops flow run --json` does, each step with `reused` and `reason`.")
     var json = false
