@@ -67,6 +67,8 @@ struct Run: ParsableCommand {
         let shell = Shell(
             renderer: ValueRenderer(colored: !json && Terminal.useColor(on: STDOUT_FILENO)),
             colorErrors: Terminal.useColor(on: STDERR_FILENO), sourceName: file)
+        // A file of statements has the prompt's actions: sh(...), http.get(...).
+        shell.defineBuiltinActions(workingDirectory: FlowFiles.repositoryRoot())
         if let input = input {
             do {
                 try InputBinding.bind(path: input, into: shell.interpreter)

@@ -141,12 +141,18 @@ public struct NotebookCell: Sendable, Equatable {
         }
     }
 
-    /// The title to show: the marker's label (without a `[md]` tag); nil when there is none.
+    /// Whether the cell is tagged `[raises]` (papermill's `raises-exception`): an error in it is
+    /// shown and recorded, and the run goes on.
+    public var mayRaise: Bool { kind == .code && (label?.hasPrefix(Self.raisesTag) ?? false) }
+
+    static let raisesTag = "[raises]"
+
+    /// The title to show: the marker's label without its `[md]` or `[raises]` tag; nil when none.
     public var title: String? {
         guard let label else { return nil }
-        if kind == .markdown {
-            let rest = label.hasPrefix("[markdown]") ? label.dropFirst(10) : label.dropFirst(4)
-            let title = String(rest).trimmingWhitespace()
+        if kind == .markdown || mayRaise {
+            let tag = kind == .markdown ? (label.hasPrefix("[markdown]") ? 10 : 4) : Self.raisesTag.count
+            let title = String(label.dropFirst(tag)).trimmingWhitespace()
             return title.isEmpty ? nil : title
         }
         return label

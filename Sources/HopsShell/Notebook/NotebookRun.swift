@@ -6,7 +6,8 @@ import HopsStore
 public final class NotebookRun {
     /// How a cell ended.
     public enum CellStatus: String, Sendable {
-        case ok, failed, reused, skipped
+        /// `raised`: a cell tagged `[raises]` failed, and the run went on.
+        case ok, failed, raised, reused, skipped
     }
 
     /// What became of one cell.
@@ -108,7 +109,7 @@ public final class NotebookRun {
             let step = recorder?.beginCell(offset)
             let result = CellRunner(shell: shell, fileName: path).run(cell)
             if cell.kind == .parameters { applyParameters() }
-            cellReport.status = result.succeeded ? .ok : .failed
+            cellReport.status = result.succeeded ? .ok : cell.mayRaise ? .raised : .failed
             cellReport.durationMs = result.durationMs
             cellReport.value = result.value
             cellReport.error = result.error
@@ -119,7 +120,7 @@ public final class NotebookRun {
             progress("[\(offset + 1)/\(cells.count)] \(title) … \(cellReport.status.rawValue) \(result.durationMs) ms\(why)")
             if let error = result.error {
                 shell.reportError(error.rendered)
-                failed = true
+                if !cell.mayRaise { failed = true }
             }
             cellFinished(cellReport, result.outputs.map(\.display))
             report.cells.append(cellReport)
