@@ -77,7 +77,9 @@ struct Prompt: ParsableCommand {
             renderer: ValueRenderer(colored: interactive && Terminal.useColor(on: STDOUT_FILENO)),
             colorErrors: interactive && Terminal.useColor(on: STDERR_FILENO),
             sourceName: interactive ? "<prompt>" : "<stdin>")
+        shell.actionRecorder = PromptRunRecorder()
         shell.defineBuiltinActions(workingDirectory: FlowFiles.repositoryRoot())
+        defer { shell.actionRecorder?.finish() }
         guard interactive else { return shell.runPiped() }
         return shell.runInteractive(historyPath: HopsHome.historyPath())
     }

@@ -121,8 +121,17 @@ extension Shell {
 
     private func recording(_ function: FunctionValue, as name: String) -> FunctionValue {
         let log = actionLog
+        let recorder = actionRecorder
         return FunctionValue(name: name) { arguments, context in
-            let result = try context.call(function, arguments)
+            let started = Date()
+            let result: Value
+            do {
+                result = try context.call(function, arguments)
+            } catch {
+                recorder?.record(action: name, arguments: arguments, outcome: .failure(error), started: started)
+                throw error
+            }
+            recorder?.record(action: name, arguments: arguments, outcome: .success(result), started: started)
             log.record(ActionLog.Call(name: name, arguments: arguments, result: result))
             return result
         }

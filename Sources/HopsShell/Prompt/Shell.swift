@@ -34,6 +34,9 @@ public final class Shell {
     public internal(set) var transcript: [String] = []
     /// The actions statements of this session ran, for `:compose`.
     public let actionLog = ActionLog()
+    /// Records the actions as steps of the session's run in the store; set before the actions
+    /// are defined (the prompt has one, a notebook records its cells instead).
+    public var actionRecorder: PromptRunRecorder?
 
     /// Lines of a statement not yet complete, and the line number its first line had.
     private var pendingLines: [String] = []
