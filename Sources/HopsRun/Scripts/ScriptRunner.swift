@@ -23,8 +23,15 @@ public struct ScriptRunner: Sendable {
 
     /// The runner's name and version, as the cache key takes them.
     public func runnerIdentity(for language: ScriptLanguage) -> (runner: String, version: String) {
+        // Asked for every step a run records: the executable is looked up on PATH once.
+        let environment = context.environment
+        let key = [language.rawValue, environment["HOPS_DENO"] ?? "", environment["PATH"] ?? "", context.repositoryRoot]
+            .joined(separator: "\u{0}")
+        if let known = VersionCache.shared.value(for: key) { return (language.rawValue, known) }
         guard let executable = try? runtimes.executable(for: language) else { return (language.rawValue, "missing") }
-        return (language.rawValue, runtimes.version(of: executable))
+        let version = runtimes.version(of: executable)
+        VersionCache.shared.set(version, for: key)
+        return (language.rawValue, version)
     }
 
     /// Runs `script` with `arguments` (secrets as `$var:`/`$res:` references, resolved here).
