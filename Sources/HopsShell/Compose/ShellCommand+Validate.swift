@@ -55,7 +55,9 @@ extension ShellCommand {
                 inputs[key] = DraftArguments.literal(value)
             }
             let root = FlowFiles.repositoryRoot()
-            let store = try DryRunStore.open(path: nil, repositoryRoot: root)
+            // The session's store when it has one (a notebook run with --store), else the repository's.
+            let store = try (shell.attachments[Shell.runStoreKey] as? RunStore)
+                ?? DryRunStore.open(path: nil, repositoryRoot: root)
             let plan = DryRunPlanner(flow: flow, repositoryRoot: root, store: store).plan(inputs: inputs)
             shell.print(plan.rendered())
             return .continue
