@@ -103,7 +103,8 @@ import Testing
     }
 
     @Test func denoIsNotFoundClearly() throws {
-        let runtimes = Runtimes(repositoryRoot: "/nonexistent", environment: ["PATH": "/nonexistent"])
+        let runtimes = Runtimes(
+            repositoryRoot: "/nonexistent", environment: ["PATH": "/nonexistent"], binaryDirectory: "/nonexistent")
         #expect(throws: RunError.denoNotFound) { try runtimes.deno() }
         #expect("\(RunError.denoNotFound)" == "deno not found: run `make deps` or set HOPS_DENO")
     }

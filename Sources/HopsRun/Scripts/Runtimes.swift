@@ -4,13 +4,22 @@ import Foundation
 public struct Runtimes: Sendable {
     public let repositoryRoot: String
     public let environment: [String: String]
+    /// Where hops itself is installed: the folders above its binary, searched for `stdlib/` and
+    /// `tools/`.
+    public let binaryDirectory: String
 
-    public init(repositoryRoot: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        repositoryRoot: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        binaryDirectory: String = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+            .deletingLastPathComponent().path
+    ) {
         self.repositoryRoot = repositoryRoot
         self.environment = environment
+        self.binaryDirectory = binaryDirectory
     }
 
-    /// `HOPS_DENO`, then `deno` on PATH, then `<repo>/tools/deno/bin/deno`.
+    /// `HOPS_DENO`, then `deno` on PATH, then `tools/deno/bin/deno` of the repository or of hops's
+    /// own installation.
     public func deno() throws -> String {
         if let configured = environment["HOPS_DENO"], !configured.isEmpty {
             guard let found = ProcessRunner.resolve(configured, path: environment["PATH"]) else {
@@ -48,8 +57,7 @@ public struct Runtimes: Sendable {
         }
         if let configured = environment["HOPS_STDLIB"], holdsHarness(configured) { return configured }
         if holdsHarness(repositoryRoot + "/stdlib") { return repositoryRoot + "/stdlib" }
-        var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-            .deletingLastPathComponent()
+        var directory = URL(fileURLWithPath: binaryDirectory)
         for _ in 0..<5 {
             if holdsHarness(directory.path + "/stdlib") { return directory.path + "/stdlib" }
             directory.deleteLastPathComponent()
