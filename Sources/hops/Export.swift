@@ -43,21 +43,10 @@ struct Export: ParsableCommand {
             Terminal.writeError("\(error)\n")
             throw ExitCode(1)
         }
-        let root = FlowFiles.repositoryRoot()
-        // The wmill layout's root is the folder holding `f/`: `windmill/` of the repository.
-        let tree = out ?? (format == .windmill ? (root as NSString).appendingPathComponent("windmill") : root)
         let colored = Terminal.useColor(on: STDERR_FILENO)
         do {
-            if let branch {
-                let result = try FlowExporter.exportOnBranch(
-                    flow, format: format, into: tree, branch: branch, publisher: GitPublisher(repositoryRoot: tree),
-                    group: group, name: name, repositoryRoot: root)
-                for written in result.paths { Terminal.writeOutput("wrote \(FlowFiles.displayPath(written))\n") }
-                Terminal.writeOutput("committed \(result.commit) on branch \(branch)\n")
-            } else {
-                let written = try FlowExporter.export(flow, format: format, into: tree, group: group, name: name, repositoryRoot: root)
-                for file in written { Terminal.writeOutput("wrote \(FlowFiles.displayPath(file))\n") }
-            }
+            let lines = try FlowExport.run(flow, format: format, into: out, branch: branch, group: group, name: name)
+            for line in lines { Terminal.writeOutput(line + "\n") }
         } catch let error as FlowExportError {
             if case .checkFailed(let report) = error {
                 Terminal.writeError(report.rendered(colored: colored) + "\nerror: the flow does not pass check; nothing was written\n")

@@ -89,22 +89,10 @@ extension ShellCommand {
                     tree = (word as NSString).expandingTildeInPath
                 }
             }
-            let root = FlowFiles.repositoryRoot()
-            // The wmill layout's root is the folder holding `f/`: `windmill/` of the repository.
-            let treeRoot = tree ?? (format == .windmill ? (root as NSString).appendingPathComponent("windmill") : root)
-            let group = draft?.category
-            let name = draft?.name
             do {
-                if let branch {
-                    let result = try FlowExporter.exportOnBranch(
-                        flow, format: format, into: treeRoot, branch: branch, publisher: GitPublisher(repositoryRoot: treeRoot),
-                        group: group, name: name, repositoryRoot: root)
-                    for path in result.paths { shell.print("wrote \(FlowFiles.displayPath(path))") }
-                    shell.print("committed \(String(result.commit.prefix(12))) on branch \(branch)")
-                } else {
-                    let written = try FlowExporter.export(flow, format: format, into: treeRoot, group: group, name: name, repositoryRoot: root)
-                    for path in written { shell.print("wrote \(FlowFiles.displayPath(path))") }
-                }
+                let lines = try FlowExport.run(
+                    flow, format: format, into: tree, branch: branch, group: draft?.category, name: draft?.name)
+                for line in lines { shell.print(line) }
             } catch let error as FlowExportError {
                 if case .checkFailed(let report) = error {
                     shell.print(report.rendered(colored: shell.colorErrors))
