@@ -6,6 +6,8 @@
 // container is an error, so that a retry waits for it. Where no Docker engine
 // answers this throws, with the reason docker gave.
 
+import { docker, requireEngine } from "./docker.ts";
+
 type ServiceHealth = {
   name: string;
   image: string;
@@ -63,27 +65,4 @@ export async function main(
     throw new Error(`unhealthy containers: ${list.join(", ")}`);
   }
   return { services, unhealthy, ok: unhealthy.length === 0 };
-}
-
-async function requireEngine() {
-  try {
-    await docker(["version", "--format", "{{.Server.Version}}"]);
-  } catch (error) {
-    throw new Error(`no Docker engine is reachable (docker: ${(error as Error).message})`);
-  }
-}
-
-async function docker(args: string[]): Promise<string> {
-  let output: Deno.CommandOutput;
-  try {
-    output = await new Deno.Command("docker", { args, stdout: "piped", stderr: "piped" }).output();
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) throw new Error("command not found");
-    throw error;
-  }
-  if (!output.success) {
-    const stderr = new TextDecoder().decode(output.stderr).trim();
-    throw new Error(stderr.split("\n").at(-1) || `exit status ${output.code}`);
-  }
-  return new TextDecoder().decode(output.stdout);
 }

@@ -4,6 +4,8 @@
 // `version_variable`, for compose files that pin their images with `${IMAGE_TAG}`.
 // Where no Docker engine answers this throws, with the reason docker gave.
 
+import { docker, requireEngine } from "./docker.ts";
+
 import { resolve } from "node:path";
 
 export async function main(
@@ -35,33 +37,9 @@ async function compose(args: string[], cwd: string, env: Record<string, string>)
   const command = `docker ${args.join(" ")}`;
   try {
     // compose reports progress on stderr; keep its tail for the run log.
-    const output = await docker(args, cwd, env);
+    const output = await docker(args, { cwd, env, withStderr: true });
     return { command, output: output.split("\n").slice(-20).join("\n").trim() };
   } catch (error) {
     throw new Error(`${command} failed: ${(error as Error).message}`);
   }
-}
-
-async function requireEngine() {
-  try {
-    await docker(["version", "--format", "{{.Server.Version}}"], ".", {});
-  } catch (error) {
-    throw new Error(`no Docker engine is reachable (docker: ${(error as Error).message})`);
-  }
-}
-
-async function docker(args: string[], cwd: string, env: Record<string, string>): Promise<string> {
-  let output: Deno.CommandOutput;
-  try {
-    output = await new Deno.Command("docker", { args, cwd, env, stdout: "piped", stderr: "piped" })
-      .output();
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) throw new Error("command not found");
-    throw error;
-  }
-  const stderr = new TextDecoder().decode(output.stderr).trim();
-  if (!output.success) {
-    throw new Error(stderr.split("\n").at(-1) || `exit status ${output.code}`);
-  }
-  return `${new TextDecoder().decode(output.stdout)}${stderr}`;
 }
