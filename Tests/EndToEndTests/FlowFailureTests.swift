@@ -55,19 +55,22 @@ import Testing
     @Test func aTimeoutKillsTheWholeProcessTree() throws {
         let folder = try HopsProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
+        // A duration of this run's own, so that no other process on the machine is mistaken for its child.
+        let seconds = "61.\(Int.random(in: 1000...9999))"
         let started = Date()
         let result = try HopsProcess.run(
-            ["flow", "run", FlowSupport.fixture("flows/fail-hangs.yaml"), "--store", folder.appendingPathComponent("s.db").path])
+            ["flow", "run", FlowSupport.fixture("flows/fail-hangs.yaml"), "-i", "seconds=\(seconds)",
+             "--store", folder.appendingPathComponent("s.db").path])
         #expect(result.status == 1)
         #expect(Date().timeIntervalSince(started) < 40)
-        // The script's own child (`sleep 61.25`) went with it.
+        // The script's own child (`sleep 61.NNNN`) went with it.
         let check = Process()
         check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["pgrep", "-f", "sleep 61.25"]
+        check.arguments = ["pgrep", "-f", "sleep \(seconds)"]
         check.standardOutput = FileHandle.nullDevice
         try check.run()
         check.waitUntilExit()
-        #expect(check.terminationStatus == 1, "a sleep 61.25 process outlived the timeout")
+        #expect(check.terminationStatus == 1, "a sleep \(seconds) process outlived the timeout")
     }
 
     @Test func loopsAndBranchesRunInParallel() throws {
