@@ -53,7 +53,7 @@ struct DryRun: ParsableCommand {
         let root = FlowFiles.repositoryRoot(from: (absolute as NSString).deletingLastPathComponent)
         let runStore: RunStore?
         do {
-            runStore = try DryRunStore.open(path: store, repositoryRoot: root)
+            runStore = try StoreLocation.openExisting(option: store, near: root)
         } catch {
             Terminal.writeError("error: \(error)\n")
             throw ExitCode(1)

@@ -49,10 +49,10 @@ struct FlowRun: ParsableCommand {
             Terminal.writeError("error: \(error)\n")
             throw ExitCode(2)
         }
-        let root = FlowRunStore.repositoryRoot(ofFlowAt: path)
+        let root = FlowFiles.repositoryRoot(ofFlowAt: path)
         var runStore: RunStore?
         do {
-            runStore = try FlowRunStore.open(path: store, repositoryRoot: root)
+            runStore = try StoreLocation.open(option: store, near: root)
         } catch {
             // A store asked for by name must work; the default one may be missing on a read-only checkout.
             Terminal.writeError("\(store == nil ? "warning" : "error"): \(error)\n")

@@ -64,7 +64,7 @@ struct Prompt: ParsableCommand {
             return
         }
         let interpreter = Interpreter()
-        if let input { try OneExpression.bindInput(input, into: interpreter) }
+        if let input { try InputBinding.bind(path: input, into: interpreter) }
         let status = startShell(interpreter)
         if status != 0 { throw ExitCode(status) }
     }

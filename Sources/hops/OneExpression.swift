@@ -51,7 +51,7 @@ struct OneExpression {
         let colorErrors = Terminal.useColor(on: STDERR_FILENO)
         if let input {
             do {
-                try Self.bindInput(input, into: interpreter)
+                try InputBinding.bind(path: input, into: interpreter)
             } catch let error as FileContents.ReadError {
                 Terminal.writeError("error: \(error)\n")
                 return 66
@@ -86,10 +86,5 @@ struct OneExpression {
         if json { return value.jsonString(indent: 0) ?? "null" }
         if raw, case .string(let text) = value { return text }
         return ValueRenderer(colored: Terminal.useColor(on: STDOUT_FILENO)).render(value)
-    }
-
-    /// Binds a JSON file to `input` and, for an object, each of its keys.
-    static func bindInput(_ path: String, into interpreter: Interpreter) throws {
-        try InputBinding.bind(path: path, into: interpreter)
     }
 }

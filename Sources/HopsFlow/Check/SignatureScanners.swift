@@ -154,23 +154,29 @@ struct BlankedSource {
         return nil
     }
 
+    /// How the bracket at `index` changes the nesting depth: +1 opens, -1 closes, 0 for other
+    /// characters; `angleBrackets` also counts `<…>` (but not the `>` of `=>`).
+    func nesting(at index: Int, angleBrackets: Bool) -> Int {
+        switch code[index] {
+        case "(", "[", "{": 1
+        case ")", "]", "}": -1
+        case "<" where angleBrackets: 1
+        case ">" where angleBrackets && index > 0 && code[index - 1] != "=": -1
+        default: 0
+        }
+    }
+
     /// Splits `range` at commas outside brackets; `angleBrackets` also counts `<…>` (TypeScript generics).
     func splitTopLevel(_ range: Range<Int>, angleBrackets: Bool) -> [Range<Int>] {
         var parts: [Range<Int>] = []
         var depth = 0
         var start = range.lowerBound
         for index in range {
-            let character = code[index]
-            switch character {
-            case "(", "[", "{": depth += 1
-            case ")", "]", "}": depth -= 1
-            case "<" where angleBrackets: depth += 1
-            case ">" where angleBrackets && index > 0 && code[index - 1] != "=": depth -= 1
-            case "," where depth == 0:
+            if depth == 0, code[index] == "," {
                 parts.append(start..<index)
                 start = index + 1
-            default: break
             }
+            depth += nesting(at: index, angleBrackets: angleBrackets)
         }
         parts.append(start..<range.upperBound)
         return parts.filter { !String(code[$0]).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
@@ -181,13 +187,7 @@ struct BlankedSource {
         var depth = 0
         for index in range {
             let character = code[index]
-            switch character {
-            case "(", "[", "{": depth += 1
-            case ")", "]", "}": depth -= 1
-            case "<" where angleBrackets: depth += 1
-            case ">" where angleBrackets && index > 0 && code[index - 1] != "=": depth -= 1
-            default: break
-            }
+            depth += nesting(at: index, angleBrackets: angleBrackets)
             guard depth == 0, character == target else { continue }
             if target == "=" {
                 let next = index + 1 < code.count ? code[index + 1] : " "

@@ -80,13 +80,7 @@ extension Parser {
                 _ = try expect(":", "':'")
                 properties.append(PatternProperty(key: .computed(key), value: try bindingElement(), isShorthand: false))
             } else {
-                let key: String
-                switch token.kind {
-                case .identifier, .keyword, .string: key = token.text
-                case .number: key = Value.number(token.number).toJSString()
-                default: throw unexpected(expecting: "a property name")
-                }
-                index += 1
+                let key = try propertyKey()
                 if accept(":") {
                     properties.append(PatternProperty(key: .named(key), value: try bindingElement(), isShorthand: false))
                 } else if token.kind == .identifier {

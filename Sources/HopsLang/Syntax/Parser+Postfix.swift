@@ -173,13 +173,7 @@ extension Parser {
                 _ = try expect(":", "':'")
                 properties.append(.computed(key, try expression()))
             } else {
-                let key: String
-                switch token.kind {
-                case .identifier, .keyword, .string: key = token.text
-                case .number: key = Value.number(token.number).toJSString()
-                default: throw unexpected(expecting: "a property name")
-                }
-                index += 1
+                let key = try propertyKey()
                 if accept(":") {
                     properties.append(.named(key, try expression(), key: token.span))
                 } else if token.kind == .identifier, current.isPunctuator(",") || current.isPunctuator("}") {
@@ -191,5 +185,18 @@ extension Parser {
             if !current.isPunctuator("}") { _ = try expect(",", "',' or '}'") }
         }
         return .object(properties, open.span.through(advance().span))
+    }
+
+    /// A property key in an object literal or pattern: a name, keyword, string or number.
+    mutating func propertyKey() throws(Failure) -> String {
+        let token = current
+        let key: String
+        switch token.kind {
+        case .identifier, .keyword, .string: key = token.text
+        case .number: key = Value.number(token.number).toJSString()
+        default: throw unexpected(expecting: "a property name")
+        }
+        index += 1
+        return key
     }
 }

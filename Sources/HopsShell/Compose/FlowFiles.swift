@@ -15,6 +15,12 @@ public enum FlowFiles {
         }
     }
 
+    /// The repository a flow file or folder belongs to, found from the folder holding it.
+    public static func repositoryRoot(ofFlowAt path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return repositoryRoot(from: ((absolute as NSString).standardizingPath as NSString).deletingLastPathComponent)
+    }
+
     /// Every flow under `folder`: seed flows (`flows/**/*.yaml`) and wmill flows (`*.flow` and
     /// `*__flow` folders holding a `flow.yaml`), sorted by path.
     public static func flows(under folder: String) -> [String] {

@@ -57,7 +57,7 @@ extension ShellCommand {
             let root = FlowFiles.repositoryRoot()
             // The session's store when it has one (a notebook run with --store), else the repository's.
             let store = try (shell.attachments[Shell.runStoreKey] as? RunStore)
-                ?? DryRunStore.open(path: nil, repositoryRoot: root)
+                ?? StoreLocation.openExisting(option: nil, near: root)
             let plan = DryRunPlanner(flow: flow, repositoryRoot: root, store: store).plan(inputs: inputs)
             shell.print(plan.rendered())
             return .continue
@@ -102,12 +102,4 @@ extension ShellCommand {
             }
             return .continue
         })
-}
-
-/// Opens the run store a dry run reads cached results from, without ever creating one.
-public enum DryRunStore {
-    /// The store at `path`, else `HOPS_STORE`, else `<repositoryRoot>/.hops/hops.db`; nil when that file does not exist.
-    public static func open(path: String?, repositoryRoot: String) throws -> RunStore? {
-        try StoreLocation.openExisting(option: path, near: repositoryRoot)
-    }
 }

@@ -35,12 +35,12 @@ extension ShellCommand {
             guard let flow = result.flow, result.errors.isEmpty else {
                 throw CommandError("the flow at \(path) does not load")
             }
-            let root = FlowRunStore.repositoryRoot(ofFlowAt: path)
+            let root = FlowFiles.repositoryRoot(ofFlowAt: path)
             var store: RunStore?
             do {
                 // The session's store when it has one (a notebook run with --store), else the flow's.
                 store = try (shell.attachments[Shell.runStoreKey] as? RunStore)
-                    ?? FlowRunStore.open(path: nil, repositoryRoot: root)
+                    ?? StoreLocation.open(option: nil, near: root)
             } catch {
                 shell.reportError("warning: not recording runs of this flow: \(error)")
             }
