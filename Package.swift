@@ -5,7 +5,8 @@ let package = Package(
     name: "hops",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "hops", targets: ["hops"])
+        .executable(name: "hops", targets: ["hops"]),
+        .executable(name: "hops-step", targets: ["hops-step"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,6 +25,10 @@ let package = Package(
             // No pkgConfig: its link flags would load libcurl at start-up; shim.h loads it on first use.
             name: "CCurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Linux process calls (prctl, pipe2, the chdir spawn action) and a signal-to-pipe handler.
+        .systemLibrary(name: "CProcess"),
+        // The leader of each step's processes, in C: it reaps and ends everything a step starts.
+        .executableTarget(name: "hops-step"),
 
         // The expression language: pure, no I/O, no dependency on the other modules.
         .target(name: "HopsLang"),
@@ -34,7 +39,7 @@ let package = Package(
             name: "HopsStore",
             dependencies: ["CSQLite", .product(name: "Crypto", package: "swift-crypto")]),
         // Executing steps: script runners, built-in actions, the flow executor.
-        .target(name: "HopsRun", dependencies: ["HopsLang", "HopsFlow", "HopsStore", "CCurl", "Yams"]),
+        .target(name: "HopsRun", dependencies: ["HopsLang", "HopsFlow", "HopsStore", "CCurl", "CProcess", "Yams"]),
         // The prompt, colon-commands, rendering, notebooks.
         .target(
             name: "HopsShell",
@@ -51,9 +56,9 @@ let package = Package(
             resources: [.copy("Golden")]),
         .testTarget(name: "HopsFlowTests", dependencies: ["HopsFlow"], exclude: ["Fixtures", "CheckFixtures"]),
         .testTarget(name: "HopsStoreTests", dependencies: ["HopsStore"]),
-        .testTarget(name: "HopsRunTests", dependencies: ["HopsRun"]),
+        .testTarget(name: "HopsRunTests", dependencies: ["HopsRun", "CProcess"]),
         .testTarget(name: "HopsShellTests", dependencies: ["HopsShell"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["HopsLang"], exclude: ["Fixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["HopsLang", "CProcess"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

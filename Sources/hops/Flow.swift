@@ -5,6 +5,7 @@ import HopsLang
 import HopsRun
 import HopsShell
 import HopsStore
+import Synchronization
 
 /// `hops flow run|show PATH`: running a whole flow, and printing one as a tree.
 struct FlowCommand: ParsableCommand {
@@ -22,7 +23,8 @@ struct FlowRun: ParsableCommand {
         discussion: """
             Each step's state and time are shown on standard error as it runs (in place on a terminal). \
             The run is recorded in the store: --store, else HOPS_STORE, else <repo>/.hops/hops.db. \
-            Exit status: 0 succeeded, 1 failed, 2 the flow does not load, 130 interrupted.
+            Exit status: 0 succeeded, 1 failed, 2 the flow does not load, 74 the store cannot be \
+            written, 128+N ended by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
             """)
 
     @Argument(help: "The flow: a seed .yaml file, a flow.yaml, or a .flow / __flow folder.")
@@ -56,26 +58,47 @@ struct FlowRun: ParsableCommand {
         } catch {
             // A store asked for by name must work; the default one may be missing on a read-only checkout.
             Terminal.writeError("\(store == nil ? "warning" : "error"): \(error)\n")
-            if store != nil { throw ExitCode(1) }
+            if store != nil { throw ExitCode(StoreCommand.storeFailure) }
         }
         let progress = FlowProgress()
         let cancellation = Cancellation()
-        Interrupts.install()
-        Interrupts.clear()
-        let watcher = InterruptWatcher(cancellation: cancellation)
-        watcher.start()
+        ProcessSupervisor.setSignalHandler(Self.interruptHandler(cancellation))
+        defer { ProcessSupervisor.setSignalHandler(nil) }
         progress.start()
         let executor = FlowExecutor(
             flow: flow, repositoryRoot: root,
             options: ExecutionOptions(store: runStore, onEvent: progress.handler, cancellation: cancellation))
         let result = executor.run(inputs: values)
         progress.stop()
-        watcher.stop()
         report(result)
-        switch result.status {
-        case .succeeded: return
-        case .failed: throw ExitCode(1)
-        case .cancelled: throw ExitCode(130)
+        if result.status == .cancelled { throw ExitCode(128 + (cancellation.signal ?? SIGINT)) }
+        if let storeError = result.storeError {
+            // A run that fails on it has said so already; one whose last write failed has not.
+            if result.error == nil { Terminal.writeError("error: the run cannot be recorded: \(storeError)\n") }
+            throw ExitCode(StoreCommand.storeFailure)
+        }
+        if result.status == .failed { throw ExitCode(1) }
+    }
+
+    /// SIGINT, SIGTERM or SIGHUP: the first ends the running steps (SIGTERM, then SIGKILL after a
+    /// grace period) and lets the run be recorded as interrupted; the second kills them at once;
+    /// a third exits without waiting.
+    static func interruptHandler(_ cancellation: Cancellation) -> @Sendable (Int32) -> Void {
+        let received = Mutex(0)
+        return { signal in
+            let count = received.withLock { count -> Int in
+                count += 1
+                return count
+            }
+            switch count {
+            case 1:
+                Terminal.writeError("\ninterrupted: ending the running steps (again to force)\n")
+                cancellation.cancel(signal: signal)
+            case 2:
+                cancellation.cancel(signal: signal)
+            default:
+                ProcessSupervisor.exitEndingEverything(signal: signal)
+            }
         }
     }
 
@@ -88,7 +111,8 @@ struct FlowRun: ParsableCommand {
         }
         let run = result.runID.map { " (run \($0))" } ?? ""
         let early = result.stoppedEarly ? ", stopped early" : ""
-        Terminal.writeError("flow \(result.status.rawValue) in \(FlowProgress.duration(result.duration))\(early)\(run)\n")
+        let status = result.status == .cancelled ? "interrupted" : result.status.rawValue
+        Terminal.writeError("flow \(status) in \(FlowProgress.duration(result.duration))\(early)\(run)\n")
         if let error = result.error {
             Terminal.writeError(redactor.redact("error: \(error.description)") + "\n")
             return

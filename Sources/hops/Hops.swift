@@ -1,5 +1,6 @@
 import ArgumentParser
 import HopsLang
+import HopsRun
 import HopsShell
 
 #if canImport(Glibc)
@@ -30,6 +31,9 @@ struct Hops: ParsableCommand {
         if let oneExpression = OneExpression(arguments: arguments) {
             Glibc.exit(oneExpression.runReportingErrors())
         }
+        // From here on a signal ends every process hops started before hops itself exits
+        // (the prompt takes Ctrl-C over for itself; `flow run` records the run as interrupted).
+        ProcessSupervisor.handleSignals([SIGINT, SIGTERM, SIGHUP])
         main(arguments)
     }
 }

@@ -1,3 +1,4 @@
+import HopsStore
 import HopsLang
 
 /// Where a step stands in a run.
@@ -84,6 +85,8 @@ public struct FlowRunResult: Sendable {
     public var duration: Double
     /// Secret values the run read; mask them (`SecretRedactor`) in anything shown or written.
     public var secretValues: [String] = []
+    /// The store write that failed, when one did: the run is not (fully) recorded.
+    public var storeError: RunStoreError?
 
     /// `{run, status, result, error?, steps}`, as `hops flow run --json` prints it.
     public var value: Value {

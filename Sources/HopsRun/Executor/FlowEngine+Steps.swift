@@ -134,16 +134,26 @@ extension FlowEngine {
         {
             return reused
         }
-        if resume?.fresh != true, let ttl = module.cacheTTL, ttl > 0, let store,
-            let cached = try? store.cachedResult(forKey: cacheKey, maxAge: ttl),
-            let json = cached.resultJSON, !json.contains(SecretRedactor.mask), let value = try? Value(parsingJSON: json)
+        var cachedRecord: CachedStep?
+        if resume?.fresh != true, let ttl = module.cacheTTL, ttl > 0 {
+            switch recording({ try $0.cachedResult(forKey: cacheKey, maxAge: ttl) }) {
+            case .failure(let error): return Execution(error: error)
+            case .success(let found): cachedRecord = found
+            case nil: break
+            }
+        }
+        if let cached = cachedRecord, let json = cached.resultJSON, !json.contains(SecretRedactor.mask),
+            let value = try? Value(parsingJSON: json)
         {
             // A result stored with a secret masked in it is not the result: such steps run again.
-            if let runID, let record = try? store.beginStep(
-                run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
-                cacheKey: cacheKey, runner: runner, scriptHash: scriptHash)
-            {
-                try? store.finishStep(record, status: .reused, durationMs: 0, reusedFrom: cached.step)
+            if let runID {
+                let written = recording { store in
+                    let record = try store.beginStep(
+                        run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
+                        cacheKey: cacheKey, runner: runner, scriptHash: scriptHash)
+                    try store.finishStep(record, status: .reused, durationMs: 0, reusedFrom: cached.step)
+                }
+                if case .failure(let error) = written { return Execution(error: error) }
             }
             resume?.noteCacheHit(stepID: module.id, place: place, from: cached.step)
             var execution = Execution(result: value)
@@ -151,18 +161,30 @@ extension FlowEngine {
             return execution
         }
         var record: StepRecordID?
-        if let runID, let store {
-            record = try? store.beginStep(
-                run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
-                cacheKey: cacheKey, runner: runner, scriptHash: scriptHash)
+        if let runID {
+            let begun = recording { store in
+                try store.beginStep(
+                    run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
+                    cacheKey: cacheKey, runner: runner, scriptHash: scriptHash)
+            }
+            switch begun {
+            case .failure(let error): return Execution(error: error)
+            case .success(let id): record = id
+            case nil: break
+            }
         }
         let outcome = body()
         learnSecrets(outcome.secretValues)
-        if let record, let store {
-            try? store.finishStep(
-                record, status: outcome.succeeded ? .succeeded : .failed,
-                resultJSON: outcome.result.flatMap { $0.jsonString() }, error: outcome.error?.description,
-                stdout: outcome.stdout, stderr: outcome.stderr, durationMs: Int64((outcome.duration * 1000).rounded()))
+        if let record {
+            let status: StepStatus =
+                outcome.succeeded ? .succeeded : outcome.error?.kind == .cancelled ? .interrupted : .failed
+            let finished = recording { store in
+                try store.finishStep(
+                    record, status: status, resultJSON: outcome.result.flatMap { $0.jsonString() },
+                    error: outcome.error?.description, stdout: outcome.stdout, stderr: outcome.stderr,
+                    durationMs: Int64((outcome.duration * 1000).rounded()))
+            }
+            if case .failure(let error) = finished { return Execution(error: error) }
         }
         var execution = Execution(result: outcome.result, error: outcome.error)
         execution.stdout = outcome.stdout

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HopsFlow
 import HopsLang
 import HopsStore
@@ -35,6 +36,8 @@ final class FlowEngine: @unchecked Sendable {
     /// The recorded run a resume reuses steps of.
     var resume: ResumeSource?
 
+    /// The first store write that failed: the run ends with it (exit 74), nothing is lost silently.
+    private let storeFailure = Mutex<RunStoreError?>(nil)
     private let lock = NSLock()
     private var reports: [StepReport] = []
     private var secrets: Set<String> = []
@@ -51,6 +54,21 @@ final class FlowEngine: @unchecked Sendable {
         self.cancellation = cancellation
         self.maxWhileIterations = maxWhileIterations
         functions = makeFunctions()
+    }
+
+    /// The store error that ended the run, if one did.
+    var storeError: RunStoreError? { storeFailure.withLock { $0 } }
+
+    /// Runs a store call; its failure is kept as the run's store error and returned as a step error.
+    func recording<T>(_ body: (RunStore) throws -> T) -> Result<T, StepError>? {
+        guard let store else { return nil }
+        do {
+            return .success(try body(store))
+        } catch {
+            let failure = error as? RunStoreError ?? .unusable(path: store.path, reason: "\(error)")
+            storeFailure.withLock { if $0 == nil { $0 = failure } }
+            return .failure(StepError(kind: .setup, message: "the run cannot be recorded: \(failure)"))
+        }
     }
 
     var stepReports: [StepReport] {

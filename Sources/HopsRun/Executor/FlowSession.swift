@@ -132,6 +132,11 @@ public final class FlowSession: @unchecked Sendable {
 
     private func run(index: Int, id: String) -> StepReport {
         ensureStoreRun()
+        if runID == nil, options.store != nil, let storeError = engine.storeError {
+            let error = StepError(kind: .setup, message: "the run cannot be recorded: \(storeError)", stepID: id)
+            failure = error
+            return StepReport(id: id, state: .failed, error: error)
+        }
         let module = flow.modules[index]
         let reportsBefore = engine.stepReports.count
         states[id] = .running
@@ -176,6 +181,7 @@ public final class FlowSession: @unchecked Sendable {
         result.secretValues = engine.knownSecrets
         result.duration = Date().timeIntervalSince(started)
         finishStoreRun()
+        result.storeError = engine.storeError
         return result
     }
 
@@ -183,18 +189,24 @@ public final class FlowSession: @unchecked Sendable {
         guard runID == nil, let store = options.store else { return }
         let inputsJSON = Value.object(inputs).canonicalJSON()
         let sourceHash = flow.file.flatMap { FileManager.default.contents(atPath: $0) }.map { CacheKey.contentHash($0) }
-        runID = try? store.createRun(
-            kind: options.runKind, source: flow.file ?? flow.name, sourceHash: sourceHash, inputsJSON: inputsJSON,
-            parent: options.resume?.original)
+        if case .success(let created) = engine.recording({
+            try $0.createRun(
+                kind: options.runKind, source: flow.file ?? flow.name, sourceHash: sourceHash, inputsJSON: inputsJSON,
+                parent: options.resume?.original)
+        }) {
+            runID = created
+        }
         engine.runID = runID
         started = Date()
     }
 
     private func finishStoreRun() {
-        guard let runID, let store = options.store else { return }
-        let status: RunStatus = failure == nil ? .succeeded : .failed
-        try? store.finishRun(
-            runID, status: status, resultJSON: failure == nil ? (lastResult ?? .null).jsonString() : nil,
-            error: failure?.description)
+        guard let runID, options.store != nil else { return }
+        let status: RunStatus = failure == nil ? .succeeded : failure?.kind == .cancelled ? .interrupted : .failed
+        _ = engine.recording {
+            try $0.finishRun(
+                runID, status: status, resultJSON: failure == nil ? (lastResult ?? .null).jsonString() : nil,
+                error: failure?.description)
+        }
     }
 }

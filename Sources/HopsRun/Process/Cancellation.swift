@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -6,54 +7,56 @@ import Foundation
     import Darwin
 #endif
 
-/// A switch that stops running work: cancelling kills every process group started under it.
+/// A switch that stops running work: cancelling ends every process tree started under it.
 ///
 /// The prompt keeps one per command and cancels it on Ctrl-C; the executor checks it between steps.
-public final class Cancellation: @unchecked Sendable {
-    // Guarded by `lock`; processes register and unregister from several threads.
-    private let lock = NSLock()
-    private var cancelled = false
-    private var groups: Set<pid_t> = []
+/// The first cancel asks each tree to end (SIGTERM, SIGKILL after a grace period); a second one
+/// kills at once.
+public final class Cancellation: Sendable {
+    private struct State {
+        var cancelled = false
+        /// The signal that cancelled the work, when one did (SIGINT, SIGTERM, SIGHUP).
+        var signal: Int32?
+        var running: [pid_t: RunningProcess] = [:]
+    }
+    private let state = Mutex(State())
 
     public init() {}
 
-    public var isCancelled: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return cancelled
-    }
+    public var isCancelled: Bool { state.withLock { $0.cancelled } }
 
-    /// Marks the work cancelled and kills the process groups running now.
-    public func cancel() {
-        lock.lock()
-        cancelled = true
-        let running = groups
-        lock.unlock()
-        for group in running { kill(-group, SIGKILL) }
+    /// The signal the work was cancelled by; nil when it was not, or not by a signal.
+    public var signal: Int32? { state.withLock { $0.signal } }
+
+    /// Marks the work cancelled and stops the process trees running now; a second call kills them.
+    public func cancel(signal: Int32? = nil) {
+        let running = state.withLock { state -> [RunningProcess] in
+            state.cancelled = true
+            if state.signal == nil { state.signal = signal }
+            return Array(state.running.values)
+        }
+        for process in running { process.stop() }
     }
 
     /// Makes it usable again after a cancel, for the next command of a prompt that keeps one session.
     public func renew() {
-        lock.lock()
-        cancelled = false
-        lock.unlock()
-    }
-
-    /// Records a running group; false (and the group killed) when already cancelled.
-    func register(group: pid_t) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if cancelled {
-            kill(-group, SIGKILL)
-            return false
+        state.withLock {
+            $0.cancelled = false
+            $0.signal = nil
         }
-        groups.insert(group)
-        return true
     }
 
-    func unregister(group: pid_t) {
-        lock.lock()
-        groups.remove(group)
-        lock.unlock()
+    /// Records a running tree; false (and the tree stopped) when already cancelled.
+    func register(_ process: RunningProcess) -> Bool {
+        let cancelled = state.withLock { state -> Bool in
+            if !state.cancelled { state.running[process.pid] = process }
+            return state.cancelled
+        }
+        if cancelled { process.stop() }
+        return !cancelled
+    }
+
+    func unregister(_ process: RunningProcess) {
+        _ = state.withLock { $0.running.removeValue(forKey: process.pid) }
     }
 }

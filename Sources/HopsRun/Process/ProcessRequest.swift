@@ -2,6 +2,9 @@ import Foundation
 
 /// What to run: an executable, its arguments, environment, working directory, input and time limit.
 public struct ProcessRequest: Sendable {
+    /// Bytes of each output stream kept by default (10 MB); the rest is counted and marked as cut.
+    public static let defaultOutputLimit = 10_000_000
+
     /// A path, or a bare name looked up on `PATH`.
     public var executable: String
     public var arguments: [String]
@@ -9,12 +12,15 @@ public struct ProcessRequest: Sendable {
     public var environment: [String: String]?
     public var workingDirectory: String?
     public var standardInput: Data
-    /// Seconds before the whole process group is killed; nil waits forever.
+    /// Seconds before the whole process tree is ended; nil waits forever.
     public var timeout: Double?
+    /// Bytes kept of stdout and of stderr, each.
+    public var outputLimit: Int
 
     public init(
         executable: String, arguments: [String] = [], environment: [String: String]? = nil,
-        workingDirectory: String? = nil, standardInput: Data = Data(), timeout: Double? = nil
+        workingDirectory: String? = nil, standardInput: Data = Data(), timeout: Double? = nil,
+        outputLimit: Int = ProcessRequest.defaultOutputLimit
     ) {
         self.executable = executable
         self.arguments = arguments
@@ -22,6 +28,7 @@ public struct ProcessRequest: Sendable {
         self.workingDirectory = workingDirectory
         self.standardInput = standardInput
         self.timeout = timeout
+        self.outputLimit = outputLimit
     }
 }
 
@@ -31,14 +38,56 @@ public struct ProcessResult: Sendable {
     public var exitCode: Int32?
     /// The signal that ended the process, when one did.
     public var signal: Int32?
+    /// What was kept of stdout: its start and its end, with a line saying how much was cut between.
     public var standardOutput: Data
     public var standardError: Data
+    /// Bytes of stdout and stderr not kept (0 when all was).
+    public var standardOutputCut = 0
+    public var standardErrorCut = 0
     /// Wall-clock seconds from spawn to the end of output.
     public var duration: Double
 
     public var succeeded: Bool { exitCode == 0 }
-    public var stdout: String { String(decoding: standardOutput, as: UTF8.self) }
-    public var stderr: String { String(decoding: standardError, as: UTF8.self) }
+    public var stdout: String { Self.text(of: standardOutput) }
+    public var stderr: String { Self.text(of: standardError) }
+
+    /// Output as text that is safe to store and print: valid UTF-8 as it is, except control
+    /// characters other than newline and tab, which (like bytes that are not UTF-8) are written
+    /// `\xNN`. Binary output thus keeps every byte, and no escape sequence reaches a terminal.
+    public static func text(of bytes: Data) -> String {
+        // Fast path: plain text needs no escaping.
+        if !bytes.contains(where: { ($0 < 0x20 && $0 != 0x0a && $0 != 0x09) || $0 == 0x7f || $0 >= 0x80 }) {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        var text = ""
+        text.reserveCapacity(bytes.count)
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            let length = byte < 0x80 ? 1 : byte >> 5 == 0b110 ? 2 : byte >> 4 == 0b1110 ? 3 : byte >> 3 == 0b11110 ? 4 : 0
+            if length > 1, index + length <= bytes.endIndex,
+                let scalar = String(bytes: bytes[index..<index + length], encoding: .utf8),
+                !scalar.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            {
+                text += scalar
+                index += length
+                continue
+            }
+            if length == 1, byte >= 0x20 && byte != 0x7f || byte == 0x0a || byte == 0x09 {
+                text.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                text += "\\x" + String(byte, radix: 16, uppercase: false).leftPadded(to: 2)
+            }
+            index += 1
+        }
+        return text
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
 }
 
 /// Why a process could not be run to its end.
@@ -48,7 +97,7 @@ public enum ProcessError: Error, Sendable, Equatable, CustomStringConvertible {
     case timedOut(seconds: Double, partial: PartialOutput)
     case cancelled(partial: PartialOutput)
 
-    /// What the process had written before it was killed.
+    /// What the process had written before it was ended.
     public struct PartialOutput: Sendable, Equatable {
         public var stdout: String
         public var stderr: String

@@ -1,4 +1,6 @@
+import CProcess
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -7,18 +9,14 @@ import Foundation
 #endif
 
 extension ProcessRunner {
-    /// posix_spawn with the child as leader of a new process group and default signal handling.
+    /// posix_spawn with the child as leader of a new process group, default signal handling, and
+    /// the working directory changed by a spawn action (no shell in between).
     static func spawn(
         executable: String, arguments: [String], environment: [String: String], workingDirectory: String?,
         standardInput: Int32, standardOutput: Int32, standardError: Int32
     ) throws -> pid_t {
-        #if canImport(Glibc)
-            var actions = posix_spawn_file_actions_t()
-            var attributes = posix_spawnattr_t()
-        #else
-            var actions: posix_spawn_file_actions_t?
-            var attributes: posix_spawnattr_t?
-        #endif
+        var actions = posix_spawn_file_actions_t()
+        var attributes = posix_spawnattr_t()
         posix_spawn_file_actions_init(&actions)
         posix_spawnattr_init(&attributes)
         defer {
@@ -28,11 +26,15 @@ extension ProcessRunner {
         posix_spawn_file_actions_adddup2(&actions, standardInput, 0)
         posix_spawn_file_actions_adddup2(&actions, standardOutput, 1)
         posix_spawn_file_actions_adddup2(&actions, standardError, 2)
+        if let workingDirectory {
+            let code = hops_spawn_add_chdir(&actions, workingDirectory)
+            if code != 0 { throw ProcessError.spawnFailed(executable: executable, code: code) }
+        }
 
-        // A signal ignored by this process (SIGPIPE) would stay ignored in the child otherwise.
+        // A signal ignored or handled by this process (SIGPIPE, SIGINT) starts at its default in the child.
         var defaults = sigset_t()
         sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGINT, SIGQUIT, SIGTERM, SIGCHLD] { sigaddset(&defaults, signal) }
+        for signal in [SIGPIPE, SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGCHLD] { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         var emptyMask = sigset_t()
         sigemptyset(&emptyMask)
@@ -41,14 +43,7 @@ extension ProcessRunner {
         let flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
         posix_spawnattr_setflags(&attributes, Int16(flags))
 
-        // posix_spawn has no portable "change directory" action: a shell does it, then execs.
-        var program = executable
-        var argumentList = [executable] + arguments
-        if let workingDirectory {
-            program = "/bin/sh"
-            argumentList = ["/bin/sh", "-c", "cd -- \"$0\" && exec \"$@\"", workingDirectory, executable] + arguments
-        }
-        let argv = argumentList.map { strdup($0) }
+        let argv = ([executable] + arguments).map { strdup($0) }
         let envp = environment.map { strdup("\($0.key)=\($0.value)") }
         defer {
             for pointer in argv { free(pointer) }
@@ -61,7 +56,7 @@ extension ProcessRunner {
                     return EINVAL
                 }
                 return posix_spawn(
-                    &pid, program, &actions, &attributes, UnsafeMutablePointer(mutating: argvBase),
+                    &pid, executable, &actions, &attributes, UnsafeMutablePointer(mutating: argvBase),
                     UnsafeMutablePointer(mutating: envpBase))
             }
         }
@@ -72,39 +67,81 @@ extension ProcessRunner {
     }
 }
 
-/// Drains one pipe on its own thread until end of file.
-final class PipeReader: @unchecked Sendable {
-    // `data` is written by the reader thread only until `done` is signalled, read after.
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var finished = false
+/// What was kept of one output stream: its start, its last part, and how many bytes between were cut.
+struct CapturedOutput {
+    var bytes: Data
+    var cut: Int
 
-    init(descriptor: Int32) {
+    /// The bytes as text, with invalid UTF-8 and control characters escaped (see `ProcessResult.text`).
+    var text: String { ProcessResult.text(of: bytes) }
+}
+
+/// Drains one pipe on its own thread until end of file, keeping at most `limit` bytes: the first
+/// ones, and the last ones (where a bash result and the end of an error are), with a note of how
+/// many were cut between them.
+final class PipeReader: Sendable {
+    private struct State {
+        var head = Data()
+        /// The last bytes read past the head, as a ring: `tail` holds them from `tailStart` on, wrapping.
+        var tail = Data()
+        var tailStart = 0
+        var total = 0
+        var finished = false
+    }
+    private let state = Mutex(State())
+    private let done = DispatchSemaphore(value: 0)
+    private let headLimit: Int
+    private let tailLimit: Int
+
+    init(descriptor: Int32, limit: Int) {
+        let limit = max(limit, 2)
+        tailLimit = min(limit / 4, 1 << 20)
+        headLimit = limit - tailLimit
         Thread.detachNewThread { [self] in
             var buffer = [UInt8](repeating: 0, count: 65536)
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
                 if count < 0 && errno == EINTR { continue }
                 if count <= 0 { break }
-                lock.lock()
-                data.append(contentsOf: buffer[0..<count])
-                lock.unlock()
+                state.withLock { keep(buffer[0..<count], in: &$0) }
             }
             close(descriptor)
-            lock.lock()
-            finished = true
-            lock.unlock()
+            state.withLock { $0.finished = true }
             done.signal()
+        }
+    }
+
+    private func keep(_ bytes: ArraySlice<UInt8>, in state: inout State) {
+        state.total += bytes.count
+        var rest = bytes
+        if state.head.count < headLimit {
+            let taken = rest.prefix(headLimit - state.head.count)
+            state.head.append(contentsOf: taken)
+            rest = rest.dropFirst(taken.count)
+        }
+        guard !rest.isEmpty, tailLimit > 0 else { return }
+        if rest.count >= tailLimit {
+            state.tail = Data(rest.suffix(tailLimit))
+            state.tailStart = 0
+            return
+        }
+        if state.tail.count < tailLimit {
+            let room = tailLimit - state.tail.count
+            state.tail.append(contentsOf: rest.prefix(room))
+            rest = rest.dropFirst(room)
+        }
+        // Overwrite the oldest bytes of the full ring.
+        while !rest.isEmpty {
+            let count = min(rest.count, tailLimit - state.tailStart)
+            state.tail.replaceSubrange(state.tailStart..<state.tailStart + count, with: rest.prefix(count))
+            state.tailStart = (state.tailStart + count) % tailLimit
+            rest = rest.dropFirst(count)
         }
     }
 
     /// Waits up to `seconds` for end of file; true when reached.
     func wait(seconds: Double) -> Bool {
-        lock.lock()
-        let already = finished
-        lock.unlock()
-        if already { return true }
+        if state.withLock({ $0.finished }) { return true }
         if done.wait(timeout: .now() + seconds) == .success {
             done.signal()
             return true
@@ -112,11 +149,18 @@ final class PipeReader: @unchecked Sendable {
         return false
     }
 
-    /// Everything read, after giving the reader a last moment to reach end of file.
-    func finish() -> Data {
+    /// Everything kept, once the reader reached end of file (or after a last moment to reach it).
+    func finish() -> CapturedOutput {
         _ = wait(seconds: 1)
-        lock.lock()
-        defer { lock.unlock() }
-        return data
+        return state.withLock { state in
+            var bytes = state.head
+            let tail = state.tail[state.tailStart...] + state.tail[..<state.tailStart]
+            let cut = state.total - state.head.count - tail.count
+            if cut > 0 {
+                bytes.append(contentsOf: Data("\n[hops: \(cut) bytes of output cut here]\n".utf8))
+            }
+            bytes.append(contentsOf: tail)
+            return CapturedOutput(bytes: bytes, cut: cut)
+        }
     }
 }

@@ -1,4 +1,6 @@
+import CProcess
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -6,38 +8,55 @@ import Foundation
     import Darwin
 #endif
 
-/// Runs a child process in its own process group, so a timeout or a cancel kills its whole tree.
+/// Runs a child process as the root of its own tree, so that a timeout, a cancel or the end of
+/// hops ends everything it started (see `ProcessSupervisor` for the design).
 ///
 /// Output is read by one thread per pipe while another feeds stdin: a child writing megabytes
-/// to both streams never blocks on a full pipe.
+/// to both streams never blocks on a full pipe. What is kept of each stream is bounded.
 public enum ProcessRunner {
     /// Runs `request` to its end; throws on a timeout, a cancel, or when it cannot start.
     public static func run(_ request: ProcessRequest, cancellation: Cancellation? = nil) throws -> ProcessResult {
         let started = Date()
+        ProcessSupervisor.prepare()
         let environment = request.environment ?? ProcessInfo.processInfo.environment
         guard let executable = resolve(request.executable, path: environment["PATH"]) else {
             throw ProcessError.executableNotFound(request.executable)
         }
-        ProcessPipe.spawnLock.lock()
-        let pipes: (input: ProcessPipe, output: ProcessPipe, errors: ProcessPipe)
+        // Close-on-exec from creation: a child spawned by another thread meanwhile inherits none.
+        let input = try ProcessPipe.make()
+        let output: ProcessPipe
+        let errors: ProcessPipe
         do {
-            pipes = (try ProcessPipe.make(), try ProcessPipe.make(), try ProcessPipe.make())
+            output = try ProcessPipe.make()
+            do {
+                errors = try ProcessPipe.make()
+            } catch {
+                output.closeBoth()
+                throw error
+            }
         } catch {
-            ProcessPipe.spawnLock.unlock()
+            input.closeBoth()
             throw error
         }
-        let (input, output, errors) = pipes
 
+        let leader = ProcessSupervisor.leaderPath
+        var program = executable
+        var arguments = request.arguments
+        if let leader {
+            program = leader
+            let graceMilliseconds = Int((ProcessSupervisor.gracePeriod * 1000).rounded())
+            arguments = [String(getpid()), String(graceMilliseconds), executable] + arguments
+        }
         let pid: pid_t
         do {
             pid = try spawn(
-                executable: executable, arguments: request.arguments, environment: environment,
+                executable: program, arguments: arguments, environment: environment,
                 workingDirectory: request.workingDirectory,
                 standardInput: input.read, standardOutput: output.write, standardError: errors.write)
         } catch {
-            ProcessPipe.spawnLock.unlock()
-            for descriptor in [input.read, input.write, output.read, output.write, errors.read, errors.write] {
-                close(descriptor)
+            for pipe in [input, output, errors] { pipe.closeBoth() }
+            if case .spawnFailed(_, let code) = error as? ProcessError {
+                throw ProcessError.spawnFailed(executable: executable, code: code)
             }
             throw error
         }
@@ -45,10 +64,9 @@ public enum ProcessRunner {
         close(input.read)
         close(output.write)
         close(errors.write)
-        ProcessPipe.spawnLock.unlock()
 
-        let outputReader = PipeReader(descriptor: output.read)
-        let errorReader = PipeReader(descriptor: errors.read)
+        let outputReader = PipeReader(descriptor: output.read, limit: request.outputLimit)
+        let errorReader = PipeReader(descriptor: errors.read, limit: request.outputLimit)
         let stdinData = request.standardInput
         let writeDescriptor = input.write
         Thread.detachNewThread {
@@ -66,25 +84,30 @@ public enum ProcessRunner {
             close(writeDescriptor)
         }
 
-        let registered = cancellation?.register(group: pid) ?? true
-        let watchdog = Watchdog(group: pid)
+        let process = RunningProcess(pid: pid, hasLeader: leader != nil)
+        ProcessSupervisor.register(process)
+        let registered = cancellation?.register(process) ?? true
+        let watchdog = Watchdog(process: process)
         if let timeout = request.timeout {
             watchdog.arm(after: timeout)
         }
         let status = waitForExit(pid)
-        // The group may outlive its leader (a background child still holding the pipes):
-        // give it until the deadline, then kill it so the readers reach end of file.
-        let grace = request.timeout.map { max(0.05, $0 - Date().timeIntervalSince(started)) } ?? 2
-        if !outputReader.wait(seconds: grace) || !errorReader.wait(seconds: 0.05) {
-            kill(-pid, SIGKILL)
+        if leader == nil {
+            // Without a leader, the group may outlive its first process (a background child still
+            // holding the pipes): give it until the deadline, then kill it so the readers reach the end.
+            let grace = request.timeout.map { max(0.05, $0 - Date().timeIntervalSince(started)) } ?? 2
+            if !outputReader.wait(seconds: grace) || !errorReader.wait(seconds: 0.05) {
+                kill(-pid, SIGKILL)
+            }
         }
         watchdog.disarm()
-        cancellation?.unregister(group: pid)
+        cancellation?.unregister(process)
+        ProcessSupervisor.unregister(process)
+        // A leader exits only when its whole tree has: the pipes are at their end.
         let stdout = outputReader.finish()
         let stderr = errorReader.finish()
 
-        let partial = ProcessError.PartialOutput(
-            stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        let partial = ProcessError.PartialOutput(stdout: stdout.text, stderr: stderr.text)
         if watchdog.fired, let timeout = request.timeout {
             throw ProcessError.timedOut(seconds: timeout, partial: partial)
         }
@@ -92,8 +115,10 @@ public enum ProcessRunner {
             throw ProcessError.cancelled(partial: partial)
         }
         var result = ProcessResult(
-            exitCode: nil, signal: nil, standardOutput: stdout, standardError: stderr,
+            exitCode: nil, signal: nil, standardOutput: stdout.bytes, standardError: stderr.bytes,
             duration: Date().timeIntervalSince(started))
+        result.standardOutputCut = stdout.cut
+        result.standardErrorCut = stderr.cut
         if status & 0x7f == 0 {
             result.exitCode = (status >> 8) & 0xff
         } else {
@@ -127,57 +152,52 @@ public enum ProcessRunner {
     }
 }
 
-/// Both ends of a pipe, close-on-exec so children spawned concurrently do not inherit them.
+/// Both ends of a pipe, close-on-exec from creation (pipe2) so no concurrently spawned child
+/// inherits them.
 struct ProcessPipe {
     var read: Int32
     var write: Int32
 
-    /// Creating pipes and spawning happen under this lock: between `pipe` and `fcntl` a
-    /// concurrent spawn would otherwise inherit the new descriptors and hold the pipe open.
-    static let spawnLock = NSLock()
-
     static func make() throws -> ProcessPipe {
-        var descriptors: [Int32] = [0, 0]
-        guard pipe(&descriptors) == 0 else {
+        var descriptors: [Int32] = [-1, -1]
+        guard hops_pipe_cloexec(&descriptors) == 0 else {
             throw ProcessError.spawnFailed(executable: "pipe", code: errno)
         }
-        for descriptor in descriptors { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         return ProcessPipe(read: descriptors[0], write: descriptors[1])
+    }
+
+    func closeBoth() {
+        close(read)
+        close(write)
     }
 }
 
-/// Kills a process group when its deadline passes, unless disarmed first.
-final class Watchdog: @unchecked Sendable {
-    // Guarded by `lock`: the timer thread and the waiting thread both touch the state.
-    private let lock = NSLock()
-    private let group: pid_t
-    private var armed = false
-    private var didFire = false
-
-    init(group: pid_t) { self.group = group }
-
-    var fired: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return didFire
+/// Stops a process tree when its deadline passes, unless disarmed first.
+final class Watchdog: Sendable {
+    private struct State {
+        var armed = false
+        var fired = false
     }
+    private let state = Mutex(State())
+    private let process: RunningProcess
+
+    init(process: RunningProcess) { self.process = process }
+
+    var fired: Bool { state.withLock { $0.fired } }
 
     func arm(after seconds: Double) {
-        lock.lock()
-        armed = true
-        lock.unlock()
+        state.withLock { $0.armed = true }
         DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in
-            lock.lock()
-            defer { lock.unlock() }
-            guard armed else { return }
-            didFire = true
-            kill(-group, SIGKILL)
+            let fire = state.withLock { state -> Bool in
+                guard state.armed else { return false }
+                state.fired = true
+                return true
+            }
+            if fire { process.stop() }
         }
     }
 
     func disarm() {
-        lock.lock()
-        armed = false
-        lock.unlock()
+        state.withLock { $0.armed = false }
     }
 }

@@ -15,12 +15,14 @@ extension FlowEngine {
                 stepID: module.id, place: place, cacheKey: cacheKey, scriptHash: scriptHash, runner: runner),
             let value = try? Value(parsingJSON: record.resultJSON ?? "null")
         else { return nil }
-        if let runID, let store,
-            let step = try? store.beginStep(
-                run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
-                cacheKey: cacheKey, runner: runner, scriptHash: scriptHash)
-        {
-            try? store.finishStep(step, status: .reused, durationMs: 0, reusedFrom: record.id)
+        if let runID {
+            let written = recording { store in
+                let step = try store.beginStep(
+                    run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
+                    cacheKey: cacheKey, runner: runner, scriptHash: scriptHash)
+                try store.finishStep(step, status: .reused, durationMs: 0, reusedFrom: record.id)
+            }
+            if case .failure(let error) = written { return Execution(error: error) }
         }
         var execution = Execution(result: value)
         execution.cached = true

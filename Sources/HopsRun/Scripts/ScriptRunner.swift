@@ -85,6 +85,7 @@ public struct ScriptRunner: Sendable {
             let prepared = try prepare(script, executable: executable, resolved: resolved, in: workDirectory.path)
             var request = prepared.request
             request.timeout = timeout
+            request.outputLimit = outputLimit
             let process = try ProcessRunner.run(request, cancellation: cancellation)
             return interpret(process, script: script, resultFile: prepared.resultFile)
         } catch let error as ProcessError {
@@ -92,6 +93,12 @@ public struct ScriptRunner: Sendable {
         } catch {
             return .failure(StepError(kind: .setup, message: "\(error)"))
         }
+    }
+
+    /// Bytes kept of each of a step's output streams: `HOPS_OUTPUT_LIMIT`, else 10 MB.
+    var outputLimit: Int {
+        context.environment["HOPS_OUTPUT_LIMIT"].flatMap { Int($0) }.map { max($0, 1024) }
+            ?? ProcessRequest.defaultOutputLimit
     }
 
     private func processFailure(_ error: ProcessError) -> StepOutcome {

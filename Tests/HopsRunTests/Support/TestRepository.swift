@@ -1,3 +1,4 @@
+import CProcess
 import Foundation
 import HopsLang
 
@@ -54,16 +55,8 @@ func object(_ entries: [(String, Value)]) -> ObjectValue { ObjectValue(entries) 
 
 func json(_ value: Value?) -> String { value?.canonicalJSON() ?? "nil" }
 
-/// Whether `pid` is a live process (a zombie waiting to be reaped is not), polled for up to two seconds.
+/// Whether `pid` still runs 10 s from now (a zombie waiting to be reaped has ended).
 func processStaysAlive(_ pid: pid_t) -> Bool {
-    for _ in 0..<40 {
-        guard kill(pid, 0) == 0 else { return false }
-        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-        // The state follows the parenthesised command name.
-        if let close = stat.lastIndex(of: ")"), stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z") {
-            return false
-        }
-        usleep(50_000)
-    }
-    return true
+    // Waits on a pidfd for the end of the process, for 10 s at most.
+    hops_wait_for_process_end(pid, 10_000) != 1
 }

@@ -1,0 +1,131 @@
+import CProcess
+import Foundation
+import Testing
+
+/// A flow run ended by a signal, a `kill -9` or a timeout leaves no process of its steps running,
+/// not even a grandchild that left the step's session with setsid.
+@Suite struct ProcessTreeTests {
+    /// A flow whose bash step starts a setsid grandchild and a plain child, writes the pids of
+    /// itself and both to the fifo, then waits for them.
+    static func spreadingFlow(fifo: String, timeout: Int? = nil) -> String {
+        """
+        summary: a step whose grandchild leaves its session
+        value:
+          modules:
+            - id: spread
+              value:
+                type: rawscript
+                language: bash
+                content: |
+                  fifo="$1"
+                  setsid sleep 300 &
+                  grandchild=$!
+                  sleep 300 &
+                  printf '%s %s %s\\n' "$$" "$grandchild" "$!" > "$fifo"
+                  wait
+                input_transforms:
+                  fifo:
+                    type: static
+                    value: \(fifo)
+        \(timeout.map { "      timeout: \($0)" } ?? "")
+        """
+    }
+
+    /// hops running `flow run` on the spreading flow, with the pids its step reported once started.
+    struct RunningFlow {
+        var process: Process
+        var stepPids: [pid_t]
+        var folder: URL
+        var stderr: Pipe
+
+        init(timeout: Int? = nil) throws {
+            folder = try HopsProcess.temporaryDirectory()
+            let fifo = folder.appendingPathComponent("ready").path
+            #expect(mkfifo(fifo, 0o600) == 0)
+            let flow = folder.appendingPathComponent("flow.yaml")
+            try Self.write(ProcessTreeTests.spreadingFlow(fifo: fifo, timeout: timeout), to: flow)
+            process = Process()
+            process.executableURL = URL(fileURLWithPath: try HopsProcess.binary())
+            process.arguments = ["flow", "run", flow.path, "--store", folder.appendingPathComponent("store.db").path]
+            stderr = Pipe()
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = stderr
+            try process.run()
+            stepPids = try Self.readPids(fifo: fifo)
+        }
+
+        static func write(_ text: String, to url: URL) throws {
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+
+        /// The line the step writes to the fifo, waited for (30 s at most) with poll.
+        static func readPids(fifo: String) throws -> [pid_t] {
+            // Read-write: the open does not wait for the writer, and poll says when it has written.
+            let descriptor = open(fifo, O_RDWR)
+            defer { close(descriptor) }
+            var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&request, 1, 30_000) == 1 else { throw HarnessError("the step never reported its pids") }
+            var buffer = [UInt8](repeating: 0, count: 256)
+            let count = read(descriptor, &buffer, buffer.count)
+            let line = String(decoding: buffer[0..<max(0, count)], as: UTF8.self)
+            let pids = line.split(whereSeparator: \.isWhitespace).compactMap { pid_t($0) }
+            guard pids.count == 3 else { throw HarnessError("unexpected report from the step: \(line)") }
+            return pids
+        }
+
+        /// The pids of the step that still run 10 s after the end of hops.
+        func survivors() -> [pid_t] {
+            stepPids.filter { hops_wait_for_process_end($0, 10_000) != 1 }
+        }
+
+        func status(in store: String = "store.db") throws -> String {
+            let query = Process()
+            query.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            query.arguments = ["sqlite3", folder.appendingPathComponent(store).path, "SELECT status FROM runs"]
+            let output = Pipe()
+            query.standardOutput = output
+            try query.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            query.waitUntilExit()
+            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        func cleanUp() {
+            for pid in stepPids { kill(pid, SIGKILL) }
+            try? FileManager.default.removeItem(at: folder)
+        }
+    }
+
+    @Test(arguments: [SIGINT, SIGTERM, SIGHUP])
+    func aSignalEndsEveryProcessOfTheRunAndIsRecordedAsInterrupted(signal: Int32) throws {
+        let run = try RunningFlow()
+        defer { run.cleanUp() }
+        kill(run.process.processIdentifier, signal)
+        let errors = run.stderr.fileHandleForReading.readDataToEndOfFile()
+        run.process.waitUntilExit()
+        #expect(run.process.terminationStatus == 128 + signal)
+        #expect(run.survivors() == [], "every process of the step ended, the setsid grandchild too")
+        #expect(try run.status() == "interrupted")
+        #expect(String(decoding: errors, as: UTF8.self).contains("flow interrupted"))
+    }
+
+    @Test func aKilledHopsLeavesNoStepProcessRunning() throws {
+        let run = try RunningFlow()
+        defer { run.cleanUp() }
+        kill(run.process.processIdentifier, SIGKILL)
+        run.process.waitUntilExit()
+        #expect(run.process.terminationReason == .uncaughtSignal)
+        #expect(run.survivors() == [], "the step, its child and its setsid grandchild ended with hops")
+    }
+
+    @Test func aTimeoutEndsTheGrandchildThatLeftTheSession() throws {
+        let run = try RunningFlow(timeout: 1)
+        defer { run.cleanUp() }
+        let errors = run.stderr.fileHandleForReading.readDataToEndOfFile()
+        run.process.waitUntilExit()
+        #expect(run.process.terminationStatus == 1)
+        #expect(String(decoding: errors, as: UTF8.self).contains("timed out after 1s"))
+        #expect(run.survivors() == [])
+        #expect(try run.status() == "failed")
+    }
+}
