@@ -10,13 +10,29 @@ final class Database {
     private let handle: OpaquePointer
     private var statementCache: [String: Statement] = [:]
 
+    /// How a connection may use its file.
+    enum Access {
+        case readWrite
+        /// Reads only; `immutable` also without locks or the WAL's shared-memory file, for a store in
+        /// a folder hops may not write (it then reads only what is checkpointed into the file).
+        case readOnly(immutable: Bool)
+    }
+
     /// Opens (or creates) the database file at `path`; sets a busy timeout before anything else.
-    init(path: String, create: Bool = true, busyTimeoutMilliseconds: Int32 = 10_000) throws {
+    init(path: String, create: Bool = true, access: Access = .readWrite, busyTimeoutMilliseconds: Int32 = 10_000) throws {
         self.path = path
         var opened: OpaquePointer?
-        var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
-        if create { flags |= SQLITE_OPEN_CREATE }
-        let code = sqlite3_open_v2(path, &opened, flags, nil)
+        var flags = SQLITE_OPEN_NOMUTEX
+        var name = path
+        switch access {
+        case .readWrite:
+            flags |= SQLITE_OPEN_READWRITE
+            if create { flags |= SQLITE_OPEN_CREATE }
+        case .readOnly(let immutable):
+            flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
+            name = "file:" + Self.uriEscaped(path) + (immutable ? "?immutable=1" : "?mode=ro")
+        }
+        let code = sqlite3_open_v2(name, &opened, flags, nil)
         guard let opened else {
             throw DatabaseError(code: code, message: String(cString: sqlite3_errstr(code)), path: path, sql: nil)
         }
@@ -30,6 +46,19 @@ final class Database {
         sqlite3_extended_result_codes(handle, 1)
         // Two hops processes on one store wait for each other instead of failing with "database is locked".
         sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
+    }
+
+    /// `path` with the characters a URI gives a meaning to percent-encoded.
+    private static func uriEscaped(_ path: String) -> String {
+        var escaped = ""
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "%") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") || byte < 0x20 || byte >= 0x80 {
+                escaped += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            } else {
+                escaped.unicodeScalars.append(Unicode.Scalar(byte))
+            }
+        }
+        return escaped
     }
 
     deinit {
@@ -131,3 +160,9 @@ final class Database {
 
 @available(*, unavailable)
 extension Database: Sendable {}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

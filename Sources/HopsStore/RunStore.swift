@@ -1,6 +1,17 @@
 import CSQLite
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// open(2) with a mode, under a name the store's own `open` does not hide.
+private func createFile(_ path: String, flags: Int32, mode: mode_t) -> Int32 {
+    open(path, flags, mode)
+}
+
 /// The SQLite run store of one repository: every run, every step attempt, and the step cache.
 ///
 /// Safe to share between threads: every use of the connection goes through one lock.
@@ -48,12 +59,49 @@ public final class RunStore: @unchecked Sendable {
         try open(path: path, redactor: redactor, schema: .current)
     }
 
+    /// Opens the store at `path` for commands that only read (`runs`, `show`): read-write when hops
+    /// may write it, else read-only, so that a store on a read-only file or disk can still be read.
+    /// A missing file is created as `open` does; writing to a read-only store fails with `unusable`.
+    public static func openForReading(path: String, redactor: SecretRedactor = SecretRedactor()) throws -> RunStore {
+        guard FileManager.default.fileExists(atPath: path), !isWritable(path) else {
+            return try open(path: path, redactor: redactor)
+        }
+        try checkFile(at: path, forWriting: false)
+        var lastError: DatabaseError?
+        for immutable in [false, true] {
+            do {
+                let database = try Database(path: path, access: .readOnly(immutable: immutable))
+                let found = Int(try database.integer("PRAGMA user_version"))
+                if found != Schema.current.currentVersion {
+                    throw found > Schema.current.currentVersion
+                        ? RunStoreError.newerSchema(path: path, found: found, known: Schema.current.currentVersion)
+                        : RunStoreError.unusable(
+                            path: path, reason: "it is read-only and has an older schema (\(found)) hops cannot upgrade")
+                }
+                return RunStore(path: path, database: database, redactor: redactor)
+            } catch let error as DatabaseError {
+                // Without write access to the folder the WAL's index cannot be made: read the file alone.
+                if error.isCorruption { throw map(error, path: path) }
+                lastError = error
+            }
+        }
+        throw lastError.map { map($0, path: path) } ?? RunStoreError.unusable(path: path, reason: "it cannot be read")
+    }
+
+    /// Whether hops may write the file and the folder that holds it (SQLite writes its journal there).
+    private static func isWritable(_ path: String) -> Bool {
+        access(path, W_OK) == 0 && access((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, W_OK) == 0
+    }
+
     static func open(path: String, redactor: SecretRedactor, schema: Schema) throws -> RunStore {
         try checkFile(at: path)
         let database: Database
         do {
             database = try Database(path: path)
-            if database.isReadOnly { throw RunStoreError.unusable(path: path, reason: "the file is read-only") }
+            if database.isReadOnly {
+                throw RunStoreError.unusable(
+                    path: path, reason: "the file is read-only (`hops runs` and `hops show` can still read it)")
+            }
             // Read before anything writes: a newer schema must not even have its journal mode changed.
             let found = Int(try database.integer("PRAGMA user_version"))
             if found > schema.currentVersion {
@@ -71,28 +119,40 @@ public final class RunStore: @unchecked Sendable {
         return store
     }
 
-    /// Refuses a directory, an inaccessible file or a file that is not SQLite; creates the folder when missing.
-    private static func checkFile(at path: String) throws {
+    /// Refuses a directory, an inaccessible file or a file that is not SQLite; creates the folder
+    /// (0700) and an empty file (0600: it holds results and outputs) when missing.
+    private static func checkFile(at path: String, forWriting: Bool = true) throws {
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
         guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             if !fileManager.fileExists(atPath: folder.path) {
                 do {
-                    try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
-                    if folder.lastPathComponent == ".hops" {
-                        // The store holds local results and outputs: keep it out of Git even without a .gitignore entry.
-                        try? "*\n".write(
-                            to: folder.appendingPathComponent(".gitignore"), atomically: true, encoding: .utf8)
-                    }
+                    try fileManager.createDirectory(
+                        at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
                 } catch {
                     throw RunStoreError.unusable(path: path, reason: "cannot create the folder \(folder.path)")
                 }
+                if folder.lastPathComponent == ".hops" {
+                    // The store holds local results and outputs: keep it out of Git even without a .gitignore entry.
+                    do {
+                        try "*\n".write(to: folder.appendingPathComponent(".gitignore"), atomically: true, encoding: .utf8)
+                    } catch {
+                        throw RunStoreError.unusable(
+                            path: path, reason: "cannot write \(folder.appendingPathComponent(".gitignore").path): \(error)")
+                    }
+                }
             }
+            // Created here rather than by SQLite, which would make it 0644; its -wal and -shm files follow its mode.
+            let descriptor = createFile(path, flags: O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode: 0o600)
+            if descriptor < 0 && errno != EEXIST {
+                throw RunStoreError.unusable(path: path, reason: String(cString: strerror(errno)))
+            }
+            if descriptor >= 0 { close(descriptor) }
             return
         }
         if isDirectory.boolValue { throw RunStoreError.unusable(path: path, reason: "it is a directory, not a file") }
-        if access(path, R_OK | W_OK) != 0 {
+        if access(path, forWriting ? R_OK | W_OK : R_OK) != 0 {
             throw RunStoreError.unusable(path: path, reason: String(cString: strerror(errno)))
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -110,8 +170,14 @@ public final class RunStore: @unchecked Sendable {
     static func map(_ error: DatabaseError, path: String) -> RunStoreError {
         if error.isCorruption { return .corrupt(path: path, detail: error.message) }
         switch error.code {
-        case SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_READONLY, SQLITE_AUTH:
+        case SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_AUTH:
             return .unusable(path: path, reason: error.message)
+        case SQLITE_FULL:
+            return .cannotWrite(path: path, reason: "the disk is full")
+        case SQLITE_READONLY:
+            return .cannotWrite(path: path, reason: "it is read-only")
+        case SQLITE_IOERR:
+            return .cannotWrite(path: path, reason: "\(error.message) (SQLite error \(error.extendedCode))")
         default:
             return .database(error)
         }

@@ -14,6 +14,8 @@ public enum RunStoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownRun(RunID)
     /// A write names a step attempt that is not in the store.
     case unknownStep(StepRecordID)
+    /// A write failed: a full disk, an I/O error, a read-only file or disk.
+    case cannotWrite(path: String, reason: String)
     /// A SQLite failure not covered above.
     case database(DatabaseError)
 
@@ -41,6 +43,9 @@ public enum RunStoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "no run \(id) in the store"
         case .unknownStep(let id):
             return "no step attempt #\(id) in the store"
+        case .cannotWrite(let path, let reason):
+            return "cannot write the hops store \(path): \(reason); what this run did is not (fully) recorded: "
+                + "free some space or fix the file, or use another store with --store"
         case .database(let error):
             return error.description
         }

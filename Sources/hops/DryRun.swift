@@ -56,7 +56,7 @@ struct DryRun: ParsableCommand {
             runStore = try StoreLocation.openExisting(option: store, near: root)
         } catch {
             Terminal.writeError("error: \(error)\n")
-            throw ExitCode(1)
+            throw ExitCode(StoreCommand.storeFailure)
         }
         let plan = DryRunPlanner(flow: flow, repositoryRoot: root, store: runStore).plan(inputs: values)
         if json {

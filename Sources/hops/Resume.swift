@@ -44,6 +44,8 @@ struct Resume: ParsableCommand {
             throw ExitCode(StoreCommand.notFound)
         }
         let cancellation = Cancellation()
+        ProcessSupervisor.setSignalHandler(FlowRun.interruptHandler(cancellation))
+        defer { ProcessSupervisor.setSignalHandler(nil) }
         let result = resume.run(cancellation: cancellation)
         let redactor = SecretRedactor(secrets: result.secretValues)
         if json {
@@ -52,6 +54,11 @@ struct Resume: ParsableCommand {
         } else {
             let lines = FlowResume.lines(result, source: resume.source, colored: Terminal.useColor(on: STDOUT_FILENO))
             Terminal.writeOutput(redactor.redact(lines.joined(separator: "\n")) + "\n")
+        }
+        if result.status == .cancelled { throw ExitCode(128 + (cancellation.signal ?? SIGINT)) }
+        if let storeError = result.storeError {
+            if result.error == nil { Terminal.writeError("error: the run cannot be recorded: \(storeError)\n") }
+            throw ExitCode(StoreCommand.storeFailure)
         }
         if result.status != .succeeded { throw ExitCode(1) }
     }

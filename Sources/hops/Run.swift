@@ -105,7 +105,7 @@ struct Run: ParsableCommand {
             // A resume needs the record; a plain run goes on without one.
             if resume {
                 Terminal.writeError("error: \(error)\n")
-                throw ExitCode(1)
+                throw ExitCode(StoreCommand.storeFailure)
             }
             Terminal.writeError("warning: not recording this run: \(error)\n")
         }

@@ -31,7 +31,7 @@ struct Runs: ParsableCommand {
     }
 
     func run() throws {
-        let runStore = try StoreCommand.open(store)
+        let runStore = try StoreCommand.open(store, forReading: true)
         if size {
             let report = try StoreCommand.answer { try runStore.sizeReport() }
             Terminal.writeOutput(RunListing.sizeReport(report) + "\n")
@@ -54,8 +54,10 @@ enum StoreCommand {
     static let notFound: Int32 = 66
 
     /// The store `--store` names, else the default one; its error (naming the file) printed and exit 74.
-    static func open(_ option: String?, near file: String? = nil) throws -> RunStore {
+    /// `forReading`: a store hops may not write is opened read-only instead of refused.
+    static func open(_ option: String?, near file: String? = nil, forReading: Bool = false) throws -> RunStore {
         do {
+            if forReading { return try RunStore.openForReading(path: StoreLocation.path(option: option, near: file)) }
             return try StoreLocation.open(option: option, near: file)
         } catch {
             Terminal.writeError("error: \(error)\n")

@@ -33,7 +33,7 @@ struct Show: ParsableCommand {
     var store: String?
 
     func run() throws {
-        let runStore = try StoreCommand.open(store)
+        let runStore = try StoreCommand.open(store, forReading: true)
         let record = try StoreCommand.answer { try RunDetail.resolve(reference, in: runStore) }
         let colored = !json && Terminal.useColor(on: STDOUT_FILENO)
         if let step {

@@ -207,6 +207,7 @@ public final class FlowSession: @unchecked Sendable {
             try $0.finishRun(
                 runID, status: status, resultJSON: failure == nil ? (lastResult ?? .null).jsonString() : nil,
                 error: failure?.description)
+            try $0.verify(run: runID)
         }
     }
 }
