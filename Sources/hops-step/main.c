@@ -1,6 +1,6 @@
 // hops-step: the leader of one step's processes.
 //
-// hops starts every step through this program: `hops-step PARENT GRACE_MS PROGRAM ARGS...`.
+// hops starts every step through this program: `hops-step PARENT GRACE_MS FOLDER PROGRAM ARGS...`.
 // It runs PROGRAM as its child and stays until every process the step started has ended, so that
 // nothing a step starts outlives it, whatever happens to hops:
 //
@@ -11,12 +11,16 @@
 //   descendant, and SIGKILL to those left after GRACE_MS; a second signal sends SIGKILL at once.
 // - When PROGRAM exits, what it left running is ended the same way.
 //
+// - When hops is gone by then, it removes FOLDER (the step's work folder, with its arguments and
+//   context), which hops would have removed; "-" for none.
+//
 // It exits once it has no child left (no descendant, being a subreaper), with PROGRAM's exit
 // status, or killed by the signal that killed PROGRAM. Its descriptors 1 and 2 are the step's
 // output pipes: hops reads them to their end, which therefore comes when the whole tree is gone.
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +109,17 @@ static size_t signal_descendants(int signal_number) {
     return found;
 }
 
+static int remove_entry(const char *path, const struct stat *info, int type, struct FTW *walk) {
+    (void)info;
+    (void)walk;
+    if (type == FTW_DP) {
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+    return 0;
+}
+
 static long long now_ms(void) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
@@ -112,12 +127,13 @@ static long long now_ms(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 4) {
-        fprintf(stderr, "usage: hops-step PARENT-PID GRACE-MS PROGRAM [ARGUMENT...]\n");
+    if (argc < 5) {
+        fprintf(stderr, "usage: hops-step PARENT-PID GRACE-MS FOLDER|- PROGRAM [ARGUMENT...]\n");
         return 125;
     }
     pid_t parent = (pid_t)atol(argv[1]);
     long long grace = atoll(argv[2]);
+    const char *folder = strcmp(argv[3], "-") == 0 ? NULL : argv[3];
 
     sigset_t handled, original;
     sigemptyset(&handled);
@@ -137,8 +153,8 @@ int main(int argc, char **argv) {
     }
     if (child == 0) {
         sigprocmask(SIG_SETMASK, &original, NULL);
-        execv(argv[3], argv + 3);
-        fprintf(stderr, "hops-step: cannot run %s: %s\n", argv[3], strerror(errno));
+        execv(argv[4], argv + 4);
+        fprintf(stderr, "hops-step: cannot run %s: %s\n", argv[4], strerror(errno));
         _exit(127);
     }
     // The step reads its input; holding it here would keep its writer from seeing the step stop reading.
@@ -191,6 +207,7 @@ int main(int argc, char **argv) {
         }
     }
 finished:
+    if (folder != NULL && getppid() != parent) nftw(folder, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     if (WIFSIGNALED(child_status)) {
         int signal_number = WTERMSIG(child_status);
         struct rlimit no_core = {0, 0};

@@ -21,7 +21,7 @@ import Testing
                   setsid sleep 300 &
                   grandchild=$!
                   sleep 300 &
-                  printf '%s %s %s\\n' "$$" "$grandchild" "$!" > "$fifo"
+                  printf '%s %s %s %s %s\\n' "$$" "$grandchild" "$!" "$PPID" "$(dirname "$0")" > "$fifo"
                   wait
                 input_transforms:
                   fifo:
@@ -34,7 +34,10 @@ import Testing
     /// hops running `flow run` on the spreading flow, with the pids its step reported once started.
     struct RunningFlow {
         var process: Process
+        /// The step's shell, its setsid grandchild, its child, and their leader (hops-step).
         var stepPids: [pid_t]
+        /// The step's private folder (its script, arguments and context).
+        var workFolder: String
         var folder: URL
         var stderr: Pipe
 
@@ -51,7 +54,7 @@ import Testing
             process.standardOutput = FileHandle.nullDevice
             process.standardError = stderr
             try process.run()
-            stepPids = try Self.readPids(fifo: fifo)
+            (stepPids, workFolder) = try Self.readPids(fifo: fifo)
         }
 
         static func write(_ text: String, to url: URL) throws {
@@ -59,7 +62,7 @@ import Testing
         }
 
         /// The line the step writes to the fifo, waited for (30 s at most) with poll.
-        static func readPids(fifo: String) throws -> [pid_t] {
+        static func readPids(fifo: String) throws -> ([pid_t], String) {
             // Read-write: the open does not wait for the writer, and poll says when it has written.
             let descriptor = open(fifo, O_RDWR)
             defer { close(descriptor) }
@@ -68,9 +71,10 @@ import Testing
             var buffer = [UInt8](repeating: 0, count: 256)
             let count = read(descriptor, &buffer, buffer.count)
             let line = String(decoding: buffer[0..<max(0, count)], as: UTF8.self)
-            let pids = line.split(whereSeparator: \.isWhitespace).compactMap { pid_t($0) }
-            guard pids.count == 3 else { throw HarnessError("unexpected report from the step: \(line)") }
-            return pids
+            let words = line.split(whereSeparator: \.isWhitespace)
+            let pids = words.compactMap { pid_t($0) }
+            guard pids.count == 4, words.count == 5 else { throw HarnessError("unexpected report from the step: \(line)") }
+            return (pids, String(words[4]))
         }
 
         /// The pids of the step that still run 10 s after the end of hops.
@@ -105,6 +109,7 @@ import Testing
         run.process.waitUntilExit()
         #expect(run.process.terminationStatus == 128 + signal)
         #expect(run.survivors() == [], "every process of the step ended, the setsid grandchild too")
+        #expect(!FileManager.default.fileExists(atPath: run.workFolder))
         #expect(try run.status() == "interrupted")
         #expect(String(decoding: errors, as: UTF8.self).contains("flow interrupted"))
     }
@@ -116,6 +121,8 @@ import Testing
         run.process.waitUntilExit()
         #expect(run.process.terminationReason == .uncaughtSignal)
         #expect(run.survivors() == [], "the step, its child and its setsid grandchild ended with hops")
+        #expect(run.workFolder.contains("hops-step-"))
+        #expect(!FileManager.default.fileExists(atPath: run.workFolder), "the leader removed the work folder")
     }
 
     @Test func aTimeoutEndsTheGrandchildThatLeftTheSession() throws {

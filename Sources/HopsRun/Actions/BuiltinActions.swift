@@ -33,8 +33,14 @@ public enum BuiltinActions {
     public static func sh(
         _ command: String, timeout: Double? = 60, workingDirectory: String? = nil, cancellation: Cancellation? = nil
     ) throws -> Value {
+        // The command travels in the environment (readable by this user only), not on the command
+        // line (readable by everyone), since it may hold a secret.
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOPS_SH_COMMAND"] = command
         let result = try ProcessRunner.run(
-            ProcessRequest(executable: "bash", arguments: ["-c", command], workingDirectory: workingDirectory, timeout: timeout),
+            ProcessRequest(
+                executable: "bash", arguments: ["-c", "__hops_command=$HOPS_SH_COMMAND; unset HOPS_SH_COMMAND; eval \"$__hops_command\""],
+                environment: environment, workingDirectory: workingDirectory, timeout: timeout),
             cancellation: cancellation)
         let exitCode = result.exitCode.map(Int.init) ?? 128 + Int(result.signal ?? 0)
         return .object(

@@ -16,6 +16,8 @@ public struct ProcessRequest: Sendable {
     public var timeout: Double?
     /// Bytes kept of stdout and of stderr, each.
     public var outputLimit: Int
+    /// A folder of files for this process only, removed by its leader should hops die first.
+    public var workFolder: String?
 
     public init(
         executable: String, arguments: [String] = [], environment: [String: String]? = nil,
@@ -29,6 +31,7 @@ public struct ProcessRequest: Sendable {
         self.standardInput = standardInput
         self.timeout = timeout
         self.outputLimit = outputLimit
+        self.workFolder = nil
     }
 }
 
@@ -96,6 +99,7 @@ public enum ProcessError: Error, Sendable, Equatable, CustomStringConvertible {
     case spawnFailed(executable: String, code: Int32)
     case timedOut(seconds: Double, partial: PartialOutput)
     case cancelled(partial: PartialOutput)
+    case workFolder(path: String, code: Int32)
 
     /// What the process had written before it was ended.
     public struct PartialOutput: Sendable, Equatable {
@@ -110,6 +114,7 @@ public enum ProcessError: Error, Sendable, Equatable, CustomStringConvertible {
             "could not start \(executable): \(String(cString: strerror(code)))"
         case .timedOut(let seconds, _): "timed out after \(ProcessError.format(seconds))s"
         case .cancelled: "cancelled"
+        case .workFolder(let path, let code): "cannot create the work folder \(path): \(String(cString: strerror(code)))"
         }
     }
 

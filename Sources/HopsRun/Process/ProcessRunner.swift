@@ -45,7 +45,8 @@ public enum ProcessRunner {
         if let leader {
             program = leader
             let graceMilliseconds = Int((ProcessSupervisor.gracePeriod * 1000).rounded())
-            arguments = [String(getpid()), String(graceMilliseconds), executable] + arguments
+            arguments =
+                [String(getpid()), String(graceMilliseconds), request.workFolder ?? "-", executable] + arguments
         }
         let pid: pid_t
         do {

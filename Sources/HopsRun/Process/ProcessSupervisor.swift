@@ -50,6 +50,7 @@ public enum ProcessSupervisor {
         var listening: Set<Int32> = []
         var handler: (@Sendable (Int32) -> Void)?
         var running: [pid_t: RunningProcess] = [:]
+        var workFolders: Set<String> = []
     }
     private static let state = Mutex(State())
     /// Entered for every running tree, left when it ends: `waitForRunning` waits on it.
@@ -128,6 +129,22 @@ public enum ProcessSupervisor {
         return descriptors[1]
     }()
 
+    /// Creates a private folder (0700) for a process's files, removed on exit even when a signal ends hops.
+    public static func makeWorkFolder() throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hops-step-\(UUID().uuidString)").path
+        guard mkdir(folder, 0o700) == 0 else {
+            throw ProcessError.workFolder(path: folder, code: errno)
+        }
+        state.withLock { _ = $0.workFolders.insert(folder) }
+        return folder
+    }
+
+    /// Removes a folder made by `makeWorkFolder`.
+    public static func removeWorkFolder(_ folder: String) {
+        try? FileManager.default.removeItem(atPath: folder)
+        state.withLock { _ = $0.workFolders.remove(folder) }
+    }
+
     /// Stops every running tree; called twice, kills them.
     public static func stopAll() {
         for process in state.withLock({ Array($0.running.values) }) { process.stop() }
@@ -147,6 +164,7 @@ public enum ProcessSupervisor {
             _ = waitForRunning(seconds: 1)
         }
         killDescendants()
+        for folder in state.withLock({ $0.workFolders }) { try? FileManager.default.removeItem(atPath: folder) }
         exit(128 + signal)
     }
 

@@ -29,9 +29,13 @@ extension ScriptRunner {
                 if case .string(let text) = value { return text }
                 return value.jsonString() ?? ""
             }
+            // Arguments travel in the environment (readable by this user only), not on the command
+            // line (readable by everyone in /proc/PID/cmdline): the loader makes them $1, $2, …
+            environment["HOPS_ARGUMENT_COUNT"] = String(arguments.count)
+            for (index, argument) in arguments.enumerated() { environment["HOPS_ARGUMENT_\(index + 1)"] = argument }
             return PreparedRun(
                 request: ProcessRequest(
-                    executable: executable, arguments: [scriptFile] + arguments, environment: environment,
+                    executable: executable, arguments: ["-c", Self.bashLoader, scriptFile], environment: environment,
                     workingDirectory: context.repositoryRoot),
                 resultFile: nil)
         }
@@ -79,6 +83,20 @@ extension ScriptRunner {
             preconditionFailure("bash is handled above")
         }
     }
+
+    /// The `bash -c` program that runs a script (`$0`) with the arguments of the environment as
+    /// its positional parameters, after removing them from the environment its commands inherit.
+    static let bashLoader = """
+        __hops_arguments=()
+        for ((__hops_index = 1; __hops_index <= ${HOPS_ARGUMENT_COUNT:-0}; __hops_index++)); do
+          __hops_name=HOPS_ARGUMENT_$__hops_index
+          __hops_arguments+=("${!__hops_name}")
+          unset "$__hops_name"
+        done
+        set -- "${__hops_arguments[@]}"
+        unset HOPS_ARGUMENT_COUNT __hops_arguments __hops_index __hops_name
+        . "$0"
+        """
 
     /// An import map sending `windmill-client` and every `npm:windmill-client@…` the script names
     /// to the local stand-in.

@@ -73,17 +73,17 @@ public struct ScriptRunner: Sendable {
         if let file = script.file, !FileManager.default.fileExists(atPath: file) {
             return .failure(StepError(kind: .scriptNotFound, message: "script not found: \(file)"))
         }
-        let workDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("hops-step-\(UUID().uuidString)")
+        let workDirectory: String
         do {
-            try FileManager.default.createDirectory(
-                at: workDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            workDirectory = try ProcessSupervisor.makeWorkFolder()
         } catch {
-            return .failure(StepError(kind: .setup, message: "cannot create a work directory: \(error)"))
+            return .failure(StepError(kind: .setup, message: "\(error)"))
         }
-        defer { try? FileManager.default.removeItem(at: workDirectory) }
+        defer { ProcessSupervisor.removeWorkFolder(workDirectory) }
         do {
-            let prepared = try prepare(script, executable: executable, resolved: resolved, in: workDirectory.path)
+            let prepared = try prepare(script, executable: executable, resolved: resolved, in: workDirectory)
             var request = prepared.request
+            request.workFolder = workDirectory
             request.timeout = timeout
             request.outputLimit = outputLimit
             let process = try ProcessRunner.run(request, cancellation: cancellation)
