@@ -3,8 +3,8 @@ import Foundation
 extension RunStore {
     /// Deletes finished runs that started before `cutoff` (with their steps), then compacts the file.
     ///
-    /// Running runs are kept whatever their age. Steps of newer runs that reused a deleted result keep
-    /// their own copy of it.
+    /// Running runs are kept whatever their age. Steps of newer runs that reused a deleted result get
+    /// their own copy of it first.
     public func gc(olderThan cutoff: Date) throws -> GarbageCollection {
         try withDatabase { database in
             let before = Self.fileBytes(path)
@@ -14,6 +14,15 @@ extension RunStore {
                     """
                     SELECT count(*) FROM steps WHERE run_id IN
                         (SELECT id FROM runs WHERE started_at < ? AND status != 'running')
+                    """, [cutoffValue])
+                try database.run(
+                    """
+                    UPDATE steps SET result = (SELECT origin.result FROM steps AS origin WHERE origin.id = steps.reused_from)
+                    WHERE result IS NULL
+                      AND run_id NOT IN (SELECT id FROM runs WHERE started_at < ?1 AND status != 'running')
+                      AND reused_from IN
+                        (SELECT id FROM steps WHERE run_id IN
+                            (SELECT id FROM runs WHERE started_at < ?1 AND status != 'running'))
                     """, [cutoffValue])
                 try database.run("DELETE FROM runs WHERE started_at < ? AND status != 'running'", [cutoffValue])
                 return (database.changes, Int(steps))

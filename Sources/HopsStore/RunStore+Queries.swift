@@ -126,18 +126,21 @@ extension RunStore {
         try withDatabase { database in
             try database.rows(
                 """
-                SELECT \(Self.stepColumns) FROM steps AS s
-                WHERE s.run_id = ?1 AND s.status IN ('succeeded', 'reused')
-                  AND s.seq = (SELECT max(t.seq) FROM steps AS t
-                               WHERE t.run_id = ?1 AND t.step_id = s.step_id AND t.place = s.place
+                SELECT \(Self.stepColumns) FROM steps
+                WHERE steps.run_id = ?1 AND steps.status IN ('succeeded', 'reused')
+                  AND steps.seq = (SELECT max(t.seq) FROM steps AS t
+                               WHERE t.run_id = ?1 AND t.step_id = steps.step_id AND t.place = steps.place
                                  AND t.status IN ('succeeded', 'reused'))
-                ORDER BY s.seq
+                ORDER BY steps.seq
                 """, [.text(run.rawValue)], Self.stepRecord)
         }
     }
 
+    /// A reused attempt stores no copy of its result: it is read from the attempt it reused.
     static let stepColumns = """
-        id, run_id, seq, step_id, place, attempt, status, args, result, error, stdout, stderr, started_at, \
+        id, run_id, seq, step_id, place, attempt, status, args, \
+        coalesce(result, (SELECT origin.result FROM steps AS origin WHERE origin.id = steps.reused_from)), \
+        error, stdout, stderr, started_at, \
         finished_at, duration_ms, cache_key, script_hash, runner, reused_from
         """
 

@@ -74,8 +74,9 @@ extension RunStore {
     /// Records how a step attempt ended.
     ///
     /// `durationMs` defaults to the time since `beginStep`. For a `reused` step, `reusedFrom` names
-    /// the attempt whose result it took; when `resultJSON` is nil that result is copied, so the
-    /// record stays complete after `gc` removes the older run.
+    /// the attempt whose result it took; when `resultJSON` is nil that result is not copied but
+    /// read from there (from the attempt that computed it, when `reusedFrom` was itself reused):
+    /// a big result is stored once however often it is resumed. `gc` copies it before removing it.
     public func finishStep(
         _ step: StepRecordID, status: StepStatus, resultJSON: String? = nil, error: String? = nil,
         stdout: String? = nil, stderr: String? = nil, durationMs: Int64? = nil, reusedFrom: StepRecordID? = nil,
@@ -87,10 +88,12 @@ extension RunStore {
                 """
                 UPDATE steps SET
                     status = ?1,
-                    result = coalesce(?2, (SELECT source.result FROM steps AS source WHERE source.id = ?8)),
+                    result = ?2,
                     error = ?3, stdout = ?4, stderr = ?5, finished_at = ?6,
                     duration_ms = coalesce(?7, CAST(round((?6 - started_at) * 1000) AS INTEGER)),
-                    reused_from = ?8
+                    reused_from = coalesce(
+                        (SELECT source.reused_from FROM steps AS source
+                         WHERE source.id = ?8 AND source.result IS NULL AND source.reused_from IS NOT NULL), ?8)
                 WHERE id = ?9
                 """,
                 [
