@@ -16,7 +16,8 @@ extension FlowEngine {
         } catch {
             return Execution(error: StepError(kind: .setup, message: "iterator: \(error)"))
         }
-        var limit = loop.parallel ? items.count : 1
+        // Without `parallelism`, a parallel loop runs a bounded number of items at once, not all.
+        var limit = loop.parallel ? min(items.count, runner.maximumParallelism) : 1
         if loop.parallel, let transform = loop.parallelism,
             let value = try? FlowExpressions.evaluate(transform, bindings: bindings), value.toNumber() >= 1
         {

@@ -95,6 +95,11 @@ public struct ScriptRunner: Sendable {
         }
     }
 
+    /// Items a parallel loop without `parallelism` runs at once: `HOPS_PARALLELISM`, else 8.
+    public var maximumParallelism: Int {
+        context.environment["HOPS_PARALLELISM"].flatMap { Int($0) }.map { max($0, 1) } ?? 8
+    }
+
     /// Bytes kept of each of a step's output streams: `HOPS_OUTPUT_LIMIT`, else 10 MB.
     var outputLimit: Int {
         context.environment["HOPS_OUTPUT_LIMIT"].flatMap { Int($0) }.map { max($0, 1024) }
