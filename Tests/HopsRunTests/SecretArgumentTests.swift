@@ -122,3 +122,33 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder))
     }
 }
+
+/// Variables and state a script sets are private files, written whole.
+@Suite struct StateFileTests {
+    @Test(arguments: ["python3", "deno"])
+    func setVariableAndStateWritePrivateFilesAtomically(language: String) throws {
+        let repository = try TestRepository()
+        defer { repository.remove() }
+        let source =
+            language == "python3"
+            ? "import wmill\ndef main():\n    wmill.set_variable('u/me/token', 'SEKRET-1')\n    wmill.set_state({'n': 1})\n    return wmill.get_variable('u/me/token')\n"
+            : "import * as wmill from 'windmill-client';\nexport async function main() {\n  await wmill.setVariable('u/me/token', 'SEKRET-1');\n  await wmill.setState({ n: 1 });\n  return await wmill.getVariable('u/me/token');\n}\n"
+        let script = try Script.inline(source, language: language, name: "sets-\(language)")
+        let outcome = repository.runner().run(script, arguments: ObjectValue())
+        #expect(outcome.error == nil, "\(String(describing: outcome.error))")
+        let context = repository.context()
+        let folder = (context.variablesFile as NSString).deletingLastPathComponent
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder)
+        #expect(!files.contains { $0.hasPrefix(".state-") }, "no temporary file left: \(files)")
+        for path in [context.variablesFile, context.stateFile(for: "sets-\(language)")] {
+            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "mode of \(path)")
+        }
+        for path in [folder, (folder as NSString).deletingLastPathComponent] {
+            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(mode == 0o700, "mode of \(path)")
+        }
+        let variables = try String(contentsOfFile: context.variablesFile, encoding: .utf8)
+        #expect(variables.contains("SEKRET-1"))
+    }
+}

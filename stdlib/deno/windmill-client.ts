@@ -41,8 +41,22 @@ function readJSON(file: string | undefined): Record<string, unknown> {
 function writeJSON(file: string | undefined, value: unknown): void {
   if (!file) throw new Error("hops: no state location (HOPS_STATE_FILE is not set)");
   const slash = file.lastIndexOf("/");
-  if (slash > 0) Deno.mkdirSync(file.slice(0, slash), { recursive: true });
-  Deno.writeTextFileSync(file, JSON.stringify(value, null, 2));
+  const folder = slash > 0 ? file.slice(0, slash) : ".";
+  Deno.mkdirSync(folder, { recursive: true, mode: 0o700 });
+  // Private (0600) from creation, and whole or not at all: a temporary file renamed over the old one.
+  const temporary = Deno.makeTempFileSync({ dir: folder, prefix: ".state-" });
+  try {
+    Deno.chmodSync(temporary, 0o600);
+    Deno.writeTextFileSync(temporary, JSON.stringify(value, null, 2));
+    Deno.renameSync(temporary, file);
+  } catch (error) {
+    try {
+      Deno.removeSync(temporary);
+    } catch {
+      // already gone
+    }
+    throw error;
+  }
 }
 
 /** The paths of the variables and resources read so far, so hops can redact their values. */

@@ -3,6 +3,7 @@ repository (see stdlib/README.md), never from a Windmill server."""
 
 import copy
 import json
+import tempfile
 import os
 import re
 
@@ -43,9 +44,32 @@ def _read_json(path):
 def _write_json(path, value):
     if not path:
         raise RuntimeError("hops: no state location (HOPS_STATE_FILE is not set)")
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(value, handle, indent=2)
+    folder = os.path.dirname(path) or "."
+    # Every folder made here (.hops/ too) is private: makedirs would give the parents the umask's mode.
+    missing = []
+    while folder and not os.path.isdir(folder) and folder not in missing:
+        missing.append(folder)
+        folder = os.path.dirname(folder)
+    for created in reversed(missing):
+        try:
+            os.mkdir(created, 0o700)
+        except FileExistsError:
+            pass
+    folder = os.path.dirname(path) or "."
+    # Private (0600) from creation, and whole or not at all: a temporary file renamed over the old one.
+    descriptor, temporary = tempfile.mkstemp(prefix=".state-", dir=folder)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(value, handle, indent=2)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
 
 
 def used_secrets():
