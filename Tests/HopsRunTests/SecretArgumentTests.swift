@@ -152,3 +152,61 @@ import Testing
         #expect(variables.contains("SEKRET-1"))
     }
 }
+
+/// A script sees the variables and resources it names, and Deno may not read `.env` or the store.
+@Suite struct ScriptVisibilityTests {
+    @Test func aScriptSeesOnlyTheVariablesItNames() throws {
+        let repository = try TestRepository(files: [
+            ".env": "homeops/asked=ASKED-1\nhomeops/other=OTHER-SEKRET-2\n",
+            "windmill/resources/services/hook.yaml": "url: https://example.invalid/asked\n",
+            "windmill/resources/services/other.yaml": "url: https://example.invalid/OTHER-RES-3\n",
+        ])
+        defer { repository.remove() }
+        let script = try Script.inline(
+            """
+            import os, wmill
+            def main():
+                context = open(os.environ['HOPS_CONTEXT_FILE']).read()
+                names = sorted(k for k in os.environ if k.startswith('WM_VAR_'))
+                return {'asked': wmill.get_variable('f/homeops/asked'), 'hook': wmill.get_resource('f/services/hook')['url'],
+                        'context': context, 'environment': names}
+            """, language: "python3", name: "asks")
+        let runner = repository.runner(extraEnvironment: ["WM_VAR_HOMEOPS_ASKED": "ASKED-1", "WM_VAR_HOMEOPS_UNASKED": "ENV-SEKRET-4"])
+        let outcome = runner.run(script, arguments: ObjectValue())
+        guard case .object(let result)? = outcome.result else {
+            Issue.record("no result: \(String(describing: outcome.error))")
+            return
+        }
+        #expect(json(result["asked"]) == #""ASKED-1""#)
+        #expect(json(result["hook"]) == #""https://example.invalid/asked""#)
+        let context = json(result["context"])
+        #expect(!context.contains("OTHER-SEKRET-2") && !context.contains("OTHER-RES-3"))
+        #expect(json(result["environment"]) == #"["WM_VAR_HOMEOPS_ASKED"]"#)
+    }
+
+    @Test func denoMayNotReadTheEnvFileOrTheStore() throws {
+        let repository = try TestRepository(files: [".env": "homeops/token=SEKRET-5\n", ".hops/hops.db": "store"])
+        defer { repository.remove() }
+        let script = try Script.inline(
+            """
+            export async function main() {
+              const tries: string[] = [];
+              for (const file of [".env", ".hops/hops.db"]) {
+                try { await Deno.readTextFile(file); tries.push(file + ": read"); }
+                catch (error) { tries.push(file + ": " + (error as Error).name); }
+              }
+              const own = await Deno.readTextFile(Deno.env.get("HOPS_CONTEXT_FILE")!);
+              return { tries, own: own.length > 0 };
+            }
+            """, language: "deno", name: "reader")
+        let outcome = repository.runner().run(script, arguments: ObjectValue())
+        guard case .object(let result)? = outcome.result else {
+            Issue.record("no result: \(String(describing: outcome.error))")
+            return
+        }
+        let tries = json(result["tries"])
+        #expect(!tries.contains(": read"), "\(tries)")
+        #expect(tries.contains("NotCapable") || tries.contains("PermissionDenied"), "\(tries)")
+        #expect(json(result["own"]) == "true")
+    }
+}

@@ -20,7 +20,8 @@ extension ScriptRunner {
             scriptFile = directory + "/main." + script.language.fileExtension
             try write(script.content, to: scriptFile)
         }
-        var environment = context.environment
+        // Only the WM_VAR_* variables the script names; the rest of the environment as it is.
+        var environment = context.scriptEnvironment(source: script.content)
         environment["HOPS_REPO_ROOT"] = context.repositoryRoot
         environment["WM_WORKSPACE"] = environment["WM_WORKSPACE"] ?? "hops"
 
@@ -47,7 +48,7 @@ extension ScriptRunner {
         let contextFile = directory + "/context.json"
         let resultFile = directory + "/result.json"
         try write(Value.object(resolved.values).jsonString() ?? "{}", to: argumentsFile)
-        try write(context.harnessContextJSON(), to: contextFile)
+        try write(context.harnessContextJSON(source: script.content), to: contextFile)
         environment["HOPS_ARGS_FILE"] = argumentsFile
         environment["HOPS_CONTEXT_FILE"] = contextFile
         environment["HOPS_RESULT_FILE"] = resultFile
@@ -60,10 +61,12 @@ extension ScriptRunner {
             try write(Self.importMap(for: script.content, client: stdlib + "/deno/windmill-client.ts"), to: importMap)
             environment["DENO_DIR"] = environment["DENO_DIR"] ?? context.repositoryRoot + "/.hops/deno"
             environment["NO_COLOR"] = "1"
-            let arguments = [
-                "run", "--allow-all", "--no-prompt", "--quiet", "--no-config", "--no-lock", "--import-map", importMap,
-                stdlib + "/deno/harness.ts", scriptFile,
-            ]
+            let arguments =
+                ["run"] + denoPermissions(workFolder: directory)
+                + [
+                    "--no-prompt", "--quiet", "--no-config", "--no-lock", "--import-map", importMap,
+                    stdlib + "/deno/harness.ts", scriptFile,
+                ]
             return PreparedRun(
                 request: ProcessRequest(
                     executable: executable, arguments: arguments, environment: environment,
@@ -82,6 +85,22 @@ extension ScriptRunner {
         case .bash:
             preconditionFailure("bash is handled above")
         }
+    }
+
+    /// What a Deno script may do: what a Windmill script does (files, network, environment,
+    /// programs, system information, imports), but not read or write the repository's `.env`
+    /// (scripts get the variables they name through the context) or the run store; no FFI.
+    func denoPermissions(workFolder: String) -> [String] {
+        let root = context.repositoryRoot
+        var privateFiles = [root + "/.env", root + "/.hops/hops.db", root + "/.hops/hops.db-wal", root + "/.hops/hops.db-shm"]
+        if let store = context.environment["HOPS_STORE"], !store.isEmpty {
+            privateFiles += [store, store + "-wal", store + "-shm"]
+        }
+        let denied = privateFiles.joined(separator: ",")
+        return [
+            "--allow-read", "--allow-write", "--allow-net", "--allow-env", "--allow-run", "--allow-sys", "--allow-import",
+            "--deny-read=" + denied, "--deny-write=" + denied,
+        ]
     }
 
     /// The `bash -c` program that runs a script (`$0`) with the arguments of the environment as

@@ -67,10 +67,36 @@ public struct WorkspaceContext: Sendable {
         throw RunError.missingResource(path: path)
     }
 
-    /// What the harnesses read through `HOPS_CONTEXT_FILE`.
-    func harnessContextJSON() -> String {
-        let variables = ObjectValue(fileVariables.sorted { $0.key < $1.key }.map { ($0.key, Value.string($0.value)) })
-        let resourceObject = ObjectValue(resources.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    /// The keys a script can ask for: every path-like word of its source (`f/homeops/token`) and
+    /// its shorter forms (`homeops/token`, `token`), as `variable` and `resource` look them up.
+    static func pathsMentioned(in source: String) -> Set<String> {
+        var paths: Set<String> = []
+        var word = ""
+        for character in source + " " {
+            if character.isLetter || character.isNumber || "_-./".contains(character) {
+                word.append(character)
+                continue
+            }
+            if !word.isEmpty { paths.formUnion(candidates(word)) }
+            word = ""
+        }
+        return paths
+    }
+
+    /// The environment a script gets: this one without the `WM_VAR_*` variables it does not name.
+    func scriptEnvironment(source: String) -> [String: String] {
+        let named = Set(Self.pathsMentioned(in: source).map(Self.environmentName))
+        return environment.filter { !$0.key.hasPrefix("WM_VAR_") || named.contains($0.key) }
+    }
+
+    /// What the harnesses read through `HOPS_CONTEXT_FILE`: the variables of `.env` and the
+    /// resources whose path the script's source names, not every one of them.
+    func harnessContextJSON(source: String) -> String {
+        let named = Self.pathsMentioned(in: source)
+        let variables = ObjectValue(
+            fileVariables.filter { named.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, Value.string($0.value)) })
+        let resourceObject = ObjectValue(
+            resources.filter { named.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         let context = Value.object(
             ObjectValue([
                 ("variables", .object(variables)), ("resources", .object(resourceObject)),
