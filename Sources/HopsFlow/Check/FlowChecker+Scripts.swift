@@ -25,8 +25,20 @@ extension FlowChecker {
         case .script(let script):
             // Hub scripts live on the Windmill hub, not in the tree.
             if script.path.hasPrefix("hub/") { return }
-            // hops's built-in actions (`hops:sh`, `hops:http.get`, ...) run without a script file.
-            if script.path.hasPrefix("hops:") { return }
+            // hops's built-in actions (`hops:sh`, `hops:http.get`, ...) take the parameters of the
+            // inline scripts they are exported as.
+            if script.path.hasPrefix("hops:") {
+                guard let action = BuiltinActionScripts.script(for: script.path),
+                    let language = ScriptSignature.language(forWindmillLanguage: action.language)
+                else {
+                    report(.error, "step '\(stepName(module))' uses '\(script.path)', which is not a built-in action of hops (hops:sh, hops:http.get, hops:http.post, hops:http.put, hops:http.delete)", at: module.location)
+                    return
+                }
+                readSignatureAndCheck(module: module, scope: scope, scriptName: "'\(script.path)'") { () throws(ScriptSignatureError) in
+                    try ScriptSignature.read(source: action.content, language: language)
+                }
+                return
+            }
             guard let file = script.resolvedFile ?? resolveScript(script.path) else {
                 reportMissingScript(script.path, module: module)
                 return

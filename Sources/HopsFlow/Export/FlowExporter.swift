@@ -87,6 +87,8 @@ public enum FlowExporter {
     private static func relativeFiles(
         _ flow: Flow, format: ExportFormat, treeRoot: String, group: String?, name: String?, repositoryRoot: String?, now: Date
     ) throws(FlowExportError) -> [(path: String, text: String)] {
+        // On Windmill, hops's built-in actions are the inline scripts that do the same.
+        let flow = format == .windmill ? flow.replacingBuiltinActions() : flow
         let report = FlowChecker.check(flow, repositoryRoot: repositoryRoot ?? treeRoot, now: now)
         if report.hasErrors { throw .checkFailed(report) }
         let placement = try place(flow, format: format, group: group, name: name)
