@@ -38,18 +38,15 @@ struct FlowRun: ParsableCommand {
     var store: String?
 
     func run() throws {
-        let loaded = FlowLoader.read(path: path)
-        let colored = Terminal.useColor(on: STDERR_FILENO)
-        for diagnostic in loaded.diagnostics { Terminal.writeError(diagnostic.rendered(colored: colored) + "\n") }
-        guard let flow = loaded.flow, loaded.errors.isEmpty else { throw ExitCode(2) }
+        let root = FlowFiles.repositoryRoot(ofFlowAt: path)
+        let flow = try CheckedFlow.load(path, repositoryRoot: root)
         let values: ObjectValue
         do {
-            values = try FlowInputValues.parse(inputs)
+            values = try FlowInputValues.bind(inputs, to: flow)
         } catch {
-            Terminal.writeError("error: \(error)\n")
+            Terminal.writeError(error is FlowInputs.Problems ? "\(error)\n" : "error: \(error)\n")
             throw ExitCode(2)
         }
-        let root = FlowFiles.repositoryRoot(ofFlowAt: path)
         var runStore: RunStore?
         do {
             runStore = try StoreLocation.open(option: store, near: root)
@@ -111,10 +108,30 @@ struct FlowShow: ParsableCommand {
     var path: String
 
     func run() throws {
-        let loaded = FlowLoader.read(path: path)
+        let report = CheckedFlow.check(path, repositoryRoot: FlowFiles.repositoryRoot(ofFlowAt: path))
+        if let flow = report.flow { Terminal.writeOutput(flow.treeDescription() + "\n") }
+        if report.flow == nil || report.hasErrors { throw ExitCode(2) }
+    }
+}
+
+/// A flow loaded and checked as `hops check` checks it, for the commands that show, plan or run it:
+/// they print the same diagnostics and refuse what check calls an error.
+enum CheckedFlow {
+    /// The check's report, its diagnostics written to standard error.
+    static func check(_ path: String, repositoryRoot: String) -> FlowCheckReport {
+        let report = FlowChecker.check(path: path, repositoryRoot: repositoryRoot)
         let colored = Terminal.useColor(on: STDERR_FILENO)
-        for diagnostic in loaded.diagnostics { Terminal.writeError(diagnostic.rendered(colored: colored) + "\n") }
-        if let flow = loaded.flow { Terminal.writeOutput(flow.treeDescription() + "\n") }
-        if loaded.flow == nil || !loaded.errors.isEmpty { throw ExitCode(2) }
+        for diagnostic in report.diagnostics { Terminal.writeError(diagnostic.rendered(colored: colored) + "\n") }
+        return report
+    }
+
+    /// The flow, or exit status 2 when it does not load or check finds an error in it.
+    static func load(_ path: String, repositoryRoot: String) throws -> Flow {
+        let report = check(path, repositoryRoot: repositoryRoot)
+        guard let flow = report.flow, !report.hasErrors else {
+            Terminal.writeError("error: \(path) has errors (see above); nothing ran\n")
+            throw ExitCode(2)
+        }
+        return flow
     }
 }

@@ -98,6 +98,7 @@ extension FlowChecker {
 
         var allowed = Self.windmillNames.union(Self.seedNames).union(Self.javaScriptGlobals).union(site.extraNames)
         if scope.role == .failure { allowed.insert("error") }
+        if scope.afterSuspend { allowed.formUnion(["resume", "approvers"]) }
         if let itemStep = scope.seedItemStep, itemStep == module.id {
             allowed.formUnion(["item", "index"])
         }

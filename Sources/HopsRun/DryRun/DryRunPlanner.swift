@@ -143,6 +143,9 @@ struct DryRunWalk {
         case .flow(let path, _):
             steps[index].source = .unknown("the flow \(path) is not planned in a dry run")
             outcome = PlannedOutcome()
+        case .aiAgent:
+            steps[index].source = .unknown("an AI agent runs only on a Windmill server")
+            outcome = PlannedOutcome()
         case .forLoop(let loop):
             outcome = forLoop(loop, module: module, scope: scope, unknown: unknown, index: index, depth: depth)
         case .whileLoop(let loop):
@@ -363,6 +366,7 @@ struct DryRunWalk {
         case .branchOne: "branch one"
         case .branchAll: "branch all"
         case .identity: "identity"
+        case .aiAgent: "ai agent"
         }
     }
 }

@@ -34,6 +34,8 @@ final class FlowEngine: @unchecked Sendable {
     var runID: RunID?
     /// The recorded run a resume reuses steps of.
     var resume: ResumeSource?
+    /// The paths of the flows that called this one, outermost first (empty for the top flow).
+    var subflowChain: [String] = []
 
     private let lock = NSLock()
     private var reports: [StepReport] = []
