@@ -37,16 +37,35 @@ struct FlowRun: ParsableCommand {
     @Option(name: .long, help: "The run store to record into.")
     var store: String?
 
+    @OptionGroup var answers: ApprovalOptions
+
+    @Option(name: .long, help: "Start the flow as this trigger would (webhook, http, ...): its preprocessor runs first.")
+    var trigger: String?
+
+    @Option(name: .long, help: "With --trigger: the event's body, a JSON file (or text), - for standard input.")
+    var body: String?
+
     func run() throws {
         let root = FlowFiles.repositoryRoot(ofFlowAt: path)
         let flow = try CheckedFlow.load(path, repositoryRoot: root)
-        let values: ObjectValue
+        var values = ObjectValue()
+        var triggered: Trigger?
         do {
-            values = try FlowInputValues.bind(inputs, to: flow)
+            if let trigger {
+                // The preprocessor makes the inputs from the event; the schema applies to what it returns.
+                guard flow.preprocessorModule != nil else {
+                    throw ValidationError("--trigger: the flow has no preprocessor_module; give its inputs with -i")
+                }
+                triggered = Trigger(kind: trigger, body: try FlowRun.readBody(body))
+            } else {
+                if body != nil { throw ValidationError("--body goes with --trigger KIND") }
+                values = try FlowInputValues.bind(inputs, to: flow)
+            }
         } catch {
             Terminal.writeError(error is FlowInputs.Problems ? "\(error)\n" : "error: \(error)\n")
             throw ExitCode(2)
         }
+        let approval = try answers.approval()
         var runStore: RunStore?
         do {
             runStore = try StoreLocation.open(option: store, near: root)
@@ -64,7 +83,12 @@ struct FlowRun: ParsableCommand {
         progress.start()
         let executor = FlowExecutor(
             flow: flow, repositoryRoot: root,
-            options: ExecutionOptions(store: runStore, onEvent: progress.handler, cancellation: cancellation))
+            options: {
+                var options = ExecutionOptions(store: runStore, onEvent: progress.handler, cancellation: cancellation)
+                options.approval = approval
+                options.trigger = triggered
+                return options
+            }())
         let result = executor.run(inputs: values)
         progress.stop()
         watcher.stop()
@@ -73,7 +97,17 @@ struct FlowRun: ParsableCommand {
         case .succeeded: return
         case .failed: throw ExitCode(1)
         case .cancelled: throw ExitCode(130)
+        case .waiting: throw ExitCode(3)
         }
+    }
+
+    /// The event body of `--body`: a file's JSON (or text), `-` for standard input, nothing for `{}`.
+    static func readBody(_ body: String?) throws -> Value {
+        guard let body else { return .object(ObjectValue()) }
+        let data = body == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: body)
+        guard let data else { throw ValidationError("--body: cannot read \(body)") }
+        let text = String(decoding: data, as: UTF8.self)
+        return (try? Value(parsingJSON: text)) ?? .string(text)
     }
 
     private func report(_ result: FlowRunResult) {
@@ -84,6 +118,12 @@ struct FlowRun: ParsableCommand {
             return
         }
         let run = result.runID.map { " (run \($0))" } ?? ""
+        if result.status == .waiting, let error = result.error {
+            Terminal.writeError("flow waiting for approval after \(FlowProgress.duration(result.duration))\(run)\n")
+            Terminal.writeError(redactor.redact(error.message) + "\n")
+            if let id = result.runID { Terminal.writeError("continue it with: hops resume \(id) --approve (or --reject)\n") }
+            return
+        }
         let early = result.stoppedEarly ? ", stopped early" : ""
         Terminal.writeError("flow \(result.status.rawValue) in \(FlowProgress.duration(result.duration))\(early)\(run)\n")
         if let error = result.error {
@@ -133,5 +173,33 @@ enum CheckedFlow {
             throw ExitCode(2)
         }
         return flow
+    }
+}
+
+/// How approval steps (`suspend`) are answered in batch: `--approve [--approval-payload JSON]` or `--reject`;
+/// without either, the run pauses at the first one (exit status 3).
+struct ApprovalOptions: ParsableArguments {
+    @Flag(name: .long, help: "Approve every approval step (suspend) of the run.")
+    var approve = false
+
+    @Flag(name: .long, help: "Reject the first approval step: the run fails there.")
+    var reject = false
+
+    @Option(name: .long, help: "With --approve: the JSON the next step reads as `resume` (default {}).")
+    var approvalPayload: String?
+
+    func approval() throws -> Approval? {
+        if approve && reject { throw ValidationError("--approve and --reject exclude each other") }
+        if reject { return .reject }
+        guard approve else {
+            if approvalPayload != nil { throw ValidationError("--approval-payload goes with --approve") }
+            return nil
+        }
+        guard let text = approvalPayload else { return .approve(payload: nil) }
+        do {
+            return .approve(payload: try Value(parsingJSON: text))
+        } catch {
+            throw ValidationError("--approval-payload is not JSON: \(error)")
+        }
     }
 }

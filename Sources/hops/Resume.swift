@@ -32,6 +32,8 @@ struct Resume: ParsableCommand {
     @Option(name: .long, help: "The run store (default: HOPS_STORE, else .hops/hops.db in the repository).")
     var store: String?
 
+    @OptionGroup var answers: ApprovalOptions
+
     func run() throws {
         let runStore = try StoreCommand.open(store)
         let record = try StoreCommand.answer { try RunDetail.resolve(reference, in: runStore) }
@@ -43,6 +45,7 @@ struct Resume: ParsableCommand {
             Terminal.writeError("error: \(error)\n")
             throw ExitCode(StoreCommand.notFound)
         }
+        resume.approval = try answers.approval()
         let cancellation = Cancellation()
         let result = resume.run(cancellation: cancellation)
         let redactor = SecretRedactor(secrets: result.secretValues)
@@ -52,6 +55,10 @@ struct Resume: ParsableCommand {
         } else {
             let lines = FlowResume.lines(result, source: resume.source, colored: Terminal.useColor(on: STDOUT_FILENO))
             Terminal.writeOutput(redactor.redact(lines.joined(separator: "\n")) + "\n")
+        }
+        if result.status == .waiting {
+            Terminal.writeError("waiting for approval: \(result.error?.message ?? ""); continue with hops resume \(result.runID ?? "RUN") --approve\n")
+            throw ExitCode(3)
         }
         if result.status != .succeeded { throw ExitCode(1) }
     }

@@ -33,6 +33,11 @@ public struct DryRunPlanner: Sendable {
         var scope = Scope(inputs: withDefaults)
         var unknown = UnknownValues()
         unknown.inputs = Set(missing)
+        if let preprocessor = flow.preprocessorModule {
+            var step = PlannedStep(id: preprocessor.id, place: preprocessor.id, depth: 0, kind: "preprocessor, \(DryRunWalk.kind(of: preprocessor))")
+            step.decision = .skip("a preprocessor runs only when a trigger starts the flow (hops flow run --trigger webhook --body FILE)")
+            walk.steps.append(step)
+        }
         _ = walk.sequence(flow.modules, scope: &scope, unknown: &unknown, prefix: "", depth: 0)
         let name = flow.name ?? flow.file ?? "(unnamed flow)"
         return DryRunPlan(flowName: name, inputs: withDefaults, missingInputs: missing, steps: walk.steps)
@@ -95,6 +100,10 @@ struct DryRunWalk {
                 unknown.previousResult = true
             }
             if let stop = outcome.stop { stopped = "\(module.id) stops the flow (\(stop))" }
+            // The steps after an approval step read its answer; a dry run cannot know it.
+            unknown.approval = module.suspend != nil
+            scope.extra["resume"] = nil
+            scope.extra["approvers"] = nil
         }
         return stopped
     }
@@ -125,6 +134,9 @@ struct DryRunWalk {
             let stop = stopAfter(module, result: mock.returnValue, bindings: bindings, unknown: unknown, step: &step)
             steps.append(step)
             return PlannedOutcome(result: mock.returnValue, failures: Self.isLoop(module) ? .array([]) : nil, stop: stop)
+        }
+        if module.suspend != nil {
+            step.undetermined.append("an approval step: the run waits here for --approve or --reject (or hops resume RUN --approve)")
         }
         let index = steps.count
         steps.append(step)

@@ -11,7 +11,8 @@ extension FlowEngine {
             return Execution(result: scope.previousResult)
         case .rawScript(let raw):
             do {
-                let script = try Script.inline(raw.content, language: raw.language, name: raw.path ?? module.id)
+                var script = try Script.inline(raw.content, language: raw.language, name: raw.path ?? module.id)
+                script.lock = raw.lock
                 return runScript(script, transforms: raw.inputTransforms, module: module, scope: scope, place: place, attempt: attempt)
             } catch {
                 return Execution(error: StepError(kind: .setup, message: "\(error)"))
