@@ -86,7 +86,7 @@ public struct ScriptRunner: Sendable {
             var request = prepared.request
             request.timeout = timeout
             let process = try ProcessRunner.run(request, cancellation: cancellation)
-            return interpret(process, script: script, resultFile: prepared.resultFile)
+            return explainingImportFailure(interpret(process, script: script, resultFile: prepared.resultFile), script: script)
         } catch let error as ProcessError {
             return processFailure(error)
         } catch {
