@@ -158,6 +158,9 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: sandbox.out + "/ok.txt"))
         let written = try writer.write([("d/ok.txt", "fine")])
         #expect(written == [sandbox.out + "/d/ok.txt"])
+        // A tree that does not exist yet is made, however deep.
+        let deep = TreeWriter(root: sandbox.out + "/new/deeper/tree")
+        #expect(try deep.write([("f/x.yaml", "x")]) == [sandbox.out + "/new/deeper/tree/f/x.yaml"])
         // A second write replaces the file and keeps its mode.
         chmod(written[0], 0o600)
         try writer.write([("d/ok.txt", "again")])

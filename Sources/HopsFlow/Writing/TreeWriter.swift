@@ -62,6 +62,12 @@ public struct TreeWriter: Sendable {
     public func write(_ files: [(path: String, text: String)]) throws(TreeWriteError) -> [String] {
         var targets: [String] = []
         for file in files { targets.append(try target(file.path)) }
+        // The tree itself is where the caller chose to write: it is made as it is named.
+        do {
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        } catch {
+            throw .writeFailed(path: root, reason: error.localizedDescription)
+        }
         for (target, file) in zip(targets, files) {
             try createFolders(for: target)
             // A link may have appeared since the check; look again just before writing.
