@@ -81,7 +81,7 @@ extension FlowChecker {
     }
 
     private mutating func checkExpression(_ site: ExpressionSite, module: FlowModule, scope: CheckScope) {
-        let text = Self.withoutWindmillImports(site.expression.text)
+        let text = Self.withoutWindmillImports(site.expression.evaluableText)
         let file = site.expression.location?.file ?? flow.file ?? "<flow>"
         let compiled: Expression
         do {
