@@ -2,7 +2,7 @@
 """Fuzzes hops's flow loader, checker and dry-run with mutated real flows.
 
 Every input is a real flow of the repository (seed flows and wmill flow folders under windmill/
-and Tests/) changed by one or more mutations: byte flips, deleted, duplicated and swapped lines,
+and Tests/, now and then with one of its inline scripts) changed by one or more mutations: byte flips, deleted, duplicated and swapped lines,
 truncation, re-indentation, lines spliced from other flows, YAML alias bombs, deep nesting of
 YAML, of expressions and of loop modules, hostile `!inline` names, and subflows that call
 themselves or each other. Each input is given to `hops check`, `hops dry-run` and `hops flow show`
@@ -289,23 +289,29 @@ def main():
         # The flow is named as users name it: relative to the current folder or absolute, file or folder.
         absolute = os.path.join(folder, target)
         name = rng.choice([target, "./" + target, absolute, target + "/" if os.path.isdir(absolute) else target])
+        cwd = folder
+        if rng.random() < 0.2:
+            # From a folder beside it, through `..`.
+            cwd = os.path.join(folder, "elsewhere")
+            os.makedirs(cwd, exist_ok=True)
+            name = "../" + target
         commands = [["check", name], ["dry-run", name], ["flow", "show", name]]
         if with_run:
             commands.append(["flow", "run", name])
         for arguments in commands:
             runs += 1
-            kind, detail, resident = runner.run(arguments, folder)
+            kind, detail, resident = runner.run(arguments, cwd)
             if resident > peak[0]:
                 peak = (resident, "%s: hops %s" % (description, " ".join(arguments)))
             if kind == "ok" and resident > MEMORY_BOUND_KB:
                 kind, detail = "memory", "peak resident size %d MiB" % (resident // 1024)
             if kind != "ok":
                 if kind == "crash":
-                    detail = runner.run(arguments, folder, backtrace=True)[1]
+                    detail = runner.run(arguments, cwd, backtrace=True)[1]
                 failures.append({"kind": kind, "input": description, "command": "hops " + " ".join(arguments),
-                                 "folder": folder, "detail": detail})
+                                 "folder": folder, "cwd": os.path.relpath(cwd, folder), "detail": detail})
                 if not options.json:
-                    print("%s: %s\n  cd %s && hops %s\n  %s" % (kind.upper(), description, folder, " ".join(arguments),
+                    print("%s: %s\n  cd %s && hops %s\n  %s" % (kind.upper(), description, cwd, " ".join(arguments),
                                                               detail.replace("\n", "\n  ")), file=sys.stderr)
 
     cases = generated_cases(rng)
@@ -324,6 +330,14 @@ def main():
                 target = "f/fuzz/" + os.path.basename(path)
                 shutil.copytree(path, os.path.join(folder, target))
                 write_case(folder, {target + "/flow.yaml": mutated})
+                # Now and then an inline script too, for the readers of `main`'s parameters.
+                scripts = sorted(name for name in os.listdir(os.path.join(folder, target)) if name.endswith((".ts", ".py", ".sh")))
+                if scripts and rng.random() < 0.25:
+                    script = rng.choice(scripts)
+                    with open(os.path.join(folder, target, script), "rb") as handle:
+                        changed, script_descriptions = mutator.mutate(handle.read())
+                    write_case(folder, {target + "/" + script: changed})
+                    description += "; %s (%s)" % (script, ", ".join(script_descriptions))
                 if rng.random() < 0.5:
                     write_case(folder, {"wmill.yaml": "defaultTs: deno\n"})
             else:
@@ -342,7 +356,8 @@ def main():
             shutil.rmtree(destination, ignore_errors=True)
             shutil.copytree(failure["folder"], destination, symlinks=True)
             with open(os.path.join(destination, "FAILURE.txt"), "w") as handle:
-                handle.write("%s: %s\n%s\n\n%s\n" % (failure["kind"], failure["input"], failure["command"], failure["detail"]))
+                handle.write("%s: %s\n(in %s) %s\n\n%s\n" % (failure["kind"], failure["input"], failure["cwd"], failure["command"],
+                                                            failure["detail"]))
             failure["folder"] = destination
     shutil.rmtree(scratch, ignore_errors=True)
 
