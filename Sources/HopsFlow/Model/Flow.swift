@@ -52,9 +52,10 @@ public struct Flow: Sendable, Equatable {
         self.file = file
     }
 
-    /// Two flows are equal when they describe the same flow; where they were read from (file, name, format) does not count.
+    /// Two flows are equal when they describe the same flow; where they were read from (file, name, format) does not count,
+    /// nor does a missing summary or description differ from an empty one (wmill writes `''` for none).
     public static func == (left: Flow, right: Flow) -> Bool {
-        left.summary == right.summary && left.description == right.description
+        (left.summary ?? "") == (right.summary ?? "") && (left.description ?? "") == (right.description ?? "")
             && left.schedule == right.schedule && left.inputs == right.inputs && left.modules == right.modules
             && left.failureModule == right.failureModule && left.preprocessorModule == right.preprocessorModule
             && left.sameWorker == right.sameWorker && left.settings == right.settings
