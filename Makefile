@@ -1,13 +1,13 @@
 # hops: build, test, demo and benchmarks. Each target first installs what a fresh machine lacks.
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libedit-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 jq
+APT_PACKAGES := libedit-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 jq python3-venv
 TOOLS := $(CURDIR)/tools
 DENO := $(TOOLS)/deno/bin/deno
 HOPS_DEBUG := .build/debug/hops
 HOPS_RELEASE := .build/release/hops
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build test demo bench fuzz clean
 
 all: build
 
@@ -47,6 +47,13 @@ demo: build
 bench: deps
 	$(SWIFT) build -c release --static-swift-stdlib
 	@HOPS_DENO=$(DENO) python3 Tests/Benchmarks/bench.py $(HOPS_RELEASE)
+
+# Mutated real flows through check, dry-run and show, each in its own process: prints the inputs
+# tried, crashes, hangs and peak memory; failing inputs are kept in .build/fuzz.
+FUZZ_SEED ?= 1
+FUZZ_COUNT ?= 1000
+fuzz: build
+	@python3 Tests/Fuzz/fuzz_flows.py --hops $(HOPS_DEBUG) --seed $(FUZZ_SEED) --count $(FUZZ_COUNT) --keep .build/fuzz
 
 clean:
 	rm -rf .build tools

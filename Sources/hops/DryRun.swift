@@ -32,25 +32,17 @@ struct DryRun: ParsableCommand {
     var json = false
 
     func run() throws {
-        let flow: Flow
-        do {
-            flow = try FlowLoader.load(path: path)
-        } catch {
-            Terminal.writeError("\(error)\n")
-            throw ExitCode(1)
-        }
-        var values = ObjectValue()
-        for input in inputs {
-            guard let equals = input.firstIndex(of: "="), equals != input.startIndex else {
-                Terminal.writeError("error: an input is key=value, not '\(input)'\n")
-                throw ExitCode(64)
-            }
-            let text = String(input[input.index(after: equals)...])
-            values[String(input[..<equals])] = (try? Value(parsingJSON: text)) ?? .string(text)
-        }
         // The repository of the flow: its scripts, resources and store.
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         let root = FlowFiles.repositoryRoot(from: (absolute as NSString).deletingLastPathComponent)
+        let flow = try CheckedFlow.load(path, repositoryRoot: root)
+        let values: ObjectValue
+        do {
+            values = try FlowInputValues.bind(inputs, to: flow, allowMissing: true)
+        } catch {
+            Terminal.writeError(error is FlowInputs.Problems ? "\(error)\n" : "error: \(error)\n")
+            throw ExitCode(2)
+        }
         let runStore: RunStore?
         do {
             runStore = try StoreLocation.openExisting(option: store, near: root)

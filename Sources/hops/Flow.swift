@@ -39,19 +39,35 @@ struct FlowRun: ParsableCommand {
     @Option(name: .long, help: "The run store to record into.")
     var store: String?
 
+    @OptionGroup var answers: ApprovalOptions
+
+    @Option(name: .long, help: "Start the flow as this trigger would (webhook, http, ...): its preprocessor runs first.")
+    var trigger: String?
+
+    @Option(name: .long, help: "With --trigger: the event's body, a JSON file (or text), - for standard input.")
+    var body: String?
+
     func run() throws {
-        let loaded = FlowLoader.read(path: path)
-        let colored = Terminal.useColor(on: STDERR_FILENO)
-        for diagnostic in loaded.diagnostics { Terminal.writeError(diagnostic.rendered(colored: colored) + "\n") }
-        guard let flow = loaded.flow, loaded.errors.isEmpty else { throw ExitCode(2) }
-        let values: ObjectValue
+        let root = FlowFiles.repositoryRoot(ofFlowAt: path)
+        let flow = try CheckedFlow.load(path, repositoryRoot: root)
+        var values = ObjectValue()
+        var triggered: Trigger?
         do {
-            values = try FlowInputValues.parse(inputs)
+            if let trigger {
+                // The preprocessor makes the inputs from the event; the schema applies to what it returns.
+                guard flow.preprocessorModule != nil else {
+                    throw ValidationError("--trigger: the flow has no preprocessor_module; give its inputs with -i")
+                }
+                triggered = Trigger(kind: trigger, body: try FlowRun.readBody(body))
+            } else {
+                if body != nil { throw ValidationError("--body goes with --trigger KIND") }
+                values = try FlowInputValues.bind(inputs, to: flow)
+            }
         } catch {
-            Terminal.writeError("error: \(error)\n")
+            Terminal.writeError(error is FlowInputs.Problems ? "\(error)\n" : "error: \(error)\n")
             throw ExitCode(2)
         }
-        let root = FlowFiles.repositoryRoot(ofFlowAt: path)
+        let approval = try answers.approval()
         var runStore: RunStore?
         do {
             runStore = try StoreLocation.open(option: store, near: root)
@@ -67,7 +83,12 @@ struct FlowRun: ParsableCommand {
         progress.start()
         let executor = FlowExecutor(
             flow: flow, repositoryRoot: root,
-            options: ExecutionOptions(store: runStore, onEvent: progress.handler, cancellation: cancellation))
+            options: {
+                var options = ExecutionOptions(store: runStore, onEvent: progress.handler, cancellation: cancellation)
+                options.approval = approval
+                options.trigger = triggered
+                return options
+            }())
         let result = executor.run(inputs: values)
         progress.stop()
         report(result)
@@ -77,6 +98,7 @@ struct FlowRun: ParsableCommand {
             if result.error == nil { Terminal.writeError("error: the run cannot be recorded: \(storeError)\n") }
             throw ExitCode(StoreCommand.storeFailure)
         }
+        if result.status == .waiting { throw ExitCode(3) }
         if result.status == .failed { throw ExitCode(1) }
     }
 
@@ -102,6 +124,15 @@ struct FlowRun: ParsableCommand {
         }
     }
 
+    /// The event body of `--body`: a file's JSON (or text), `-` for standard input, nothing for `{}`.
+    static func readBody(_ body: String?) throws -> Value {
+        guard let body else { return .object(ObjectValue()) }
+        let data = body == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: body)
+        guard let data else { throw ValidationError("--body: cannot read \(body)") }
+        let text = String(decoding: data, as: UTF8.self)
+        return (try? Value(parsingJSON: text)) ?? .string(text)
+    }
+
     private func report(_ result: FlowRunResult) {
         let redactor = SecretRedactor(secrets: result.secretValues)
         if json {
@@ -110,6 +141,12 @@ struct FlowRun: ParsableCommand {
             return
         }
         let run = result.runID.map { " (run \($0))" } ?? ""
+        if result.status == .waiting, let error = result.error {
+            Terminal.writeError("flow waiting for approval after \(FlowProgress.duration(result.duration))\(run)\n")
+            Terminal.writeError(redactor.redact(error.message) + "\n")
+            if let id = result.runID { Terminal.writeError("continue it with: hops resume \(id) --approve (or --reject)\n") }
+            return
+        }
         let early = result.stoppedEarly ? ", stopped early" : ""
         let status = result.status == .cancelled ? "interrupted" : result.status.rawValue
         Terminal.writeError("flow \(status) in \(FlowProgress.duration(result.duration))\(early)\(run)\n")
@@ -135,10 +172,58 @@ struct FlowShow: ParsableCommand {
     var path: String
 
     func run() throws {
-        let loaded = FlowLoader.read(path: path)
+        let report = CheckedFlow.check(path, repositoryRoot: FlowFiles.repositoryRoot(ofFlowAt: path))
+        if let flow = report.flow { Terminal.writeOutput(flow.treeDescription() + "\n") }
+        if report.flow == nil || report.hasErrors { throw ExitCode(2) }
+    }
+}
+
+/// A flow loaded and checked as `hops check` checks it, for the commands that show, plan or run it:
+/// they print the same diagnostics and refuse what check calls an error.
+enum CheckedFlow {
+    /// The check's report, its diagnostics written to standard error.
+    static func check(_ path: String, repositoryRoot: String) -> FlowCheckReport {
+        let report = FlowChecker.check(path: path, repositoryRoot: repositoryRoot)
         let colored = Terminal.useColor(on: STDERR_FILENO)
-        for diagnostic in loaded.diagnostics { Terminal.writeError(diagnostic.rendered(colored: colored) + "\n") }
-        if let flow = loaded.flow { Terminal.writeOutput(flow.treeDescription() + "\n") }
-        if loaded.flow == nil || !loaded.errors.isEmpty { throw ExitCode(2) }
+        for diagnostic in report.diagnostics { Terminal.writeError(diagnostic.rendered(colored: colored) + "\n") }
+        return report
+    }
+
+    /// The flow, or exit status 2 when it does not load or check finds an error in it.
+    static func load(_ path: String, repositoryRoot: String) throws -> Flow {
+        let report = check(path, repositoryRoot: repositoryRoot)
+        guard let flow = report.flow, !report.hasErrors else {
+            Terminal.writeError("error: \(path) has errors (see above); nothing ran\n")
+            throw ExitCode(2)
+        }
+        return flow
+    }
+}
+
+/// How approval steps (`suspend`) are answered in batch: `--approve [--approval-payload JSON]` or `--reject`;
+/// without either, the run pauses at the first one (exit status 3).
+struct ApprovalOptions: ParsableArguments {
+    @Flag(name: .long, help: "Approve every approval step (suspend) of the run.")
+    var approve = false
+
+    @Flag(name: .long, help: "Reject the first approval step: the run fails there.")
+    var reject = false
+
+    @Option(name: .long, help: "With --approve: the JSON the next step reads as `resume` (default {}).")
+    var approvalPayload: String?
+
+    func approval() throws -> Approval? {
+        if approve && reject { throw ValidationError("--approve and --reject exclude each other") }
+        if reject { return .reject }
+        guard approve else {
+            if approvalPayload != nil { throw ValidationError("--approval-payload goes with --approve") }
+            return nil
+        }
+        guard let text = approvalPayload else { return .approve(payload: nil) }
+        do {
+            return .approve(payload: try Value(parsingJSON: text))
+        } catch {
+            throw ValidationError("--approval-payload is not JSON: \(error)")
+        }
     }
 }

@@ -32,6 +32,8 @@ struct Resume: ParsableCommand {
     @Option(name: .long, help: "The run store (default: HOPS_STORE, else .hops/hops.db in the repository).")
     var store: String?
 
+    @OptionGroup var answers: ApprovalOptions
+
     func run() throws {
         let runStore = try StoreCommand.open(store)
         let record = try StoreCommand.answer { try RunDetail.resolve(reference, in: runStore) }
@@ -43,6 +45,7 @@ struct Resume: ParsableCommand {
             Terminal.writeError("error: \(error)\n")
             throw ExitCode(StoreCommand.notFound)
         }
+        resume.approval = try answers.approval()
         let cancellation = Cancellation()
         ProcessSupervisor.setSignalHandler(FlowRun.interruptHandler(cancellation))
         defer { ProcessSupervisor.setSignalHandler(nil) }
@@ -59,6 +62,10 @@ struct Resume: ParsableCommand {
         if let storeError = result.storeError {
             if result.error == nil { Terminal.writeError("error: the run cannot be recorded: \(storeError)\n") }
             throw ExitCode(StoreCommand.storeFailure)
+        }
+        if result.status == .waiting {
+            Terminal.writeError("waiting for approval: \(result.error?.message ?? ""); continue with hops resume \(result.runID ?? "RUN") --approve\n")
+            throw ExitCode(3)
         }
         if result.status != .succeeded { throw ExitCode(1) }
     }

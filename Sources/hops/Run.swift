@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HopsFlow
 import HopsLang
 import HopsShell
 import HopsStore
@@ -111,11 +112,21 @@ struct Run: ParsableCommand {
         }
         let report = notebook.run()
         if json { Terminal.writeOutput((report.json.jsonString(indent: 2) ?? "{}") + "\n") }
-        if let destination = update ? file : output {
+        if update {
+            // The notebook is written back only inside its repository: a link that leads out is refused.
+            let writer = TreeWriter(root: root)
             do {
-                try notebook.updatedText(for: report).write(toFile: destination, atomically: true, encoding: .utf8)
+                guard let relative = writer.relative(file) else { throw TreeWriteError.unsafeName(name: file, folder: root) }
+                try writer.write([(relative, notebook.updatedText(for: report))])
             } catch {
-                Terminal.writeError("error: cannot write \(destination): \(error.localizedDescription)\n")
+                Terminal.writeError("error: \(error)\n")
+                throw ExitCode(1)
+            }
+        } else if let output {
+            do {
+                try notebook.updatedText(for: report).write(toFile: output, atomically: true, encoding: .utf8)
+            } catch {
+                Terminal.writeError("error: cannot write \(output): \(error.localizedDescription)\n")
                 throw ExitCode(1)
             }
         }

@@ -19,9 +19,28 @@ import Testing
         Case(flow: "fail-throws.yaml", message: "disk on fire at /srv/data", stderr: "checking /srv/data"),
         Case(flow: "fail-hangs.yaml", message: "timed out", stderr: "about to hang"),
         Case(flow: "fail-not-json.yaml", message: "not JSON", stderr: "returning a set"),
-        Case(flow: "fail-missing-script.yaml", message: "does-not-exist.ts", stderr: nil),
-        Case(flow: "fail-no-main.yaml", message: "main", stderr: nil),
     ]
+
+    /// What `hops check` calls an error, `flow run` refuses before anything runs: exit 2, the same diagnostic.
+    @Test(arguments: [
+        ("fail-missing-script.yaml", "script 'failures/does-not-exist.ts' of step 'broken' does not exist"),
+        ("fail-no-main.yaml", "the script 'failures/no-main.ts' of step 'broken' has no main function"),
+    ])
+    func aFlowCheckRejectsIsNotRun(_ flow: String, _ diagnostic: String) throws {
+        let folder = try HopsProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = FlowSupport.fixture("flows/\(flow)")
+        let check = try HopsProcess.run(["check", path])
+        #expect(check.status == 1)
+        #expect(check.output.contains("error: " + diagnostic), "\(check.output)")
+        let run = try HopsProcess.run(["flow", "run", path, "--store", folder.appendingPathComponent("store.db").path])
+        #expect(run.status == 2, "\(run.error)")
+        #expect(run.error.contains("error: " + diagnostic), "\(run.error)")
+        #expect(!run.error.contains("first … ok"), "\(run.error)")
+        let dryRun = try HopsProcess.run(["dry-run", path])
+        #expect(dryRun.status == 2)
+        #expect(dryRun.error.contains("error: " + diagnostic), "\(dryRun.error)")
+    }
 
     @Test(arguments: cases)
     func aFailingStepIsNamedWithItsErrorAndStderr(_ failure: Case) throws {
@@ -114,8 +133,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try HopsProcess.run(
             ["flow", "run", FlowSupport.windmillPath("flows/maintenance/cleanup-old-logs.yaml"), "--store", folder.appendingPathComponent("s.db").path])
-        #expect(result.status == 1)
-        #expect(result.error.contains("missing required input: folder"), "\(result.error)")
+        #expect(result.status == 2)
+        #expect(result.error.contains("error: missing required input 'folder'"), "\(result.error)")
     }
 }
 

@@ -32,7 +32,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let (result, object) = try FlowSupport.runJSON(
             FlowSupport.windmillPath("f/homeops/system_health.flow"),
-            inputs: ["max_load_per_cpu=100", "disk_threshold=100", "memory_threshold=100"], in: folder)
+            inputs: ["max_load_per_cpu=100", "threshold=100", "memory_threshold=100"], in: folder)
         #expect(result.status == 0, "\(result.error)\n\(result.output)")
         #expect(object["status"] as? String == "succeeded")
         let steps = object["steps"] as? [[String: Any]] ?? []

@@ -102,4 +102,50 @@ import Testing
         #expect(UnknownReferences.find(in: #"results["a"].length"#, unknown: unknown) == ["results.a"])
         #expect(UnknownReferences.find(in: "x.results.a", unknown: unknown).isEmpty)
     }
+
+    /// Every flow of the fixture corpus of real Windmill flows is shown, checked and planned without
+    /// a crash; a flow check finds no error in is planned without a step failing to plan.
+    @Test func everyCorpusFlowIsShownCheckedAndPlanned() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let corpus = repository.appendingPathComponent("Tests/Fixtures/windmill-flows").path
+        let files = (FileManager.default.enumerator(atPath: corpus)?.compactMap { $0 as? String } ?? [])
+            .filter { $0.hasSuffix("flow.yaml") }.sorted()
+        #expect(files.count >= 20, "\(corpus)")
+        var planned = 0
+        for relative in files {
+            let path = (corpus as NSString).appendingPathComponent(relative)
+            let report = FlowChecker.check(path: (path as NSString).deletingLastPathComponent, repositoryRoot: repository.path)
+            let flow = try #require(report.flow, "\(relative): \(report.rendered())")
+            #expect(!flow.treeDescription().isEmpty)
+            let plan = DryRunPlanner(flow: flow, repositoryRoot: repository.path, store: nil).plan()
+            #expect(plan.steps.count >= flow.modules.count, "\(relative)")
+            #expect(!plan.rendered().isEmpty)
+            planned += 1
+        }
+        #expect(planned == files.count)
+    }
+
+    /// A flow that calls itself stops at the depth limit with a clear error, not a crash.
+    @Test func aFlowCallingItselfStopsAtTheDepthLimit() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("recursion-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/f/r/self.flow", withIntermediateDirectories: true)
+        try "".write(toFile: root + "/wmill.yaml", atomically: true, encoding: .utf8)
+        try """
+            summary: calls itself
+            value:
+              modules:
+                - id: again
+                  value:
+                    type: flow
+                    path: f/r/self
+                    input_transforms: {}
+            """.write(toFile: root + "/f/r/self.flow/flow.yaml", atomically: true, encoding: .utf8)
+        let flow = try FlowLoader.load(path: root + "/f/r/self.flow")
+        let result = FlowExecutor(flow: flow, repositoryRoot: root).run()
+        #expect(result.status == .failed)
+        let message = try #require(result.error?.message)
+        #expect(message.contains("flows call flows more than \(FlowEngine.maxSubflowDepth) deep"), "\(message)")
+        #expect(message.contains("f/r/self → f/r/self"), "\(message)")
+    }
 }

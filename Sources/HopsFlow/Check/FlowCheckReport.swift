@@ -6,6 +6,8 @@ public struct FlowCheckReport: Sendable {
     public var diagnostics: [FlowDiagnostic]
     /// The flow's schedule and when it fires next; nil when the flow has no valid schedule.
     public var schedule: ScheduleNote?
+    /// The flow as far as it could be read; nil when it could not be.
+    public var flow: Flow?
 
     public init(diagnostics: [FlowDiagnostic] = [], schedule: ScheduleNote? = nil) {
         self.diagnostics = diagnostics

@@ -81,7 +81,7 @@ extension FlowChecker {
     }
 
     private mutating func checkExpression(_ site: ExpressionSite, module: FlowModule, scope: CheckScope) {
-        let text = Self.withoutWindmillImports(site.expression.text)
+        let text = Self.withoutWindmillImports(site.expression.evaluableText)
         let file = site.expression.location?.file ?? flow.file ?? "<flow>"
         let compiled: Expression
         do {
@@ -98,6 +98,7 @@ extension FlowChecker {
 
         var allowed = Self.windmillNames.union(Self.seedNames).union(Self.javaScriptGlobals).union(site.extraNames)
         if scope.role == .failure { allowed.insert("error") }
+        if scope.afterSuspend { allowed.formUnion(["resume", "approvers"]) }
         if let itemStep = scope.seedItemStep, itemStep == module.id {
             allowed.formUnion(["item", "index"])
         }

@@ -14,17 +14,42 @@ extension FlowChecker {
             }
             if let type = input.type, !Self.inputTypes.contains(type) {
                 report(.error, "input '\(input.name)' has unknown type '\(type)' (expected one of string, number, integer, boolean, array, object)",
-                    at: keyLocation("type", below: input.location) ?? input.location)
+                    at: keyLocation("type", ofInput: input) ?? input.location)
             }
-            if let type = input.type, let value = input.defaultValue, !Self.value(value, matches: type) {
+            if let type = input.type, let value = input.defaultValue, !Self.value(value, matches: type),
+                !FlowInputs.isReference(value), !FlowInputs.isEmptyResource(value, schema: input.schema)
+            {
                 report(.error, "the default of input '\(input.name)' is \(Self.describe(value)), not of its type \(type)",
-                    at: keyLocation("default", below: input.location) ?? input.location)
+                    at: keyLocation("default", ofInput: input) ?? input.location)
             }
             if let value = input.defaultValue, let finding = SecretDetector.finding(key: input.name, value: value) {
                 report(.error, "the default of input '\(input.name)' \(finding); \(SecretDetector.hint)",
-                    at: keyLocation("default", below: input.location) ?? input.location)
+                    at: keyLocation("default", ofInput: input) ?? input.location)
             }
         }
+    }
+
+    /// The place of `key:` in the schema of an input: on the input's own line (a flow mapping) or in
+    /// the lines indented under it.
+    mutating func keyLocation(_ key: String, ofInput input: FlowInput) -> SourceLocation? {
+        guard let location = input.location, let first = line(at: location), let lines = sourceLines[location.file] else {
+            return input.location
+        }
+        if let range = first.range(of: key + ":") {
+            return SourceLocation(file: location.file, line: location.line, column: first.distance(from: first.startIndex, to: range.lowerBound) + 1)
+        }
+        let baseIndent = first.prefix { $0 == " " }.count
+        var number = location.line + 1
+        while number <= lines.count {
+            let text = lines[number - 1]
+            let indent = text.prefix { $0 == " " }.count
+            if text.contains(where: { $0 != " " }) {
+                if indent <= baseIndent { break }
+                if text.dropFirst(indent).hasPrefix(key + ":") { return SourceLocation(file: location.file, line: number, column: indent + 1) }
+            }
+            number += 1
+        }
+        return input.location
     }
 
     /// A null default fits any type: Windmill writes `default: null` for "no default".

@@ -20,20 +20,32 @@ extension FlowChecker {
             else { return }
             let name = script.contentFile.map { "'\($0)'" } ?? "the inline \(script.language) script"
             readSignatureAndCheck(module: module, scope: scope, scriptName: name) { () throws(ScriptSignatureError) in
-                try ScriptSignature.read(source: script.content, language: language)
+                try ScriptSignature.read(source: script.content, language: language, entry: scope.entry)
             }
         case .script(let script):
             // Hub scripts live on the Windmill hub, not in the tree.
             if script.path.hasPrefix("hub/") { return }
-            // hops's built-in actions (`hops:sh`, `hops:http.get`, ...) run without a script file.
-            if script.path.hasPrefix("hops:") { return }
+            // hops's built-in actions (`hops:sh`, `hops:http.get`, ...) take the parameters of the
+            // inline scripts they are exported as.
+            if script.path.hasPrefix("hops:") {
+                guard let action = BuiltinActionScripts.script(for: script.path),
+                    let language = ScriptSignature.language(forWindmillLanguage: action.language)
+                else {
+                    report(.error, "step '\(stepName(module))' uses '\(script.path)', which is not a built-in action of hops (hops:sh, hops:http.get, hops:http.post, hops:http.put, hops:http.delete)", at: module.location)
+                    return
+                }
+                readSignatureAndCheck(module: module, scope: scope, scriptName: "'\(script.path)'") { () throws(ScriptSignatureError) in
+                    try ScriptSignature.read(source: action.content, language: language)
+                }
+                return
+            }
             guard let file = script.resolvedFile ?? resolveScript(script.path) else {
                 reportMissingScript(script.path, module: module)
                 return
             }
             guard ScriptSignature.language(forFile: file) != nil else { return }
             readSignatureAndCheck(module: module, scope: scope, scriptName: "'\(script.path)'") { () throws(ScriptSignatureError) in
-                try ScriptSignature.read(file: file)
+                try ScriptSignature.read(file: file, entry: scope.entry)
             }
         default:
             break
@@ -48,7 +60,7 @@ extension FlowChecker {
             let signature = try read()
             checkArguments(of: module, against: signature, scriptName: scriptName, scope: scope)
         } catch .missingMain {
-            report(.error, "the script \(scriptName) of step '\(stepName(module))' has no main function", at: module.location)
+            report(.error, "the script \(scriptName) of step '\(stepName(module))' has no \(scope.entry) function", at: module.location)
         } catch {
             report(.error, "cannot read the parameters of the script \(scriptName) of step '\(stepName(module))': \(error)", at: module.location)
         }
@@ -59,7 +71,7 @@ extension FlowChecker {
         let parameterList = signature.parameters.isEmpty ? "it takes no parameters" : "parameters: " + signature.parameterNames.joined(separator: ", ")
         if !signature.acceptsAnyArgument {
             for (name, transform) in transforms.entries where !signature.parameterNames.contains(name) {
-                report(.error, "step '\(stepName(module))' passes '\(name)', which main of \(scriptName) does not take (\(parameterList))",
+                report(.error, "step '\(stepName(module))' passes '\(name)', which \(scope.entry) of \(scriptName) does not take (\(parameterList))",
                     at: keyLocation(name, near: transform.location ?? module.location))
             }
         }
@@ -72,7 +84,7 @@ extension FlowChecker {
             } ?? false
             if !given {
                 let line = signature.line.map { " (line \($0))" } ?? ""
-                report(.error, "step '\(stepName(module))' does not pass '\(parameter.name)', a required parameter of main of \(scriptName)\(line)",
+                report(.error, "step '\(stepName(module))' does not pass '\(parameter.name)', a required parameter of \(scope.entry) of \(scriptName)\(line)",
                     at: module.location)
             }
         }
@@ -115,10 +127,12 @@ extension FlowChecker {
             candidates.append((repositoryRoot as NSString).appendingPathComponent("scripts"))
         }
         if let file = flow.file {
-            var directory = ((file as NSString).deletingLastPathComponent as NSString).standardizingPath
-            while !directory.isEmpty && directory != "/" {
+            var directory = WindmillPaths.real((file as NSString).deletingLastPathComponent)
+            while directory.count > 1 {
                 candidates.append((directory as NSString).appendingPathComponent("scripts"))
-                directory = (directory as NSString).deletingLastPathComponent
+                let parent = (directory as NSString).deletingLastPathComponent
+                if parent == directory { break }
+                directory = parent
             }
         }
         return candidates.first { isDirectory($0) }
@@ -126,12 +140,9 @@ extension FlowChecker {
 
     /// The root of a wmill tree: the folder holding `wmill.yaml` above the flow, or the repository root when it has `f/`.
     func windmillTreeRoot() -> String? {
-        if let file = flow.file {
-            var directory = ((file as NSString).deletingLastPathComponent as NSString).standardizingPath
-            while !directory.isEmpty && directory != "/" {
-                if FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("wmill.yaml")) { return directory }
-                directory = (directory as NSString).deletingLastPathComponent
-            }
+        if let treeRoot = flow.treeRoot { return treeRoot }
+        if let file = flow.file, let root = FlowLoader.windmillTreeRoot(above: (file as NSString).deletingLastPathComponent) {
+            return root
         }
         if let repositoryRoot, isDirectory((repositoryRoot as NSString).appendingPathComponent("f")) { return repositoryRoot }
         return nil

@@ -13,7 +13,7 @@ public struct FlowChecker {
     var diagnostics: [FlowDiagnostic] = []
     /// Ids of all modules in execution order (depth first), for "step 3 of 5" in messages.
     let order: [String]
-    private var sourceLines: [String: [String]] = [:]
+    var sourceLines: [String: [String]] = [:]
 
     public init(flow: Flow, repositoryRoot: String? = nil, now: Date = Date()) {
         self.flow = flow
@@ -42,6 +42,7 @@ public struct FlowChecker {
             seen.insert("\($0.location.map { "\($0)" } ?? ""): \($0.severity) \($0.message)").inserted
         }
         report.diagnostics = sorted(unique)
+        report.flow = flow
         return report
     }
 
@@ -58,14 +59,20 @@ public struct FlowChecker {
             check(failure, scope: CheckScope(available: Set(order), role: .failure))
         }
         checkDuplicateIds()
+        checkWindmillOnly()
+        checkSubflowCycles()
         return FlowCheckReport(diagnostics: Self.sorted(diagnostics), schedule: schedule)
     }
 
     /// Walks modules in execution order; each module sees the results of those that finished before it.
     mutating func walk(_ modules: [FlowModule], available: inout Set<String>, scope: CheckScope) {
+        var previous: FlowModule?
         for module in modules {
             var moduleScope = scope
             moduleScope.available = available
+            // After an approval step, Windmill gives the next step the approval's payload and approvers.
+            moduleScope.afterSuspend = previous?.suspend != nil
+            previous = module
             check(module, scope: moduleScope)
             available.insert(module.id)
             for descendant in Flow(modules: module.children).allModules { available.insert(descendant.id) }
@@ -201,4 +208,10 @@ struct CheckScope {
     var enclosing: [String] = []
     /// In a seed flow, the step a `for_each` wraps: `item` and `index` are defined in its arguments.
     var seedItemStep: String?
+
+    /// Whether the module follows an approval step (`resume` and `approvers` are defined).
+    var afterSuspend = false
+
+    /// The function Windmill calls in the module's script.
+    var entry: String { role == .preprocessor ? "preprocessor" : "main" }
 }

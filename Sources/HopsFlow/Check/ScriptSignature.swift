@@ -44,22 +44,22 @@ public struct ScriptSignature: Sendable, Equatable {
         }
     }
 
-    /// Reads the signature of `main` from a script's source.
-    public static func read(source: String, language: Language) throws(ScriptSignatureError) -> ScriptSignature {
+    /// Reads the signature of `entry` (`main`, or `preprocessor` for a preprocessor script) from a script's source.
+    public static func read(source: String, language: Language, entry: String = "main") throws(ScriptSignatureError) -> ScriptSignature {
         switch language {
-        case .typescript: try TypeScriptSignatureScanner(source: source).signature()
-        case .python: try PythonSignatureScanner(source: source).signature()
+        case .typescript: try TypeScriptSignatureScanner(source: source, entry: entry).signature()
+        case .python: try PythonSignatureScanner(source: source, entry: entry).signature()
         case .bash: BashSignatureScanner.signature(source: source)
         }
     }
 
     /// Reads the signature of `main` from a script file, its language from the extension.
-    public static func read(file: String) throws(ScriptSignatureError) -> ScriptSignature {
+    public static func read(file: String, entry: String = "main") throws(ScriptSignatureError) -> ScriptSignature {
         guard let language = language(forFile: file) else { throw .unsupportedLanguage(file) }
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
             throw .unreadable(file)
         }
-        return try read(source: text, language: language)
+        return try read(source: text, language: language, entry: entry)
     }
 }
 

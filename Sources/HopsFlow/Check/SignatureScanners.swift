@@ -224,15 +224,18 @@ struct BlankedSource {
 /// Finds `main` in TypeScript or JavaScript and reads its parameters.
 struct TypeScriptSignatureScanner {
     let source: BlankedSource
+    /// The function Windmill calls: `main`, or `preprocessor`.
+    let entry: String
 
-    init(source: String) {
+    init(source: String, entry: String = "main") {
         self.source = BlankedSource(source, syntax: .typescript)
+        self.entry = entry
     }
 
     func signature() throws(ScriptSignatureError) -> ScriptSignature {
         let patterns = [
-            #"\bfunction\s*\*?\s*main\s*(<[^()]*>)?\s*\("#,
-            #"\b(const|let|var)\s+main\s*(:[^=]*)?=\s*(async\s*)?(function\s*\*?\s*)?(<[^()]*>)?\s*\("#,
+            #"\bfunction\s*\*?\s*"# + entry + #"\s*(<[^()]*>)?\s*\("#,
+            #"\b(const|let|var)\s+"# + entry + #"\s*(:[^=]*)?=\s*(async\s*)?(function\s*\*?\s*)?(<[^()]*>)?\s*\("#,
         ]
         guard let match = patterns.lazy.compactMap({ source.firstMatch($0) }).first else { throw .missingMain }
         let open = match.end - 1
@@ -290,13 +293,16 @@ struct TypeScriptSignatureScanner {
 /// Finds a top-level `def main` in Python and reads its parameters.
 struct PythonSignatureScanner {
     let source: BlankedSource
+    /// The function Windmill calls: `main`, or `preprocessor`.
+    let entry: String
 
-    init(source: String) {
+    init(source: String, entry: String = "main") {
         self.source = BlankedSource(source, syntax: .python)
+        self.entry = entry
     }
 
     func signature() throws(ScriptSignatureError) -> ScriptSignature {
-        guard let match = source.firstMatch(#"^(async[ \t]+)?def[ \t]+main[ \t]*\("#) else { throw .missingMain }
+        guard let match = source.firstMatch(#"^(async[ \t]+)?def[ \t]+"# + entry + #"[ \t]*\("#) else { throw .missingMain }
         let open = match.end - 1
         let line = source.line(of: match.start)
         guard let close = source.matchingClose(from: open) else { throw .unterminatedParameters(line: line) }

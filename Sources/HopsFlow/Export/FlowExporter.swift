@@ -16,7 +16,8 @@ public enum FlowExportError: Error, Sendable, CustomStringConvertible {
     case notExpressible([String])
     /// No category (seed) or folder (Windmill) could be told from the flow; pass one.
     case missingPlace(String)
-    case writeFailed(path: String, reason: String)
+    /// A file would be written outside the tree (or its flow's folder), or could not be written.
+    case refused(TreeWriteError)
 
     public var description: String {
         switch self {
@@ -26,7 +27,9 @@ public enum FlowExportError: Error, Sendable, CustomStringConvertible {
         case .notExpressible(let problems):
             return "the flow cannot be written in this format; nothing was written:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
         case .missingPlace(let message): return message
-        case .writeFailed(let path, let reason): return "cannot write \(path): \(reason)"
+        case .refused(let error):
+            if case .writeFailed = error { return "\(error)" }
+            return "\(error); nothing was written"
         }
     }
 }
@@ -46,6 +49,8 @@ public enum FlowExporter {
     }
 
     /// Checks `flow`, then writes it under `treeRoot` in `format`; returns the written files' paths.
+    /// Nothing is written outside `treeRoot`: a module id or inline file name that would leave it, or a
+    /// symbolic link that leads out of it, refuses the whole export before the first file is written.
     ///
     /// - Parameters:
     ///   - group: the seed category or Windmill folder; by default taken from the flow's name or file.
@@ -56,19 +61,12 @@ public enum FlowExporter {
         _ flow: Flow, format: ExportFormat, into treeRoot: String, group: String? = nil, name: String? = nil,
         repositoryRoot: String? = nil, now: Date = Date()
     ) throws(FlowExportError) -> [String] {
-        let files = try render(flow, format: format, into: treeRoot, group: group, name: name, repositoryRoot: repositoryRoot, now: now)
-        var written: [String] = []
-        for (path, text) in files {
-            let directory = (path as NSString).deletingLastPathComponent
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                try text.write(toFile: path, atomically: true, encoding: .utf8)
-            } catch {
-                throw .writeFailed(path: path, reason: error.localizedDescription)
-            }
-            written.append(path)
+        let files = try relativeFiles(flow, format: format, treeRoot: treeRoot, group: group, name: name, repositoryRoot: repositoryRoot, now: now)
+        do {
+            return try TreeWriter(root: treeRoot).write(files)
+        } catch {
+            throw .refused(error)
         }
-        return written
     }
 
     /// The files an export would write (absolute paths and their text), after checking; writes nothing.
@@ -76,28 +74,54 @@ public enum FlowExporter {
         _ flow: Flow, format: ExportFormat, into treeRoot: String, group: String? = nil, name: String? = nil,
         repositoryRoot: String? = nil, now: Date = Date()
     ) throws(FlowExportError) -> [(path: String, text: String)] {
+        let files = try relativeFiles(flow, format: format, treeRoot: treeRoot, group: group, name: name, repositoryRoot: repositoryRoot, now: now)
+        let writer = TreeWriter(root: treeRoot)
+        do {
+            return try files.map { file throws(TreeWriteError) in (try writer.target(file.path), file.text) }
+        } catch {
+            throw .refused(error)
+        }
+    }
+
+    /// The files of the export, by their paths below the tree root, each checked to stay in its folder.
+    private static func relativeFiles(
+        _ flow: Flow, format: ExportFormat, treeRoot: String, group: String?, name: String?, repositoryRoot: String?, now: Date
+    ) throws(FlowExportError) -> [(path: String, text: String)] {
+        // On Windmill, hops's built-in actions are the inline scripts that do the same.
+        let flow = format == .windmill ? flow.replacingBuiltinActions() : flow
         let report = FlowChecker.check(flow, repositoryRoot: repositoryRoot ?? treeRoot, now: now)
         if report.hasErrors { throw .checkFailed(report) }
         let placement = try place(flow, format: format, group: group, name: name)
-        let root = treeRoot as NSString
-        switch format {
-        case .seed:
+        if format == .seed {
             let problems = flow.seedFormatProblems()
             if !problems.isEmpty { throw .notExpressible(problems) }
-            let path = root.appendingPathComponent("windmill/flows/\(placement.group)/\(placement.name).yaml")
-            return [(path, flow.seedYAML())]
-        case .windmill:
-            let base = "f/\(placement.group)/\(placement.name)"
-            let folder = root.appendingPathComponent(base + ".flow")
-            let (flowYAML, inlineFiles) = flow.openFlowYAML()
-            var files: [(String, String)] = [((folder as NSString).appendingPathComponent("flow.yaml"), flowYAML)]
-            for (file, text) in inlineFiles.sorted(by: { $0.key < $1.key }) {
-                files.append(((folder as NSString).appendingPathComponent(file), text))
+        }
+        let (flowYAML, inlineFiles) = format == .windmill ? flow.openFlowYAML() : ("", [:])
+        if inlineFiles["flow.yaml"] != nil {
+            throw .notExpressible(["an inline script file is named flow.yaml, which would replace the flow's own file"])
+        }
+        do throws(TreeWriteError) {
+            switch format {
+            case .seed:
+                let path = "windmill/flows/\(placement.group)/\(placement.name).yaml"
+                try TreeWriter.checkName(path, in: treeRoot)
+                return [(path, flow.seedYAML())]
+            case .windmill:
+                let base = "f/\(placement.group)/\(placement.name)"
+                try TreeWriter.checkName(base + ".flow", in: treeRoot)
+                var files: [(path: String, text: String)] = [(base + ".flow/flow.yaml", flowYAML)]
+                for (file, text) in inlineFiles.sorted(by: { $0.key < $1.key }) {
+                    // An inline script stays in its flow's folder, where `!inline` reads it.
+                    try TreeWriter.checkName(file, in: base + ".flow")
+                    files.append((base + ".flow/" + file, text))
+                }
+                if let schedule = flow.schedule {
+                    files.append((base + ".schedule.yaml", scheduleYAML(schedule, flowPath: base, summary: flow.summary)))
+                }
+                return files
             }
-            if let schedule = flow.schedule {
-                files.append((root.appendingPathComponent(base + ".schedule.yaml"), scheduleYAML(schedule, flowPath: base, summary: flow.summary)))
-            }
-            return files
+        } catch {
+            throw .refused(error)
         }
     }
 

@@ -58,7 +58,7 @@ extension FlowModule {
                 branch.branches[index].modules = nested(branch.branches[index].modules)
             }
             module.value = .branchAll(branch)
-        case .identity:
+        case .identity, .aiAgent:
             break
         }
         return module

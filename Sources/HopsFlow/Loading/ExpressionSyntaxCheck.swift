@@ -37,7 +37,7 @@ struct ExpressionSyntaxCheck {
     private func compile(_ expression: FlowExpression, _ what: String) {
         // Windmill keeps empty placeholders for arguments nobody filled in; they evaluate to nothing.
         if expression.isBlank || expression.origins.isEmpty { return }
-        let text = Self.blankingImports(expression.text)
+        let text = Self.blankingImports(expression.evaluableText)
         do {
             _ = try Expression(SourceFile(name: source.file, text: text))
         } catch let diagnostic as Diagnostic {

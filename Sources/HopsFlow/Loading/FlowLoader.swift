@@ -42,11 +42,10 @@ public enum FlowLoader {
             flow = SeedReader(source: source, scriptsRoot: scriptsRoot).read(root)
             flow?.name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         } else {
-            let treeRoot = ancestor(of: folder) { directory in
-                FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("wmill.yaml"))
-            }
+            let treeRoot = windmillTreeRoot(above: folder)
             flow = OpenFlowReader(source: source, folder: folder, treeRoot: treeRoot).read(root)
             flow?.name = openFlowName(file: file, treeRoot: treeRoot)
+            flow?.treeRoot = treeRoot
         }
         if let flow { ExpressionSyntaxCheck(source: source).check(flow) }
         return FlowLoadResult(flow: flow, diagnostics: source.diagnostics)
@@ -76,6 +75,31 @@ public enum FlowLoader {
     private static func absolutePath(_ path: String) -> String {
         let joined = path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
         return (joined as NSString).standardizingPath
+    }
+
+    /// The file or folder of the flow a `type: flow` step names: `f/x/name` as `name.flow`, `name__flow`
+    /// or `name.yaml` under the tree root, else under the repository root (and its `windmill/flows/`).
+    public static func locateFlow(_ path: String, treeRoot: String?, repositoryRoot: String?) -> String? {
+        guard WindmillPaths.problem(with: path) == nil else { return nil }
+        var candidates: [String] = []
+        for root in [treeRoot, repositoryRoot].compactMap({ $0 }) {
+            let base = (root as NSString).appendingPathComponent(path)
+            candidates += [base + ".flow", base + "__flow", base + ".flow.yaml", base + ".yaml", base]
+            candidates.append((root as NSString).appendingPathComponent("windmill/flows/" + path + ".yaml"))
+        }
+        return candidates.first { candidate in
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory) else { return false }
+            return !isDirectory.boolValue
+                || FileManager.default.fileExists(atPath: (candidate as NSString).appendingPathComponent("flow.yaml"))
+        }
+    }
+
+    /// The folder holding `wmill.yaml` at or above `folder`; nil when there is none.
+    public static func windmillTreeRoot(above folder: String) -> String? {
+        ancestor(of: folder) { directory in
+            FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("wmill.yaml"))
+        }
     }
 
     /// The nearest folder from `folder` upwards that satisfies `test`.

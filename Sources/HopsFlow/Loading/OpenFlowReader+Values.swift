@@ -13,7 +13,7 @@ extension OpenFlowReader {
         let type = source.string(typeNode, "a module type") ?? ""
         var known: Set<String> = ["type"]
         var extras = ObjectValue()
-        func keepRest() -> JSONValue? {
+        func keepRest() {
             let kept = Self.valueFieldsKept[type] ?? []
             for (key, child, keyNode) in pairs where !known.contains(key) {
                 if !kept.contains(key) {
@@ -21,7 +21,7 @@ extension OpenFlowReader {
                 }
                 extras[key] = source.value(child)
             }
-            return extras.count > 0 ? JSONValue(.object(extras)) : nil
+            module.valueExtras = extras.count > 0 ? JSONValue(.object(extras)) : nil
         }
         func transforms() -> InputTransforms {
             known.insert("input_transforms")
@@ -50,27 +50,29 @@ extension OpenFlowReader {
             let language = field("language").flatMap { source.string($0, "language") }
             if language == nil { source.report(.error, "the rawscript of \(name) has no 'language'", at: node) }
             let lock = field("lock").flatMap { source.isNull($0) ? nil : readInlinable($0, "lock of \(name)").text }
-            var script = RawScript(
-                content: content, language: language ?? "", path: field("path").flatMap { source.string($0, "path") },
-                inputTransforms: inputs, lock: lock, contentFile: contentFile)
-            script.extras = keepRest()
-            module.value = .rawScript(script)
+            module.value = .rawScript(
+                RawScript(
+                    content: content, language: language ?? "", path: field("path").flatMap { source.string($0, "path") },
+                    inputTransforms: inputs, lock: lock, contentFile: contentFile))
+            keepRest()
         case "script":
             known.formUnion(["path", "hash"])
             let inputs = transforms()
             let path = field("path").flatMap { source.string($0, "path") } ?? ""
             if path.isEmpty { source.report(.error, "the script of \(name) has no 'path'", at: node) }
-            var script = PathScript(
-                path: path, resolvedFile: resolveScript(path), inputTransforms: inputs,
-                hash: field("hash").flatMap { source.string($0, "hash") })
-            script.extras = keepRest()
-            module.value = .script(script)
+            if !path.isEmpty { checkWindmillPath(path, "script path of \(name)", at: field("path") ?? node) }
+            module.value = .script(
+                PathScript(
+                    path: path, resolvedFile: resolveScript(path), inputTransforms: inputs,
+                    hash: field("hash").flatMap { source.string($0, "hash") }))
+            keepRest()
         case "flow":
             known.insert("path")
             let inputs = transforms()
             let path = field("path").flatMap { source.string($0, "path") } ?? ""
             if path.isEmpty { source.report(.error, "the flow step \(name) has no 'path'", at: node) }
-            _ = keepRest()
+            if !path.isEmpty { checkWindmillPath(path, "flow path of \(name)", at: field("path") ?? node) }
+            keepRest()
             module.value = .flow(path: path, inputTransforms: inputs)
         case "forloopflow":
             known.formUnion(["iterator", "parallelism"])
@@ -80,12 +82,11 @@ extension OpenFlowReader {
             let loop = ForLoop(
                 iterator: iterator ?? .javascript(FlowExpression("[]")), modules: modules("modules"),
                 skipFailures: flag("skip_failures"), parallel: flag("parallel"), parallelism: parallelism)
-            _ = keepRest()
+            keepRest()
             module.value = .forLoop(loop)
         case "whileloopflow":
-            known.formUnion(["parallel", "parallelism"])
             let loop = WhileLoop(modules: modules("modules"), skipFailures: flag("skip_failures"))
-            _ = keepRest()
+            keepRest()
             module.value = .whileLoop(loop)
         case "branchone":
             known.formUnion(["branches", "default"])
@@ -93,7 +94,7 @@ extension OpenFlowReader {
                 readBranchOne($0, of: name)
             }
             let defaultModules = modules("default")
-            _ = keepRest()
+            keepRest()
             module.value = .branchOne(BranchOne(branches: branches, defaultModules: defaultModules))
         case "branchall":
             known.insert("branches")
@@ -101,15 +102,41 @@ extension OpenFlowReader {
                 readBranchAll($0, of: name)
             }
             let parallel = flag("parallel")
-            _ = keepRest()
+            keepRest()
             module.value = .branchAll(BranchAll(branches: branches, parallel: parallel))
         case "identity":
             known.insert("flow")
-            _ = keepRest()
+            keepRest()
             module.value = .identity
+        case "aiagent":
+            module.value = .aiAgent(readAIAgent(pairs, node: node, name: name))
         default:
             source.report(.error, "unknown module type '\(type)' in \(name)", at: typeNode)
         }
+    }
+
+    /// An `aiagent` value: kept whole for export; its plain arguments read for show and check.
+    private func readAIAgent(_ pairs: [(key: String, value: Node, keyNode: Node)], node: Node, name: String) -> AIAgent {
+        func field(_ key: String) -> Node? { pairs.first { $0.key == key }?.value }
+        var object = ObjectValue()
+        for (key, child, _) in pairs where key != "type" { object[key] = source.value(child) }
+        var agent = AIAgent(raw: JSONValue(.object(object)))
+        if let transforms = field("input_transforms"), let entries = source.mapping(transforms, "input_transforms of \(name)") {
+            for (key, child, _) in entries {
+                // `{type: ai}`: the model fills the argument in; nothing to evaluate here.
+                if case .mapping(let mapping) = child, mapping["type"]?.string == "ai" { continue }
+                agent.inputTransforms[key] = readInputTransform(child, "argument '\(key)' of \(name)")
+            }
+        } else {
+            source.report(.error, "the aiagent \(name) has no 'input_transforms'", at: node)
+        }
+        if let tools = field("tools"), let items = source.sequence(tools, "tools of \(name)") {
+            agent.toolIDs = items.compactMap { item in
+                guard case .mapping(let mapping) = item else { return nil }
+                return mapping["id"]?.string
+            }
+        }
+        return agent
     }
 
     private func readBranchOne(_ node: Node, of name: String) -> BranchOne.Branch? {
@@ -123,6 +150,8 @@ extension OpenFlowReader {
                 sawExpression = true
                 branch.condition = readExpression(child, "expr")
             case "modules": branch.modules = readModules(child, "modules of a branch of \(name)")
+            // The flow editor leaves these on branchone branches too; Windmill ignores them.
+            case "parallel", "skip_failure": break
             default: source.report(.warning, "unknown field '\(key)' in a branch of \(name), ignored", at: keyNode)
             }
         }
@@ -285,6 +314,14 @@ extension OpenFlowReader {
         }
         guard let inlineName else { return (source.isNull(node) ? "" : scalar.string, nil) }
         let path = (folder as NSString).appendingPathComponent(inlineName)
+        switch WindmillPaths.containment(of: path, in: folder, tree: treeRoot) {
+        case .inside: break
+        case .insideTree:
+            source.report(.warning, "the inline file '\(inlineName)' of the \(what) is outside the flow's folder; export writes it inside", at: node)
+        case .outside:
+            source.report(.error, "the inline file '\(inlineName)' of the \(what) is outside the flow's folder and its tree; not read", at: node)
+            return ("", inlineName)
+        }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             source.report(.error, "missing inline file '\(inlineName)' for the \(what) (looked in \(folder))", at: node)
             return ("", inlineName)
@@ -292,9 +329,18 @@ extension OpenFlowReader {
         return (text, inlineName)
     }
 
+    /// Reports a script or flow path Windmill would not accept (`..`, absolute, empty parts) or does not know.
+    func checkWindmillPath(_ path: String, _ what: String, at node: Node) {
+        if let problem = WindmillPaths.problem(with: path) {
+            source.report(.error, "the \(what) '\(path)' \(problem)", at: node)
+        } else if !WindmillPaths.hasKnownPrefix(path) {
+            source.report(.warning, "the \(what) '\(path)' is not a Windmill path (u/…, f/…, g/… or hub/…)", at: node)
+        }
+    }
+
     /// The script file for a Windmill path (`f/folder/name`) under the tree root, whatever its extension.
     func resolveScript(_ path: String) -> String? {
-        guard let treeRoot else { return nil }
+        guard let treeRoot, WindmillPaths.problem(with: path) == nil else { return nil }
         let base = (treeRoot as NSString).appendingPathComponent(path)
         let directory = (base as NSString).deletingLastPathComponent
         let stem = (base as NSString).lastPathComponent + "."

@@ -11,28 +11,38 @@ struct OpenFlowReader {
     let treeRoot: String?
 
     static let topLevelFields: Set<String> = ["summary", "description", "value", "schema"]
-    /// Windmill top-level fields hops neither interprets nor warns about.
+    /// Windmill top-level fields hops keeps for export without a word: they matter only to the server.
     static let toleratedTopLevelFields: Set<String> = [
         "ws_error_handler_muted", "visible_to_runner_only", "on_behalf_of_email", "tag", "dedicated_worker",
         "timeout", "priority", "draft_only", "archived", "path", "edited_by", "edited_at", "extra_perms",
+        "has_on_behalf_of",
     ]
     static let moduleFields: Set<String> = [
         "id", "summary", "value", "stop_after_if", "stop_after_all_iters_if", "skip_if", "sleep", "cache_ttl",
         "timeout", "mock", "suspend", "priority", "continue_on_error", "retry",
     ]
-    /// Module fields of the spec that hops keeps as they are.
-    static let keptModuleFields: Set<String> = ["delete_after_use", "apply_preprocessor", "cache_ignore_s3_path"]
+    /// Module fields of the spec (1.582.0 and 1.743.0) that hops keeps as they are.
+    static let keptModuleFields: Set<String> = [
+        "delete_after_use", "delete_after_secs", "apply_preprocessor", "cache_ignore_s3_path", "debouncing",
+    ]
+    /// Fields of each module value type of the spec that hops keeps as they are.
     static let valueFieldsKept: [String: Set<String>] = [
         "rawscript": [
             "tag", "concurrent_limit", "concurrency_time_window_s", "custom_concurrency_key", "is_trigger", "assets",
         ],
         "script": ["tag_override", "is_trigger", "tag"],
         "flow": [],
+        "forloopflow": ["squash"],
+        "whileloopflow": ["squash", "parallel", "parallelism"],
+        "branchall": [],
+        "branchone": [],
+        "identity": [],
     ]
 
     func read(_ root: Node) -> Flow? {
         guard let pairs = source.mapping(root, "a flow") else { return nil }
         var flow = Flow(format: .openFlow, file: source.file)
+        var extras = ObjectValue()
         var sawValue = false
         for (key, node, keyNode) in pairs {
             switch key {
@@ -44,10 +54,12 @@ struct OpenFlowReader {
             case "schema": readSchema(node, into: &flow)
             default:
                 if !Self.toleratedTopLevelFields.contains(key) {
-                    source.report(.warning, "unknown field '\(key)' in the flow, ignored", at: keyNode)
+                    source.report(.warning, "unknown field '\(key)' in the flow, kept as is", at: keyNode)
                 }
+                extras[key] = source.value(node)
             }
         }
+        if extras.count > 0 { flow.extras = JSONValue(.object(extras)) }
         if !sawValue {
             source.report(.error, "the flow has no 'value' (its modules)", at: root)
         }
@@ -132,6 +144,9 @@ struct OpenFlowReader {
         let idNode = pairs.first { $0.key == "id" }?.value
         let id = idNode.flatMap { source.string($0, "a module id") } ?? ""
         if idNode == nil { source.report(.error, "a module has no 'id'", at: node) }
+        if let idNode, !id.isEmpty, let problem = WindmillPaths.idProblem(id) {
+            source.report(.error, "module id '\(id)' \(problem)", at: idNode)
+        }
         let name = id.isEmpty ? "a module" : "module '\(id)'"
         var module = FlowModule(id: id, value: .identity, location: source.location(of: idNode ?? node))
         var extras = ObjectValue()

@@ -26,11 +26,25 @@ final class YAMLSource {
         self.rawLineStarts = [0] + scalars.indices.filter { scalars[$0] == "\n" }.map { $0 + 1 }
     }
 
-    /// The root node; nil (with a diagnostic) when the text is not valid YAML or is empty.
+    /// Nesting deeper than this is refused: no flow needs it, and it would exhaust the stack.
+    static let maxDepth = 256
+    /// More nodes than this once aliases are expanded is refused (an alias bomb).
+    static let maxNodes = 500_000
+
+    /// The root node; nil (with a diagnostic) when the text is not valid YAML, is empty, nests too
+    /// deep or expands, through aliases, to more nodes than a flow can have.
     func root() -> Node? {
+        if let (line, column) = Self.tooDeepFlowCollection(text) {
+            report(.error, "invalid YAML: brackets nested more than \(Self.maxDepth) deep", at: SourceLocation(file: file, line: line, column: column))
+            return nil
+        }
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try Self.compose(text) else {
                 report(.error, "the file is empty", at: SourceLocation(file: file, line: 1, column: 1))
+                return nil
+            }
+            if let problem = Self.sizeProblem(node) {
+                report(.error, problem.message, at: problem.node.map(location(of:)) ?? SourceLocation(file: file, line: 1, column: 1))
                 return nil
             }
             return node
@@ -40,6 +54,89 @@ final class YAMLSource {
             report(.error, "invalid YAML: \(problem)", at: location)
         } catch {
             report(.error, "invalid YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
+        }
+        return nil
+    }
+
+    /// Composes on a thread with a large stack: the composer recurses once per nesting level.
+    private static func compose(_ text: String) throws -> Node? {
+        final class Outcome: @unchecked Sendable {
+            var result: Result<Node?, Error> = .success(nil)
+        }
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            outcome.result = Result { try Yams.compose(yaml: text) }
+            done.signal()
+        }
+        thread.stackSize = 256 << 20
+        thread.start()
+        done.wait()
+        return try outcome.result.get()
+    }
+
+    /// Where `[` / `{` brackets first nest deeper than `maxDepth` (outside quotes and comments), or nil.
+    static func tooDeepFlowCollection(_ text: String) -> (line: Int, column: Int)? {
+        var depth = 0
+        var line = 1
+        var column = 0
+        var quote: Unicode.Scalar?
+        var comment = false
+        var previous: Unicode.Scalar = "\n"
+        // Outside brackets, one starts a collection only as a value: first on its line, or after `:`, `-` or `?`.
+        var lastOnLine: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            column += 1
+            defer {
+                previous = scalar
+                if scalar != " " && scalar != "\t" && scalar != "\n" { lastOnLine = scalar }
+            }
+            if scalar == "\n" {
+                line += 1
+                column = 0
+                comment = false
+                lastOnLine = nil
+                continue
+            }
+            if comment { continue }
+            if let open = quote {
+                if scalar == open { quote = nil }
+                continue
+            }
+            switch scalar {
+            case "#" where previous == " " || previous == "\t" || previous == "\n": comment = true
+            case "\"", "'": if depth > 0 { quote = scalar }
+            case "[", "{":
+                if depth == 0, let last = lastOnLine, !":-?".unicodeScalars.contains(last) { break }
+                depth += 1
+                if depth > maxDepth { return (line, column) }
+            case "]", "}": depth = max(0, depth - 1)
+            default: break
+            }
+        }
+        return nil
+    }
+
+    /// Walks the composed tree (aliases expanded) without recursion, up to `maxNodes` nodes and `maxDepth` levels.
+    static func sizeProblem(_ root: Node) -> (message: String, node: Node?)? {
+        var stack: [(Node, Int)] = [(root, 0)]
+        var count = 0
+        while let (node, depth) = stack.popLast() {
+            count += 1
+            if count > maxNodes {
+                return ("the YAML expands to more than \(maxNodes) values (aliases repeating aliases?); refused", node)
+            }
+            if depth > maxDepth { return ("the YAML nests more than \(maxDepth) levels deep; refused", node) }
+            switch node {
+            case .mapping(let mapping):
+                for (key, value) in mapping {
+                    stack.append((key, depth + 1))
+                    stack.append((value, depth + 1))
+                }
+            case .sequence(let sequence):
+                for item in sequence { stack.append((item, depth + 1)) }
+            default: break
+            }
         }
         return nil
     }

@@ -78,6 +78,9 @@ extension Flow {
         case .branchOne: return "branch one"
         case .branchAll(let branch): return "branch all" + (branch.parallel ? ", parallel" : "")
         case .identity: return "identity"
+        case .aiAgent(let agent):
+            let tools = agent.toolIDs.isEmpty ? "" : ", tools: " + agent.toolIDs.joined(separator: ", ")
+            return "ai agent\(tools)"
         }
     }
 
@@ -100,6 +103,8 @@ extension Flow {
         if module.continueOnError { options.append("continue on error") }
         if let ttl = module.cacheTTL { options.append("cache \(number(ttl))s") }
         if module.suspend != nil { options.append("suspend") }
+        if module.deletesAfterUse { options.append("do not keep") }
+        if let limit = module.valueExtra("concurrent_limit") { options.append("concurrency limit \(limit.jsonString() ?? "")") }
         return options
     }
 

@@ -20,6 +20,12 @@ public struct Flow: Sendable, Equatable {
     public var settings: JSONValue?
     /// Schema keywords besides the inputs (`$schema`, ...), kept for export.
     public var schemaExtras: JSONValue?
+    /// Top-level fields of the flow file besides summary, description, value and schema
+    /// (`tag`, `on_behalf_of_email`, ...), kept for export.
+    public var extras: JSONValue?
+    /// The folder path scripts and flows (`f/…`) resolve from: the one holding `wmill.yaml`, else
+    /// the repository root; nil when neither was found.
+    public var treeRoot: String?
     /// The format the flow was read from; export writes it back the same way.
     public var format: FlowFormat
     /// The file the flow was read from, if any.
@@ -46,13 +52,14 @@ public struct Flow: Sendable, Equatable {
         self.file = file
     }
 
-    /// Two flows are equal when they describe the same flow; where they were read from (file, name, format) does not count.
+    /// Two flows are equal when they describe the same flow; where they were read from (file, name, format) does not count,
+    /// nor does a missing summary or description differ from an empty one (wmill writes `''` for none).
     public static func == (left: Flow, right: Flow) -> Bool {
-        left.summary == right.summary && left.description == right.description
+        (left.summary ?? "") == (right.summary ?? "") && (left.description ?? "") == (right.description ?? "")
             && left.schedule == right.schedule && left.inputs == right.inputs && left.modules == right.modules
             && left.failureModule == right.failureModule && left.preprocessorModule == right.preprocessorModule
             && left.sameWorker == right.sameWorker && left.settings == right.settings
-            && left.schemaExtras == right.schemaExtras
+            && left.schemaExtras == right.schemaExtras && left.extras == right.extras
     }
 
     /// Every module of the flow, depth first, including loop bodies and branches (not the failure module).

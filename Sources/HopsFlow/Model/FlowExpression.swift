@@ -37,6 +37,23 @@ public struct FlowExpression: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether the expression is empty or only white space (Windmill keeps such placeholders).
     public var isBlank: Bool { text.allSatisfy(\.isWhitespace) }
+
+    /// The text to evaluate. Windmill runs a text containing `return ` as a function body; a body that
+    /// is one `return X;` is the expression X, so the keyword (and a final `;`) become spaces, which
+    /// keeps every offset, and so every diagnostic's place, as written.
+    public var evaluableText: String {
+        let leading = text.prefix { $0.isWhitespace }
+        let rest = text.dropFirst(leading.count)
+        guard rest.hasPrefix("return"), let next = rest.dropFirst(6).first, next.isWhitespace || next == "{" || next == "(" || next == "["
+        else { return text }
+        var body = String(rest.dropFirst(6))
+        let trailing = body.reversed().prefix { $0.isWhitespace }.count
+        if body.dropLast(trailing).hasSuffix(";") {
+            let end = body.index(body.endIndex, offsetBy: -(trailing + 1))
+            body.replaceSubrange(end...end, with: " ")
+        }
+        return String(leading) + "      " + body
+    }
 }
 
 /// Where a piece of an expression's text was read: the text from `offset` on starts at `location`.

@@ -28,6 +28,8 @@ public struct FlowModule: Sendable, Equatable {
     public var priority: Double?
     /// Options hops does not interpret, kept for export.
     public var extras: JSONValue?
+    /// Fields of the module's value hops does not interpret (`tag`, `concurrent_limit`, `squash`, ...), kept for export.
+    public var valueExtras: JSONValue?
     /// Where the module (its `id` or seed step) was read.
     public var location: SourceLocation?
 
@@ -63,6 +65,28 @@ public struct FlowModule: Sendable, Equatable {
             && left.retry == right.retry && left.timeout == right.timeout && left.sleep == right.sleep
             && left.mock == right.mock && left.continueOnError == right.continueOnError && left.cacheTTL == right.cacheTTL
             && left.suspend == right.suspend && left.priority == right.priority && left.extras == right.extras
+            && left.valueExtras == right.valueExtras
+    }
+
+    /// A kept option of the module (`delete_after_secs`, ...), nil when absent or null.
+    public func extra(_ key: String) -> Value? {
+        guard case .object(let object)? = extras?.value, let value = object[key] else { return nil }
+        if case .null = value { return nil }
+        return value
+    }
+
+    /// A kept field of the module's value (`concurrent_limit`, `tag`, ...), nil when absent or null.
+    public func valueExtra(_ key: String) -> Value? {
+        guard case .object(let object)? = valueExtras?.value, let value = object[key] else { return nil }
+        if case .null = value { return nil }
+        return value
+    }
+
+    /// Windmill deletes the step's result and arguments after use (`delete_after_secs`, older `delete_after_use`).
+    public var deletesAfterUse: Bool {
+        if extra("delete_after_secs") != nil { return true }
+        if case .bool(true)? = extra("delete_after_use") { return true }
+        return false
     }
 
     /// The modules directly inside this one (loop bodies, all branches and the default), in order.

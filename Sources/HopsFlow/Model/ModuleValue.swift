@@ -16,6 +16,8 @@ public indirect enum ModuleValue: Sendable, Equatable {
     case branchAll(BranchAll)
     /// No operation: the result is the previous result.
     case identity
+    /// An AI agent (OpenFlow 1.743): runs only on a Windmill server.
+    case aiAgent(AIAgent)
 
     /// The Windmill name of the module type (`rawscript`, `forloopflow`, ...).
     public var typeName: String {
@@ -28,6 +30,7 @@ public indirect enum ModuleValue: Sendable, Equatable {
         case .branchOne: "branchone"
         case .branchAll: "branchall"
         case .identity: "identity"
+        case .aiAgent: "aiagent"
         }
     }
 
@@ -37,6 +40,7 @@ public indirect enum ModuleValue: Sendable, Equatable {
         case .rawScript(let script): script.inputTransforms
         case .script(let script): script.inputTransforms
         case .flow(_, let inputTransforms): inputTransforms
+        case .aiAgent(let agent): agent.inputTransforms
         default: InputTransforms()
         }
     }
@@ -55,12 +59,10 @@ public struct RawScript: Sendable, Equatable {
     public var lock: String?
     /// The file the content was read from (`!inline` name), so a writer can keep the name.
     public var contentFile: String?
-    /// Fields of the module value that hops does not interpret, kept for export.
-    public var extras: JSONValue?
 
     public init(
         content: String, language: String, path: String? = nil, inputTransforms: InputTransforms = InputTransforms(),
-        lock: String? = nil, contentFile: String? = nil, extras: JSONValue? = nil
+        lock: String? = nil, contentFile: String? = nil
     ) {
         self.content = content
         self.language = language
@@ -68,13 +70,12 @@ public struct RawScript: Sendable, Equatable {
         self.inputTransforms = inputTransforms
         self.lock = lock
         self.contentFile = contentFile
-        self.extras = extras
     }
 
     /// The name of the file the content came from is where it was read, not part of the script.
     public static func == (left: RawScript, right: RawScript) -> Bool {
         left.content == right.content && left.language == right.language && left.path == right.path
-            && left.inputTransforms == right.inputTransforms && left.lock == right.lock && left.extras == right.extras
+            && left.inputTransforms == right.inputTransforms && left.lock == right.lock
     }
 }
 
@@ -87,23 +88,20 @@ public struct PathScript: Sendable, Equatable {
     public var inputTransforms: InputTransforms
     /// A pinned version of the script, if the flow names one.
     public var hash: String?
-    public var extras: JSONValue?
 
     public init(
         path: String, resolvedFile: String? = nil, inputTransforms: InputTransforms = InputTransforms(),
-        hash: String? = nil, extras: JSONValue? = nil
+        hash: String? = nil
     ) {
         self.path = path
         self.resolvedFile = resolvedFile
         self.inputTransforms = inputTransforms
         self.hash = hash
-        self.extras = extras
     }
 
     /// The resolved file is where the script was found, not part of what the flow says.
     public static func == (left: PathScript, right: PathScript) -> Bool {
         left.path == right.path && left.inputTransforms == right.inputTransforms && left.hash == right.hash
-            && left.extras == right.extras
     }
 }
 
@@ -186,5 +184,22 @@ public struct BranchAll: Sendable, Equatable {
     public init(branches: [Branch], parallel: Bool = false) {
         self.branches = branches
         self.parallel = parallel
+    }
+}
+
+/// An AI agent step (Windmill `aiagent`). hops reads, shows and checks it; running it needs a Windmill server.
+public struct AIAgent: Sendable, Equatable {
+    /// The agent's arguments that are plain values or expressions (provider, user_message, ...);
+    /// `ai` transforms (filled in by the model) are kept only in `raw`.
+    public var inputTransforms: InputTransforms
+    /// The ids of the agent's tools, in order.
+    public var toolIDs: [String]
+    /// The whole module value as written (input_transforms, tools, ...), written back unchanged.
+    public var raw: JSONValue
+
+    public init(inputTransforms: InputTransforms = InputTransforms(), toolIDs: [String] = [], raw: JSONValue) {
+        self.inputTransforms = inputTransforms
+        self.toolIDs = toolIDs
+        self.raw = raw
     }
 }

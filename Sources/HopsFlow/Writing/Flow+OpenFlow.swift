@@ -31,12 +31,13 @@ extension Flow {
             ("properties", YAMLBuilder.mapping(properties)),
             ("required", Node(inputs.filter(\.required).map { YAMLBuilder.string($0.name) })),
         ]
-        let root = YAMLBuilder.mapping([
-            ("summary", YAMLBuilder.string(summary ?? "")),
-            ("description", YAMLBuilder.string(description ?? "")),
-            ("value", YAMLBuilder.mapping(value)),
-            ("schema", YAMLBuilder.mapping(schema)),
-        ])
+        let root = YAMLBuilder.mapping(
+            [
+                ("summary", YAMLBuilder.string(summary ?? "")),
+                ("description", YAMLBuilder.string(description ?? "")),
+                ("value", YAMLBuilder.mapping(value)),
+                ("schema", YAMLBuilder.mapping(schema)),
+            ] + YAMLBuilder.extras(extras))
         return (YAMLBuilder.text(root), writer.inlineFiles)
     }
 }
@@ -87,12 +88,10 @@ struct OpenFlowWriter {
                 pairs.append(("lock", YAMLBuilder.string("!inline \(lockName)")))
             }
             pairs.append(("input_transforms", transforms(script.inputTransforms)))
-            pairs += YAMLBuilder.extras(script.extras)
         case .script(let script):
             pairs.append(("path", YAMLBuilder.string(script.path)))
             pairs.append(("hash", script.hash.map(YAMLBuilder.string)))
             pairs.append(("input_transforms", transforms(script.inputTransforms)))
-            pairs += YAMLBuilder.extras(script.extras)
         case .flow(let path, let inputs):
             pairs.append(("path", YAMLBuilder.string(path)))
             pairs.append(("input_transforms", transforms(inputs)))
@@ -127,7 +126,10 @@ struct OpenFlowWriter {
             pairs.append(("parallel", YAMLBuilder.bool(branch.parallel)))
         case .identity:
             break
+        case .aiAgent(let agent):
+            pairs += YAMLBuilder.extras(agent.raw)
         }
+        pairs += YAMLBuilder.extras(module.valueExtras)
         return YAMLBuilder.mapping(pairs)
     }
 

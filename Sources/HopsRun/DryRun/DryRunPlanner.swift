@@ -33,6 +33,11 @@ public struct DryRunPlanner: Sendable {
         var scope = Scope(inputs: withDefaults)
         var unknown = UnknownValues()
         unknown.inputs = Set(missing)
+        if let preprocessor = flow.preprocessorModule {
+            var step = PlannedStep(id: preprocessor.id, place: preprocessor.id, depth: 0, kind: "preprocessor, \(DryRunWalk.kind(of: preprocessor))")
+            step.decision = .skip("a preprocessor runs only when a trigger starts the flow (hops flow run --trigger webhook --body FILE)")
+            walk.steps.append(step)
+        }
         _ = walk.sequence(flow.modules, scope: &scope, unknown: &unknown, prefix: "", depth: 0)
         let name = flow.name ?? flow.file ?? "(unnamed flow)"
         return DryRunPlan(flowName: name, inputs: withDefaults, missingInputs: missing, steps: walk.steps)
@@ -95,6 +100,10 @@ struct DryRunWalk {
                 unknown.previousResult = true
             }
             if let stop = outcome.stop { stopped = "\(module.id) stops the flow (\(stop))" }
+            // The steps after an approval step read its answer; a dry run cannot know it.
+            unknown.approval = module.suspend != nil
+            scope.extra["resume"] = nil
+            scope.extra["approvers"] = nil
         }
         return stopped
     }
@@ -126,6 +135,9 @@ struct DryRunWalk {
             steps.append(step)
             return PlannedOutcome(result: mock.returnValue, failures: Self.isLoop(module) ? .array([]) : nil, stop: stop)
         }
+        if module.suspend != nil {
+            step.undetermined.append("an approval step: the run waits here for --approve or --reject (or hops resume RUN --approve)")
+        }
         let index = steps.count
         steps.append(step)
         var outcome: PlannedOutcome
@@ -142,6 +154,9 @@ struct DryRunWalk {
             steps[index].result = outcome.result
         case .flow(let path, _):
             steps[index].source = .unknown("the flow \(path) is not planned in a dry run")
+            outcome = PlannedOutcome()
+        case .aiAgent:
+            steps[index].source = .unknown("an AI agent runs only on a Windmill server")
             outcome = PlannedOutcome()
         case .forLoop(let loop):
             outcome = forLoop(loop, module: module, scope: scope, unknown: unknown, index: index, depth: depth)
@@ -363,6 +378,7 @@ struct DryRunWalk {
         case .branchOne: "branch one"
         case .branchAll: "branch all"
         case .identity: "identity"
+        case .aiAgent: "ai agent"
         }
     }
 }

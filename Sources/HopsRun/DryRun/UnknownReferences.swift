@@ -10,8 +10,10 @@ struct UnknownValues: Sendable {
     var iteration = false
     /// `result` in `stop_after_if`.
     var result = false
+    /// `resume` and `approvers` after an approval step: only known once someone answers.
+    var approval = false
 
-    var isEmpty: Bool { results.isEmpty && inputs.isEmpty && !previousResult && !iteration && !result }
+    var isEmpty: Bool { results.isEmpty && inputs.isEmpty && !previousResult && !iteration && !result && !approval }
 }
 
 /// Finds which unknown values an expression reads, by scanning its code (strings left out).
@@ -53,6 +55,7 @@ enum UnknownReferences {
             case "previous_result": if unknown.previousResult { add(name) }
             case "result": if unknown.result { add(name) }
             case "item", "index": if unknown.iteration { add(name) }
+            case "resume", "approvers": if unknown.approval { add(name) }
             default: break
             }
             index = end

@@ -68,6 +68,8 @@ public struct StepReport: Sendable {
 public struct FlowRunResult: Sendable {
     public enum Status: String, Sendable {
         case succeeded, failed, cancelled
+        /// Paused at an approval step nobody has answered.
+        case waiting
     }
 
     public var status: Status

@@ -11,7 +11,8 @@ extension FlowEngine {
             return Execution(result: scope.previousResult)
         case .rawScript(let raw):
             do {
-                let script = try Script.inline(raw.content, language: raw.language, name: raw.path ?? module.id)
+                var script = try Script.inline(raw.content, language: raw.language, name: raw.path ?? module.id)
+                script.lock = raw.lock
                 return runScript(script, transforms: raw.inputTransforms, module: module, scope: scope, place: place, attempt: attempt)
             } catch {
                 return Execution(error: StepError(kind: .setup, message: "\(error)"))
@@ -42,6 +43,11 @@ extension FlowEngine {
             return runBranchOne(branch, module: module, scope: scope, place: place)
         case .branchAll(let branch):
             return runBranchAll(branch, module: module, scope: scope, place: place)
+        case .aiAgent:
+            return Execution(
+                error: StepError(
+                    kind: .setup,
+                    message: "step '\(module.id)' is an AI agent, which runs only on a Windmill server; mock it (mock: {enabled: true, return_value: …}) to run the flow here"))
         }
     }
 
@@ -192,13 +198,21 @@ extension FlowEngine {
         return execution
     }
 
-    /// Another flow, found under the repository by its path, run with the step's arguments as inputs.
+    /// How deep flows may call flows: a flow that calls itself stops here with an error instead of exhausting the stack.
+    static let maxSubflowDepth = 16
+
+    /// Another flow, found by its path from the tree root (or the repository), run with the step's arguments as inputs.
     private func runSubflow(_ path: String, transforms: InputTransforms, scope: Scope, place: String) -> Execution {
         let root = runner.context.repositoryRoot
-        let candidates = [path, path + ".flow", path + "__flow", path + ".yaml", "windmill/flows/" + path + ".yaml"]
-            .map { $0.hasPrefix("/") ? $0 : root + "/" + $0 }
-        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+        guard let found = FlowLoader.locateFlow(path, treeRoot: flow.treeRoot, repositoryRoot: root) else {
             return Execution(error: StepError(kind: .scriptNotFound, message: "flow not found: \(path)"))
+        }
+        if subflowChain.count >= Self.maxSubflowDepth {
+            let chain = (subflowChain + [path]).joined(separator: " → ")
+            return Execution(
+                error: StepError(
+                    kind: .setup,
+                    message: "flows call flows more than \(Self.maxSubflowDepth) deep (\(chain)); does a flow call itself?"))
         }
         do {
             let subflow = try FlowLoader.load(path: found)
@@ -208,6 +222,7 @@ extension FlowEngine {
                 maxWhileIterations: maxWhileIterations)
             engine.runID = runID
             engine.resume = resume
+            engine.subflowChain = subflowChain + [path]
             var inner = Scope(inputs: FlowExecutor.applyDefaults(subflow, to: inputs))
             switch engine.runSequence(subflow.modules, scope: &inner, place: place.isEmpty ? path : place + "/" + path) {
             case .completed(let value), .stopped(let value): return Execution(result: value)

@@ -35,6 +35,10 @@ final class FlowEngine: @unchecked Sendable {
     var runID: RunID?
     /// The recorded run a resume reuses steps of.
     var resume: ResumeSource?
+    /// The paths of the flows that called this one, outermost first (empty for the top flow).
+    var subflowChain: [String] = []
+    /// The answer to approval steps; nil pauses the run at the first one.
+    var approval: Approval?
 
     /// The first store write that failed: the run ends with it (exit 74), nothing is lost silently.
     private let storeFailure = Mutex<RunStoreError?>(nil)
@@ -147,6 +151,7 @@ final class FlowEngine: @unchecked Sendable {
                 for (id, value) in exported { scope.export(id, value) }
                 if let failures { scope.recordFailures(module.id, failures) }
                 scope.record(module.id, result: result)
+                afterApproval(module, scope: &scope)
                 if stop { return .stopped(result) }
             }
         }
@@ -201,6 +206,30 @@ final class FlowEngine: @unchecked Sendable {
             execution.error = error
         }
 
+        if module.suspend != nil, execution.error == nil {
+            switch approval {
+            case nil:
+                // The step ran; the run pauses after it until someone answers (`hops resume RUN --approve`).
+                let elapsed = Date().timeIntervalSince(started)
+                addReport(
+                    StepReport(
+                        id: module.id, place: place, state: state, result: result, duration: elapsed, attempts: attempt,
+                        stdout: execution.stdout, stderr: execution.stderr))
+                emit(.stepFinished(id: module.id, place: place, state: state, elapsed: elapsed, error: nil))
+                return .failed(
+                    StepError(
+                        kind: .waitingForApproval,
+                        message: "step '\(module.id)' waits for approval; answer with --approve [--approval-payload JSON] or --reject", stepID: module.id))
+            case .reject?:
+                return fail(
+                    module, place: place, started: started,
+                    StepError(kind: .stopped, message: "step '\(module.id)' was not approved (--reject)"), execution: execution,
+                    attempts: attempt)
+            case .approve?:
+                break
+            }
+        }
+
         var stop = false
         if let stopAfterIf = module.stopAfterIf, !isLoop(module) {
             do {
@@ -229,6 +258,13 @@ final class FlowEngine: @unchecked Sendable {
                 attempts: attempt, stdout: execution.stdout, stderr: execution.stderr))
         emit(.stepFinished(id: module.id, place: place, state: state, elapsed: elapsed, error: execution.error))
         return .finished(result, failures: execution.failures, exported: execution.exported, stop: stop || execution.stop)
+    }
+
+    /// After an approved approval step, the next steps read the answer as `resume` and `approvers`, as on Windmill.
+    func afterApproval(_ module: FlowModule, scope: inout Scope) {
+        guard module.suspend != nil, case .approve(let payload)? = approval else { return }
+        scope.extra["resume"] = payload ?? .object(ObjectValue())
+        scope.extra["approvers"] = .array([.string(ProcessInfo.processInfo.environment["USER"] ?? "hops")])
     }
 
     private func isLoop(_ module: FlowModule) -> Bool {

@@ -17,6 +17,10 @@ public struct ExecutionOptions: Sendable {
     /// Reuse the recorded results of an earlier run whose cache keys still match (`hops resume`);
     /// the new run is recorded as that run's child.
     public var resume: ResumeSource? = nil
+    /// The answer to the flow's approval steps (`suspend`); nil pauses the run at the first one.
+    public var approval: Approval? = nil
+    /// How the flow was started: directly, or as a trigger (webhook, ...) starts it, with its preprocessor.
+    public var trigger: Trigger? = nil
 
     public init(
         store: RunStore? = nil, onEvent: (@Sendable (ExecutionEvent) -> Void)? = nil,
@@ -65,5 +69,25 @@ public struct FlowExecutor: Sendable {
     /// The required inputs that have neither a value nor a default.
     public static func missingInputs(_ flow: Flow, in inputs: ObjectValue) -> [String] {
         flow.inputs.filter { $0.required && inputs[$0.name] == nil && $0.defaultValue == nil }.map(\.name)
+    }
+}
+
+/// The answer given to an approval step, as Windmill's approval page gives it.
+public enum Approval: Sendable {
+    /// Approved; `payload` becomes `resume` in the next step (`{}` when none is given).
+    case approve(payload: Value?)
+    case reject
+}
+
+/// A flow started as a trigger would start it: the preprocessor (if any) turns the event into the flow's inputs.
+public struct Trigger: Sendable {
+    /// `webhook`, `http`, `kafka`, ... as Windmill names the trigger kind.
+    public var kind: String
+    /// The event: for a webhook, the request body (parsed as JSON when it is JSON).
+    public var body: Value
+
+    public init(kind: String, body: Value) {
+        self.kind = kind
+        self.body = body
     }
 }

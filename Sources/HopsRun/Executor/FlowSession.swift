@@ -38,6 +38,7 @@ public final class FlowSession: @unchecked Sendable {
             flow: flow, runner: runner, store: options.store, onEvent: options.onEvent,
             cancellation: options.cancellation, maxWhileIterations: options.maxWhileIterations)
         engine.resume = options.resume
+        engine.approval = options.approval
     }
 
     public convenience init(
@@ -109,9 +110,66 @@ public final class FlowSession: @unchecked Sendable {
 
     /// Runs the remaining steps, then the failure module if one failed.
     public func runToEnd() -> FlowRunResult {
+        if cursor == 0 && runID == nil { startWithPreprocessor() }
         while !isFinished, next() != nil {}
         return finish()
     }
+
+    /// Started by a trigger, the preprocessor turns the event into the flow's inputs; started
+    /// directly, it is skipped, as on Windmill, and the skip is said.
+    private func startWithPreprocessor() {
+        guard let preprocessor = flow.preprocessorModule else { return }
+        guard let trigger = options.trigger else {
+            options.onEvent?(.stepSkipped(id: preprocessor.id, place: "", reason: "preprocessor: runs only when a trigger starts the flow (--trigger webhook --body FILE)"))
+            engine.addReport(StepReport(id: preprocessor.id, place: "", state: .skipped))
+            return
+        }
+        ensureStoreRun()
+        var module = preprocessor
+        guard case .rawScript(var script) = preprocessor.value,
+            let entryAlias = Self.preprocessorAlias[script.language]
+        else {
+            failure = StepError(kind: .setup, message: "the preprocessor '\(preprocessor.id)' must be an inline deno, bun or python3 script to run here", stepID: preprocessor.id)
+            return
+        }
+        // Windmill calls `preprocessor(event)`; the harness calls `main`, so the script names it so too.
+        script.content += entryAlias
+        module.value = .rawScript(script)
+        var event = ObjectValue([
+            ("kind", .string(trigger.kind)), ("body", trigger.body), ("raw_string", .string(trigger.body.jsonString() ?? "")),
+            ("query", .object(ObjectValue())), ("headers", .object(ObjectValue())),
+        ])
+        event["wm_trigger"] = .object(ObjectValue([("kind", .string(trigger.kind))]))
+        var arguments: [(name: String, transform: InputTransform)] = [
+            ("event", .static(.object(event))), ("wm_trigger", .static(.object(ObjectValue([("kind", .string(trigger.kind))])))),
+        ]
+        // Older preprocessors take the body's fields as parameters.
+        if case .object(let fields) = trigger.body {
+            for (name, value) in fields.entries where name != "event" && name != "wm_trigger" { arguments.append((name, .static(value))) }
+        }
+        script.inputTransforms = InputTransforms(arguments)
+        module.value = .rawScript(script)
+        switch engine.runModule(module, scope: scope, place: "") {
+        case .finished(.object(let produced), _, _, _):
+            do {
+                inputs = try FlowInputs.bind(produced.entries.map { ($0.0, .value($0.1)) }, to: flow)
+            } catch {
+                failure = StepError(kind: .setup, message: "the inputs the preprocessor made do not fit the flow: \(error.messages.joined(separator: "; "))", stepID: preprocessor.id)
+            }
+        case .finished(let other, _, _, _):
+            failure = StepError(kind: .result, message: "the preprocessor returned \(other.jsonString() ?? "a non-object"), not an object of flow inputs", stepID: preprocessor.id)
+        case .failed(let error):
+            failure = error
+        case .skipped:
+            break
+        }
+    }
+
+    /// What makes the `preprocessor` function the one the harness calls.
+    static let preprocessorAlias: [String: String] = [
+        "deno": "\nexport { preprocessor as main };\n", "bun": "\nexport { preprocessor as main };\n",
+        "nativets": "\nexport { preprocessor as main };\n", "python3": "\nmain = preprocessor\n",
+    ]
 
     /// Forgets every result and starts over, with the same inputs.
     public func reset() {
@@ -121,6 +179,7 @@ public final class FlowSession: @unchecked Sendable {
             flow: flow, runner: runner, store: options.store, onEvent: options.onEvent,
             cancellation: options.cancellation, maxWhileIterations: options.maxWhileIterations)
         engine.resume = options.resume
+        engine.approval = options.approval
         cursor = 0
         states = [:]
         failure = nil
@@ -152,6 +211,7 @@ public final class FlowSession: @unchecked Sendable {
             for (innerID, value) in exported { scope.export(innerID, value) }
             if let failures { scope.recordFailures(id, failures) }
             scope.record(id, result: result)
+            engine.afterApproval(module, scope: &scope)
             lastResult = result
             stopped = stop
             states[id] = nil
@@ -165,10 +225,14 @@ public final class FlowSession: @unchecked Sendable {
             status: .succeeded, result: lastResult ?? scope.previousResult, error: nil, steps: [], runID: runID?.rawValue,
             stoppedEarly: stopped && cursor < flow.modules.count, failureResult: nil, duration: 0)
         if let failure {
-            result.status = failure.kind == .cancelled ? .cancelled : .failed
+            result.status = switch failure.kind {
+            case .cancelled: .cancelled
+            case .waitingForApproval: .waiting
+            default: .failed
+            }
             result.error = failure
             result.result = nil
-            if let failureModule = flow.failureModule, failure.kind != .cancelled {
+            if let failureModule = flow.failureModule, result.status == .failed {
                 var failureScope = scope
                 failureScope.extra["error"] = failure.value
                 failureScope.previousResult = failure.value
@@ -202,11 +266,14 @@ public final class FlowSession: @unchecked Sendable {
 
     private func finishStoreRun() {
         guard let runID, options.store != nil else { return }
-        let status: RunStatus = failure == nil ? .succeeded : failure?.kind == .cancelled ? .interrupted : .failed
+        // A run waiting for approval is recorded as interrupted, so that `hops resume RUN --approve` continues it.
+        let status: RunStatus =
+            failure == nil
+            ? .succeeded : failure?.kind == .cancelled || failure?.kind == .waitingForApproval ? .interrupted : .failed
+        let error = failure?.kind == .waitingForApproval ? "waiting for approval: \(failure?.message ?? "")" : failure?.description
         _ = engine.recording {
             try $0.finishRun(
-                runID, status: status, resultJSON: failure == nil ? (lastResult ?? .null).jsonString() : nil,
-                error: failure?.description)
+                runID, status: status, resultJSON: failure == nil ? (lastResult ?? .null).jsonString() : nil, error: error)
             try $0.verify(run: runID)
         }
     }

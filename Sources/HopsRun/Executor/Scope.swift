@@ -86,12 +86,12 @@ enum FlowExpressions {
     /// Evaluates `expression`; a parse or runtime error carries `file:line:col` when the flow has one.
     static func evaluate(_ expression: FlowExpression, bindings: [String: Value]) throws -> Value {
         // Padding the text to its position in the file makes diagnostics point into the flow file.
-        var text = expression.text
+        var text = expression.evaluableText
         var name = "<expression>"
         if let location = expression.location {
             name = location.file
             text = String(repeating: "\n", count: max(0, location.line - 1))
-                + String(repeating: " ", count: max(0, location.column - 1)) + expression.text
+                + String(repeating: " ", count: max(0, location.column - 1)) + expression.evaluableText
         }
         let compiled = try Expression(SourceFile(name: name, text: text))
         return try compiled.evaluate(bindings: bindings)

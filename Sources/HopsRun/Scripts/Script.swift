@@ -45,6 +45,8 @@ public struct Script: Sendable {
     public var file: String?
     /// How messages and the state file name the script (its path, or the step's id).
     public var name: String
+    /// The dependency lock of an inline script (a path script's lock is read beside its file).
+    public var lock: String?
 
     public init(language: ScriptLanguage, content: String, file: String? = nil, name: String) {
         self.language = language

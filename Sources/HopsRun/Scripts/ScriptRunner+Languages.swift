@@ -79,7 +79,8 @@ extension ScriptRunner {
             environment["PYTHONUNBUFFERED"] = "1"
             return PreparedRun(
                 request: ProcessRequest(
-                    executable: executable, arguments: [stdlib + "/python3/harness.py", scriptFile],
+                    executable: try pythonExecutable(for: script, default: executable),
+                    arguments: [stdlib + "/python3/harness.py", scriptFile],
                     environment: environment, workingDirectory: context.repositoryRoot),
                 resultFile: resultFile)
         case .bash:

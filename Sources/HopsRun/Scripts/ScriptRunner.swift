@@ -87,7 +87,7 @@ public struct ScriptRunner: Sendable {
             request.timeout = timeout
             request.outputLimit = outputLimit
             let process = try ProcessRunner.run(request, cancellation: cancellation)
-            return interpret(process, script: script, resultFile: prepared.resultFile)
+            return explainingImportFailure(interpret(process, script: script, resultFile: prepared.resultFile), script: script)
         } catch let error as ProcessError {
             return processFailure(error)
         } catch {

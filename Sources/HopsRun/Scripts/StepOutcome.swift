@@ -49,6 +49,8 @@ public struct StepError: Error, Sendable, Equatable, CustomStringConvertible {
         case setup
         /// A `stop_after_if` with an error message stopped the flow.
         case stopped
+        /// An approval step (`suspend`) ran and nobody has answered it yet: the run pauses.
+        case waitingForApproval
     }
 
     public var kind: Kind

@@ -19,6 +19,8 @@ public final class FlowResume {
     public let repositoryRoot: String
     /// The run's inputs; a caller may change some before the run starts (`hops resume -i`).
     public var inputs: ObjectValue
+    /// The answer to the flow's approval steps (`hops resume RUN --approve`); nil pauses at the first one again.
+    public var approval: Approval?
     public let source: ResumeSource
 
     /// Reads the flow of `original` from disk (it may have changed since) and the run's inputs.
@@ -81,6 +83,7 @@ public final class FlowResume {
     {
         var options = ExecutionOptions(store: store, onEvent: onEvent, cancellation: cancellation, runKind: .resume)
         options.resume = source
+        options.approval = approval
         return options
     }
 

@@ -1,0 +1,2 @@
+def main(name: str, excited: bool = False):
+    return {"greeting": f"hello {name}" + ("!" if excited else "")}

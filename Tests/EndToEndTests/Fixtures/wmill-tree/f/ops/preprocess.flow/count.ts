@@ -1,0 +1,3 @@
+export function main(hosts: string[]) {
+  return { count: hosts.length, first: hosts[0] };
+}
