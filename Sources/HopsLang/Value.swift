@@ -100,6 +100,9 @@ public final class FunctionValue: Sendable {
 /// What a builtin needs from the evaluator: calling back into a function value it was given.
 public protocol CallContext {
     func call(_ function: FunctionValue, _ arguments: [Value]) throws -> Value
+    /// Counts a string (`length` UTF-8 bytes) or an array (`length` elements) against the
+    /// evaluation budget before it is made; `what` names it in the error ("a string").
+    func allocate(_ what: String, _ length: Double) throws
 }
 
 /// A runtime error raised by the evaluator or a builtin; the evaluator attaches the span.

@@ -122,6 +122,11 @@ extension Builtins {
                 arguments[argument: 1], count: elements.count, default: elements.count)
             return .array(start < end ? Array(elements[start..<end]) : [])
         case "concat":
+            let total = arguments.reduce(elements.count) { count, argument in
+                if case .array(let more) = argument { return count + more.count }
+                return count + 1
+            }
+            try context.allocate("an array", Double(total))
             var result = elements
             for argument in arguments {
                 if case .array(let more) = argument { result.append(contentsOf: more) } else { result.append(argument) }

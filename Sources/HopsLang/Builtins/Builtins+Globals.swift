@@ -219,11 +219,12 @@ extension Builtins {
 
     // MARK: Array
 
-    static let arrayConstructor = FunctionValue(name: "Array") { arguments, _ in
+    static let arrayConstructor = FunctionValue(name: "Array") { arguments, context in
         if arguments.count == 1, case .number(let length) = arguments[0] {
-            guard length >= 0, length == length.rounded(.towardZero), length < 16_777_216 else {
+            guard length >= 0, length == length.rounded(.towardZero), length <= 4_294_967_295 else {
                 throw LangError("Array: invalid array length")
             }
+            try context.allocate("an array", length)
             return .array(Array(repeating: .undefined, count: Int(length)))
         }
         return .array(arguments)
@@ -242,7 +243,8 @@ extension Builtins {
             case .string(let text): elements = text.unicodeScalars.map { .string(String($0)) }
             case .object(let object):
                 let length = object["length"].map { JSNumberParsing.toIntegerOrInfinity($0.toNumber()) } ?? 0
-                let count = Int(max(0, min(length, Double(1 << 24))))
+                try context.allocate("an array", max(0, length))
+                let count = Int(max(0, length))
                 elements = (0..<count).map { object[String($0)] ?? .undefined }
             case .undefined, .null:
                 throw LangError("Array.from: argument 1 must be iterable, got \(arguments[argument: 0].kindName)")

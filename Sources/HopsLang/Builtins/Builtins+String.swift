@@ -94,14 +94,16 @@ extension Builtins {
         case "repeat":
             let count = JSNumberParsing.toIntegerOrInfinity(arguments[argument: 0].toNumber())
             guard count >= 0, count.isFinite else { throw LangError("\(method): invalid count value: \(arguments[argument: 0].toJSString())") }
-            guard Double(text.utf8.count) * count < 268_435_456 else { throw LangError("\(method): the result would be too long") }
+            try context.allocate("a string", Double(text.utf8.count) * count)
             return .string(String(repeating: text, count: Int(count)))
         case "padStart", "padEnd":
-            let length = Int(max(0, min(JSNumberParsing.toIntegerOrInfinity(arguments[argument: 0].toNumber()), Double(1 << 28))))
+            let target = JSNumberParsing.toIntegerOrInfinity(arguments[argument: 0].toNumber())
             var filler = " "
             if case .undefined = arguments[argument: 1] {} else { filler = stringArgument(1) }
             let current = text.utf16.count
-            guard length > current, !filler.isEmpty else { return .string(text) }
+            guard target > Double(current), !filler.isEmpty else { return .string(text) }
+            try context.allocate("a string", target)
+            let length = Int(target)
             let fillerUnits = Array(filler.utf16)
             var padding: [UInt16] = []
             padding.reserveCapacity(length - current)

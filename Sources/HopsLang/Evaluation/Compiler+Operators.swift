@@ -59,7 +59,9 @@ extension Compiler {
                 let a = try left(frame, &runtime)
                 let b = try right(frame, &runtime)
                 if case .number(let x) = a, case .number(let y) = b { return .number(x + y) }
-                return Compiler.add(a, b)
+                let sum = Compiler.add(a, b)
+                try runtime.account(sum, span)
+                return sum
             }
         case .subtract:
             return arithmetic(left, right) { $0 - $1 }
