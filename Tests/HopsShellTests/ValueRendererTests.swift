@@ -125,4 +125,9 @@ import Testing
         let object = Value.object(ObjectValue([("a", .object(ObjectValue([("b", .number(1))])))]))
         #expect(ValueRenderer(maximumDepth: 1).render(object) == #"{"a": [Object]}"#)
     }
+
+    @Test func datesAndRegularExpressionsPrintAsDenoShowsThem() throws {
+        let value = try Expression("[new Date(86400000), /a+b/gi, {}]").evaluate([])
+        #expect(ValueRenderer().render(value) == "[1970-01-02T00:00:00.000Z, /a+b/gi, {}]")
+    }
 }

@@ -227,7 +227,7 @@ struct Compiler {
     private mutating func compileArray(_ elements: [Element]) -> Code {
         let compiled = compileElements(elements)
         return { frame, runtime throws(LangError) in
-            .array(try Compiler.evaluate(compiled, frame, &runtime))
+            .list(try Compiler.evaluate(compiled, frame, &runtime))
         }
     }
 

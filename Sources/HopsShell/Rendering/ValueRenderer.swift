@@ -146,6 +146,8 @@ public struct ValueRenderer: Sendable {
         case .string(let text): TextStyle.string.apply(Value.quoted(text), colored: colored)
         case .function(let function):
             TextStyle.function.apply("[Function: \(function.name.isEmpty ? "(anonymous)" : function.name)]", colored: colored)
+        case .object(let object) where object.specialDescription != nil:
+            TextStyle.string.apply(object.specialDescription ?? "", colored: colored)
         case .array(let elements) where elements.isEmpty: "[]"
         case .object(let object) where object.count == 0: "{}"
         case .array: TextStyle.undefined.apply("[Array]", colored: colored)
