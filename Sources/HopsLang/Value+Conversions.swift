@@ -41,7 +41,9 @@ extension Value {
         case .null: 0
         case .bool(let value): value ? 1 : 0
         case .string(let text): JSNumberParsing.stringToNumber(text)
-        case .array, .object: Value.string(toJSString()).toNumber()
+        case .object(let object):
+            if case .date(let time) = object.kind { time } else { Value.string(toJSString()).toNumber() }
+        case .array: Value.string(toJSString()).toNumber()
         case .function: .nan
         }
     }
@@ -54,8 +56,13 @@ extension Value {
         case .undefined: "undefined"
         case .null: "null"
         case .bool(let value): value ? "true" : "false"
-        case .array(let elements): Value.join(elements, separator: ",")
-        case .object: "[object Object]"
+        case .array(let elements): Value.join(elements.elements, separator: ",")
+        case .object(let object):
+            switch object.kind {
+            case .date(let time): Builtins.dateString(time, style: .full)
+            case .regExp(let regExp): regExp.description
+            case nil: "[object Object]"
+            }
         case .function(let function): "function \(function.name)() { [native code] }"
         }
     }
@@ -81,16 +88,21 @@ extension Value {
         }
     }
 
-    /// `===`. Arrays and objects are values in hops, so they compare by content (JavaScript compares
-    /// references, so `[1] === [1]` is false there); functions compare by identity.
+    /// `===`. Arrays and functions compare by identity, as in JavaScript; objects are values in hops,
+    /// so they compare by content (see differences.md).
     public static func strictEquals(_ left: Value, _ right: Value) -> Bool {
         switch (left, right) {
         case (.undefined, .undefined), (.null, .null): true
         case (.bool(let a), .bool(let b)): a == b
         case (.number(let a), .number(let b)): a == b
         case (.string(let a), .string(let b)): sameCodeUnits(a, b)
-        case (.array(let a), .array(let b)):
-            a.count == b.count && zip(a, b).allSatisfy { strictEquals($0, $1) }
+        case (.array(let a), .array(let b)): a === b
+        case (.object(let a), .object(let b)) where a.kind != nil || b.kind != nil:
+            switch (a.kind, b.kind) {
+            case (.date(let x)?, .date(let y)?): x == y
+            case (.regExp(let x)?, .regExp(let y)?): x === y
+            default: false
+            }
         case (.object(let a), .object(let b)):
             a.count == b.count
                 && a.entries.allSatisfy { key, value in

@@ -24,14 +24,20 @@ extension Value {
 
     /// What `JSON.stringify(value, null, indent)` gives; nil where it gives undefined.
     public func jsonString(indent: Int = 0) -> String? {
-        jsonString(gap: String(repeating: " ", count: min(max(indent, 0), 10)))
+        var output = ""
+        let writer = JSONWriter(gap: String(repeating: " ", count: min(max(indent, 0), 10)))
+        guard writer.write(self, into: &output, indentation: "") else { return nil }
+        return output
     }
 
-    /// What `JSON.stringify(value, null, gap)` gives with a string gap (at most its first 10 characters).
-    func jsonString(gap: String) -> String? {
+    /// What `JSON.stringify(value, replacer, gap)` gives with a string gap (at most its first 10 characters).
+    func jsonString(
+        gap: String, replacer: ((String, Value) throws -> Value)? = nil, allowList: [String]? = nil
+    ) throws -> String? {
         var output = ""
-        let gap = String(gap.prefix(10))
-        guard JSONWriter(gap: gap).write(self, into: &output, indentation: "") else { return nil }
+        let writer = JSONWriter(
+            gap: String(gap.prefix(10)), replacer: replacer ?? (allowList != nil ? { $1 } : nil), allowList: allowList)
+        guard try writer.write(key: "", self, into: &output, indentation: "") else { return nil }
         return output
     }
 }
@@ -81,8 +87,61 @@ extension ObjectValue {
 /// Writes values as JSON.stringify does.
 struct JSONWriter {
     let gap: String
+    /// JSON.stringify's replacer function: called with each key and value, its result is written.
+    var replacer: ((String, Value) throws -> Value)?
+    /// JSON.stringify's replacer array: the only object keys written, in this order.
+    var allowList: [String]?
 
-    /// Appends the JSON of `value`; false when it has none (undefined, a function).
+    init(gap: String, replacer: ((String, Value) throws -> Value)? = nil, allowList: [String]? = nil) {
+        self.gap = gap
+        self.replacer = replacer
+        self.allowList = allowList
+    }
+
+    /// Appends the JSON of `value` under `key` with a replacer; false when it has none.
+    func write(key: String, _ value: Value, into output: inout String, indentation: String) throws -> Bool {
+        guard let replacer else { return write(value, into: &output, indentation: indentation) }
+        var value = value
+        if case .object(let object) = value, case .date(let time) = object.kind {
+            value = time.isNaN ? .null : .string(Builtins.isoString(milliseconds: time))
+        }
+        value = try replacer(key, value)
+        switch value {
+        case .array(let elements) where !elements.isEmpty:
+            let inner = indentation + gap
+            output += "["
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output += "," }
+                if !gap.isEmpty { output += "\n" + inner }
+                if try !write(key: String(index), element, into: &output, indentation: inner) { output += "null" }
+            }
+            if !gap.isEmpty { output += "\n" + indentation }
+            output += "]"
+            return true
+        case .object(let object) where object.kind == nil:
+            let inner = indentation + gap
+            var first = true
+            output += "{"
+            for key in allowList ?? object.orderedKeys {
+                guard let element = object[key] else { continue }
+                var part = ""
+                if !gap.isEmpty { part += "\n" + inner }
+                Self.quote(key, into: &part)
+                part += gap.isEmpty ? ":" : ": "
+                guard try write(key: key, element, into: &part, indentation: inner) else { continue }
+                if !first { output += "," }
+                first = false
+                output += part
+            }
+            if !first && !gap.isEmpty { output += "\n" + indentation }
+            output += "}"
+            return true
+        default:
+            return write(value, into: &output, indentation: indentation)
+        }
+    }
+
+    /// Appends the JSON of `value`, replacer aside; false when it has none (undefined, a function).
     func write(_ value: Value, into output: inout String, indentation: String) -> Bool {
         switch value {
         case .undefined, .function:
@@ -109,6 +168,12 @@ struct JSONWriter {
             }
             if !gap.isEmpty { output += "\n" + indentation }
             output += "]"
+        case .object(let object) where object.kind != nil:
+            if case .date(let time) = object.kind {
+                if time.isNaN { output += "null" } else { Self.quote(Builtins.isoString(milliseconds: time), into: &output) }
+            } else {
+                output += "{}"
+            }
         case .object(let object):
             let inner = indentation + gap
             var first = true

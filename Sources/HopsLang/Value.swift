@@ -5,19 +5,118 @@ public enum Value: Sendable {
     case bool(Bool)
     case number(Double)
     case string(String)
-    case array([Value])
+    /// An array, shared by reference as in JavaScript: `let b = a; b.push(1)` changes `a` too.
+    case array(ArrayValue)
     case object(ObjectValue)
     case function(FunctionValue)
+
+    /// A frozen array of `elements`: what code outside the language makes (parsed step results,
+    /// flow inputs), which an expression reads but never changes in place.
+    public static func array(_ elements: [Value]) -> Value { .array(ArrayValue(elements, frozen: true)) }
+
+    /// An array the evaluation that makes it may change in place (push, sort, assignment).
+    static func list(_ elements: [Value]) -> Value { .array(ArrayValue(elements, frozen: false)) }
+}
+
+/// The elements of an array value, held by reference. An array made by an evaluation can be changed
+/// in place by it; once it leaves the evaluation (the result of an `Expression`) or comes from
+/// outside, it is frozen, and a method that would change it is an error: so a value shared between
+/// threads is only ever read.
+// Unchecked: elements change only while not frozen, and an unfrozen array is reachable only from
+// the one evaluation (or the one prompt) that made it.
+public final class ArrayValue: @unchecked Sendable, RandomAccessCollection {
+    public private(set) var elements: [Value]
+    public private(set) var isFrozen: Bool
+    /// Named properties beside the elements: `index`, `input` and `groups` of a RegExp match.
+    var properties: ObjectValue?
+
+    init(_ elements: [Value], frozen: Bool) {
+        self.elements = elements
+        isFrozen = frozen
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { elements.count }
+    public subscript(position: Int) -> Value { elements[position] }
+
+    /// Freezes this array and every array inside it; stops at arrays already frozen.
+    func freeze() {
+        guard !isFrozen else { return }
+        isFrozen = true
+        for element in elements { element.freeze() }
+    }
+
+    /// Changes the elements in place; an error for a frozen array.
+    func modify<Result>(_ method: String, _ change: (inout [Value]) throws -> Result) throws -> Result {
+        guard !isFrozen else {
+            throw LangError(
+                "\(method): this array comes from outside the expression and cannot be changed in place; "
+                    + "copy it first ([...xs])")
+        }
+        return try change(&elements)
+    }
+}
+
+extension Value {
+    /// Freezes every array in the value (see `ArrayValue`).
+    func freeze() {
+        switch self {
+        case .array(let array): array.freeze()
+        case .object(let object): for value in object.values { value.freeze() }
+        default: break
+        }
+    }
 }
 
 /// An object with its keys in insertion order, as JavaScript keeps them (integer-like keys aside).
 public struct ObjectValue: Sendable {
     public private(set) var keys: [String]
     public private(set) var values: [Value]
-    /// Each key's position, kept once an object has more keys than a linear search serves well
-    /// (a JSON map of thousands of keys, the results of a thousand-step flow).
-    private var positions: [String: Int]?
+    /// Each key's position once an object has more keys than a linear search serves well (a JSON
+    /// map of thousands of keys), or what makes the object a Date or a RegExp. One optional
+    /// reference for both, so that an object, and so every value, stays small.
+    private var extra: Extra?
     private static let indexedFrom = 16
+
+    private enum Extra: Sendable {
+        case positions([String: Int])
+        case kind(KindBox)
+    }
+
+    final class KindBox: Sendable {
+        let kind: Kind
+
+        init(_ kind: Kind) {
+            self.kind = kind
+        }
+    }
+
+    enum Kind: Sendable {
+        /// A Date: milliseconds since 1970-01-01T00:00:00Z, NaN for an invalid date.
+        case date(Double)
+        case regExp(RegExpValue)
+    }
+
+    /// What makes the object a Date or a RegExp, as JavaScript's internal slots do; nil for a plain
+    /// object. Such an object finds its own keys by linear search.
+    var kind: Kind? {
+        get {
+            if case .kind(let box) = extra { return box.kind }
+            return nil
+        }
+        set {
+            if let newValue { extra = .kind(KindBox(newValue)) } else if kind != nil { extra = nil }
+        }
+    }
+
+    /// How the prompt shows a Date (its ISO time) or a RegExp (`/source/flags`); nil for a plain object.
+    public var specialDescription: String? {
+        switch kind {
+        case .date(let time): time.isNaN ? "Invalid Date" : Builtins.isoString(milliseconds: time)
+        case .regExp(let regExp): regExp.description
+        case nil: nil
+        }
+    }
 
     public init() {
         keys = []
@@ -34,7 +133,7 @@ public struct ObjectValue: Sendable {
     public var entries: Zip2Sequence<[String], [Value]> { zip(keys, values) }
 
     private func position(of key: String) -> Int? {
-        if let positions { return positions[key] }
+        if case .positions(let positions) = extra { return positions[key] }
         return keys.firstIndex(of: key)
     }
 
@@ -51,15 +150,20 @@ public struct ObjectValue: Sendable {
                 } else {
                     keys.remove(at: index)
                     values.remove(at: index)
-                    positions = nil
-                    if keys.count >= Self.indexedFrom { indexPositions() }
+                    if case .positions = extra {
+                        extra = nil
+                        if keys.count >= Self.indexedFrom { indexPositions() }
+                    }
                 }
             } else if let newValue {
                 keys.append(key)
                 values.append(newValue)
-                if positions != nil {
-                    positions?[key] = keys.count - 1
-                } else if keys.count >= Self.indexedFrom {
+                if case .positions(var positions) = extra {
+                    // Dropped first, so the dictionary is changed in place rather than copied.
+                    extra = nil
+                    positions[key] = keys.count - 1
+                    extra = .positions(positions)
+                } else if extra == nil, keys.count >= Self.indexedFrom {
                     indexPositions()
                 }
             }
@@ -69,7 +173,7 @@ public struct ObjectValue: Sendable {
     private mutating func indexPositions() {
         var positions = [String: Int](minimumCapacity: keys.count * 2)
         for (index, key) in keys.enumerated() { positions[key] = index }
-        self.positions = positions
+        extra = .positions(positions)
     }
 }
 
@@ -100,6 +204,9 @@ public final class FunctionValue: Sendable {
 /// What a builtin needs from the evaluator: calling back into a function value it was given.
 public protocol CallContext {
     func call(_ function: FunctionValue, _ arguments: [Value]) throws -> Value
+    /// Counts a string (`length` UTF-8 bytes) or an array (`length` elements) against the
+    /// evaluation budget before it is made; `what` names it in the error ("a string").
+    func allocate(_ what: String, _ length: Double) throws
 }
 
 /// A runtime error raised by the evaluator or a builtin; the evaluator attaches the span.

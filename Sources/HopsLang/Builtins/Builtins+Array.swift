@@ -1,11 +1,13 @@
-// Array.prototype methods. Arrays are values: methods that change an array in JavaScript
-// (sort, reverse) return a changed copy here; push, pop and the like are refused.
+// Array.prototype methods. Arrays are shared by reference, as in JavaScript: push, sort and the
+// other methods that change an array change it in place (unless it is frozen, see ArrayValue).
 extension Builtins {
     static func arrayMethod(
-        _ elements: [Value], _ name: String, _ arguments: [Value], _ context: CallContext
+        _ array: ArrayValue, _ name: String, _ arguments: [Value], _ context: CallContext
     ) throws -> Value? {
         let method = "array." + name
-        let receiver = Value.array(elements)
+        let elements = array.elements
+        let receiver = Value.array(array)
+        if let changed = try changingMethod(array, name, arguments, context) { return changed }
         func callback() throws -> FunctionValue { try ArgumentCheck.function(arguments, 0, method) }
         func call(_ function: FunctionValue, _ index: Int) throws -> Value {
             try context.call(function, [elements[index], .number(Double(index)), receiver])
@@ -17,14 +19,14 @@ extension Builtins {
             var result: [Value] = []
             result.reserveCapacity(elements.count)
             for index in elements.indices { result.append(try call(function, index)) }
-            return .array(result)
+            return .list(result)
         case "filter":
             let function = try callback()
             var result: [Value] = []
             for index in elements.indices where try call(function, index).isTruthy {
                 result.append(elements[index])
             }
-            return .array(result)
+            return .list(result)
         case "forEach":
             let function = try callback()
             for index in elements.indices { _ = try call(function, index) }
@@ -74,13 +76,13 @@ extension Builtins {
                 let mapped = try call(function, index)
                 if case .array(let inner) = mapped { result.append(contentsOf: inner) } else { result.append(mapped) }
             }
-            return .array(result)
+            return .list(result)
         case "flat":
             var depth = 1.0
             if case .undefined = arguments[argument: 0] {} else {
                 depth = JSNumberParsing.toIntegerOrInfinity(arguments[0].toNumber())
             }
-            return .array(flatten(elements, depth: depth))
+            return .list(flatten(elements, depth: depth))
         case "includes":
             let target = arguments[argument: 0]
             let start = ArgumentCheck.relativeIndex(arguments[argument: 1], count: elements.count, default: 0)
@@ -120,44 +122,124 @@ extension Builtins {
             let start = ArgumentCheck.relativeIndex(arguments[argument: 0], count: elements.count, default: 0)
             let end = ArgumentCheck.relativeIndex(
                 arguments[argument: 1], count: elements.count, default: elements.count)
-            return .array(start < end ? Array(elements[start..<end]) : [])
+            return .list(start < end ? Array(elements[start..<end]) : [])
         case "concat":
+            let total = arguments.reduce(elements.count) { count, argument in
+                if case .array(let more) = argument { return count + more.count }
+                return count + 1
+            }
+            try context.allocate("an array", Double(total))
             var result = elements
             for argument in arguments {
                 if case .array(let more) = argument { result.append(contentsOf: more) } else { result.append(argument) }
             }
-            return .array(result)
-        case "reverse", "toReversed":
-            return .array(elements.reversed())
-        case "sort", "toSorted":
-            return .array(try sorted(elements, arguments[argument: 0], method, context))
+            return .list(result)
+        case "toReversed":
+            return .list(elements.reversed())
+        case "toSorted":
+            return .list(try sorted(elements, arguments[argument: 0], method, context))
         case "with":
             let number = JSNumberParsing.toIntegerOrInfinity(arguments[argument: 0].toNumber())
             let index = number < 0 ? Double(elements.count) + number : number
             guard index >= 0, index < Double(elements.count) else { throw LangError("\(method): invalid index") }
             var result = elements
             result[Int(index)] = arguments[argument: 1]
-            return .array(result)
+            return .list(result)
         case "keys":
-            return .array(elements.indices.map { .number(Double($0)) })
+            return .list(elements.indices.map { .number(Double($0)) })
         case "values":
-            return .array(elements)
+            return .list(elements)
         case "entries":
-            return .array(elements.enumerated().map { .array([.number(Double($0.offset)), $0.element]) })
-        case "push", "pop", "shift", "unshift", "splice", "fill", "copyWithin":
-            throw LangError(
-                "\(method): arrays are values in hops and cannot be changed in place; "
-                    + "build a new one instead, e.g. [...xs, x] or xs.slice(...)")
+            return .list(elements.enumerated().map { .list([.number(Double($0.offset)), $0.element]) })
+        case "toSpliced":
+            var copy = elements
+            let removed = spliceArguments(arguments, count: copy.count)
+            copy.replaceSubrange(removed.range, with: removed.items)
+            return .list(copy)
         default:
             return nil
         }
+    }
+
+    /// The methods that change the array in place: push, pop, shift, unshift, splice, sort, reverse,
+    /// fill, copyWithin. Nil for any other name.
+    private static func changingMethod(
+        _ array: ArrayValue, _ name: String, _ arguments: [Value], _ context: CallContext
+    ) throws -> Value? {
+        let method = "array." + name
+        let count = array.count
+        switch name {
+        case "push":
+            try context.allocate("an array", Double(count + arguments.count))
+            return try array.modify(method) { elements in
+                elements.append(contentsOf: arguments)
+                return .number(Double(elements.count))
+            }
+        case "unshift":
+            try context.allocate("an array", Double(count + arguments.count))
+            return try array.modify(method) { elements in
+                elements.insert(contentsOf: arguments, at: 0)
+                return .number(Double(elements.count))
+            }
+        case "pop":
+            return try array.modify(method) { $0.popLast() ?? .undefined }
+        case "shift":
+            return try array.modify(method) { $0.isEmpty ? .undefined : $0.removeFirst() }
+        case "splice":
+            let change = spliceArguments(arguments, count: count)
+            try context.allocate("an array", Double(count + change.items.count))
+            return try array.modify(method) { elements in
+                let removed = Array(elements[change.range])
+                elements.replaceSubrange(change.range, with: change.items)
+                return .list(removed)
+            }
+        case "sort":
+            let sorted = try sorted(array.elements, arguments[argument: 0], method, context)
+            try array.modify(method) { $0 = sorted }
+            return .array(array)
+        case "reverse":
+            try array.modify(method) { $0.reverse() }
+            return .array(array)
+        case "fill":
+            let start = ArgumentCheck.relativeIndex(arguments[argument: 1], count: count, default: 0)
+            let end = ArgumentCheck.relativeIndex(arguments[argument: 2], count: count, default: count)
+            try array.modify(method) { elements in
+                for index in start..<max(start, end) { elements[index] = arguments[argument: 0] }
+            }
+            return .array(array)
+        case "copyWithin":
+            let target = ArgumentCheck.relativeIndex(arguments[argument: 0], count: count, default: 0)
+            let start = ArgumentCheck.relativeIndex(arguments[argument: 1], count: count, default: 0)
+            let end = ArgumentCheck.relativeIndex(arguments[argument: 2], count: count, default: count)
+            let length = min(end - start, count - target)
+            try array.modify(method) { elements in
+                if length > 0 { elements.replaceSubrange(target..<target + length, with: elements[start..<start + length]) }
+            }
+            return .array(array)
+        default:
+            return nil
+        }
+    }
+
+    /// What `splice(start, deleteCount, ...items)` removes and inserts.
+    private static func spliceArguments(_ arguments: [Value], count: Int) -> (range: Range<Int>, items: [Value]) {
+        let start = ArgumentCheck.relativeIndex(arguments[argument: 0], count: count, default: 0)
+        var deleted = 0
+        switch arguments.count {
+        case 0: deleted = 0
+        case 1: deleted = count - start
+        default:
+            let number = JSNumberParsing.toIntegerOrInfinity(arguments[1].toNumber())
+            deleted = Int(max(0, min(number, Double(count - start))))
+        }
+        return (start..<start + deleted, Array(arguments.dropFirst(2)))
     }
 
     static func flatten(_ elements: [Value], depth: Double) -> [Value] {
         var result: [Value] = []
         for element in elements {
             if depth >= 1, case .array(let inner) = element {
-                result.append(contentsOf: flatten(inner, depth: depth - 1))
+                result.append(contentsOf: flatten(inner.elements, depth: depth - 1))
             } else {
                 result.append(element)
             }

@@ -16,6 +16,7 @@ extension Builtins {
         "String": .function(stringConstructor),
         "Boolean": .function(booleanConstructor),
         "Date": .function(dateConstructor),
+        "RegExp": .function(regExpConstructor),
         "parseInt": native("parseInt") { arguments in
             .number(JSNumberParsing.parseInt(arguments[argument: 0].toJSString(), radix: arguments[argument: 1]))
         },
@@ -30,19 +31,20 @@ extension Builtins {
     /// A global's own properties when it is a function: `Number.isInteger`, `Object.keys`.
     static func staticProperty(of function: FunctionValue, _ name: String) -> Value? {
         if function === numberConstructor { return numberStatics[name] }
-        if function === objectConstructor { return objectStatics[name] }
+        if function === objectConstructor { return name == constructKey ? .function(objectConstructor) : objectStatics[name] }
         if function === arrayConstructor { return arrayStatics[name] }
         if function === stringConstructor { return stringStatics[name] }
         if function === dateConstructor { return dateStatics[name] }
+        if function === regExpConstructor { return regExpStatics[name] }
         if name == "name" { return .string(function.name) }
         return nil
     }
 
-    private static func native(_ name: String, _ body: @escaping @Sendable ([Value]) throws -> Value) -> Value {
+    static func native(_ name: String, _ body: @escaping @Sendable ([Value]) throws -> Value) -> Value {
         .function(FunctionValue(name: name) { arguments, _ in try body(arguments) })
     }
 
-    private static func native(
+    static func native(
         _ name: String, _ body: @escaping @Sendable ([Value], CallContext) throws -> Value
     ) -> Value {
         .function(FunctionValue(name: name, native: body))
@@ -132,21 +134,39 @@ extension Builtins {
     static let json = ObjectValue([
         ("parse", native("JSON.parse") { arguments in
             do {
-                return try Value(parsingJSON: arguments[argument: 0].toJSString())
+                var text = arguments[argument: 0].toJSString()
+                return try text.withUTF8 { try JSONParser.parse($0, frozen: false) }
             } catch var error as LangError {
                 // The position is in the JSON text, not in the expression; the caller's span applies.
                 error.span = nil
                 throw error
             }
         }),
-        ("stringify", native("JSON.stringify") { arguments in
+        ("stringify", native("JSON.stringify") { arguments, context in
             let gap: String
             switch arguments[argument: 2] {
             case .number(let count): gap = String(repeating: " ", count: Int(max(0, min(10, count.rounded(.towardZero)))))
             case .string(let text): gap = text
             default: gap = ""
             }
-            return arguments[argument: 0].jsonString(gap: gap).map(Value.string) ?? .undefined
+            var replacer: ((String, Value) throws -> Value)?
+            var allowList: [String]?
+            switch arguments[argument: 1] {
+            case .function(let function):
+                replacer = { key, value in try context.call(function, [.string(key), value]) }
+            case .array(let names):
+                var seen: Set<String> = []
+                allowList = names.compactMap { name in
+                    switch name {
+                    case .string, .number: seen.insert(name.toJSString()).inserted ? name.toJSString() : nil
+                    default: nil
+                    }
+                }
+            default:
+                break
+            }
+            let text = try arguments[argument: 0].jsonString(gap: gap, replacer: replacer, allowList: allowList)
+            return text.map(Value.string) ?? .undefined
         }),
     ])
 
@@ -161,13 +181,13 @@ extension Builtins {
 
     static let objectStatics: [String: Value] = [
         "keys": native("Object.keys") { arguments in
-            .array(try ownEntries(arguments[argument: 0], "Object.keys").map { .string($0.key) })
+            .list(try ownEntries(arguments[argument: 0], "Object.keys").map { .string($0.key) })
         },
         "values": native("Object.values") { arguments in
-            .array(try ownEntries(arguments[argument: 0], "Object.values").map(\.value))
+            .list(try ownEntries(arguments[argument: 0], "Object.values").map(\.value))
         },
         "entries": native("Object.entries") { arguments in
-            .array(try ownEntries(arguments[argument: 0], "Object.entries").map { .array([.string($0.key), $0.value]) })
+            .list(try ownEntries(arguments[argument: 0], "Object.entries").map { .list([.string($0.key), $0.value]) })
         },
         "fromEntries": native("Object.fromEntries") { arguments in
             guard case .array(let entries) = arguments[argument: 0] else {
@@ -178,7 +198,7 @@ extension Builtins {
                 guard case .array(let pair) = entry else {
                     throw LangError("Object.fromEntries: each entry must be a [key, value] array, got \(entry.kindName)")
                 }
-                object[pair[argument: 0].propertyKey] = pair[argument: 1]
+                object[pair.elements[argument: 0].propertyKey] = pair.elements[argument: 1]
             }
             return .object(object)
         },
@@ -219,44 +239,47 @@ extension Builtins {
 
     // MARK: Array
 
-    static let arrayConstructor = FunctionValue(name: "Array") { arguments, _ in
+    static let arrayConstructor = FunctionValue(name: "Array") { arguments, context in
         if arguments.count == 1, case .number(let length) = arguments[0] {
-            guard length >= 0, length == length.rounded(.towardZero), length < 16_777_216 else {
+            guard length >= 0, length == length.rounded(.towardZero), length <= 4_294_967_295 else {
                 throw LangError("Array: invalid array length")
             }
-            return .array(Array(repeating: .undefined, count: Int(length)))
+            try context.allocate("an array", length)
+            return .list(Array(repeating: .undefined, count: Int(length)))
         }
-        return .array(arguments)
+        return .list(arguments)
     }
 
     static let arrayStatics: [String: Value] = [
+        constructKey: .function(arrayConstructor),
         "isArray": native("Array.isArray") { arguments in
             if case .array = arguments[argument: 0] { return .bool(true) }
             return .bool(false)
         },
-        "of": native("Array.of") { .array($0) },
+        "of": native("Array.of") { .list($0) },
         "from": native("Array.from") { arguments, context in
             var elements: [Value]
             switch arguments[argument: 0] {
-            case .array(let items): elements = items
+            case .array(let items): elements = items.elements
             case .string(let text): elements = text.unicodeScalars.map { .string(String($0)) }
             case .object(let object):
                 let length = object["length"].map { JSNumberParsing.toIntegerOrInfinity($0.toNumber()) } ?? 0
-                let count = Int(max(0, min(length, Double(1 << 24))))
+                try context.allocate("an array", max(0, length))
+                let count = Int(max(0, length))
                 elements = (0..<count).map { object[String($0)] ?? .undefined }
             case .undefined, .null:
                 throw LangError("Array.from: argument 1 must be iterable, got \(arguments[argument: 0].kindName)")
             default: elements = []
             }
             switch arguments[argument: 1] {
-            case .undefined: return .array(elements)
+            case .undefined: return .list(elements)
             case .function(let function):
                 var result: [Value] = []
                 result.reserveCapacity(elements.count)
                 for (index, element) in elements.enumerated() {
                     result.append(try context.call(function, [element, .number(Double(index))]))
                 }
-                return .array(result)
+                return .list(result)
             case let other:
                 throw LangError("Array.from: argument 2 must be a function, got \(other.kindName)")
             }
@@ -326,48 +349,4 @@ extension Builtins {
         .bool(arguments[argument: 0].isTruthy)
     }
 
-    // MARK: Date
-
-    /// Only `Date.now()` and `Date()` (the current time as an ISO string) are provided: expressions
-    /// rarely need more, and wall-clock time makes results unrepeatable anyway.
-    static let dateConstructor = FunctionValue(name: "Date") { _, _ in
-        .string(isoString(milliseconds: currentMilliseconds()))
-    }
-
-    static let dateStatics: [String: Value] = [
-        "now": native("Date.now") { _ in .number(currentMilliseconds()) }
-    ]
-
-    static func currentMilliseconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return (Double(time.tv_sec) * 1000 + Double(time.tv_nsec / 1_000_000)).rounded(.down)
-    }
-
-    /// Date.prototype.toISOString for a time in milliseconds since 1970 (UTC).
-    static func isoString(milliseconds: Double) -> String {
-        let total = Int64(milliseconds)
-        var days = total / 86_400_000
-        var rest = total % 86_400_000
-        if rest < 0 {
-            rest += 86_400_000
-            days -= 1
-        }
-        // Civil date from days since the epoch (Howard Hinnant's algorithm).
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(rest / 3_600_000, 2)):"
-            + "\(pad(rest / 60000 % 60, 2)):\(pad(rest / 1000 % 60, 2)).\(pad(rest % 1000, 3))Z"
-    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 // String.prototype methods. Positions count UTF-16 code units, as in JavaScript.
 extension Builtins {
     static func stringMethod(
@@ -94,14 +96,16 @@ extension Builtins {
         case "repeat":
             let count = JSNumberParsing.toIntegerOrInfinity(arguments[argument: 0].toNumber())
             guard count >= 0, count.isFinite else { throw LangError("\(method): invalid count value: \(arguments[argument: 0].toJSString())") }
-            guard Double(text.utf8.count) * count < 268_435_456 else { throw LangError("\(method): the result would be too long") }
+            try context.allocate("a string", Double(text.utf8.count) * count)
             return .string(String(repeating: text, count: Int(count)))
         case "padStart", "padEnd":
-            let length = Int(max(0, min(JSNumberParsing.toIntegerOrInfinity(arguments[argument: 0].toNumber()), Double(1 << 28))))
+            let target = JSNumberParsing.toIntegerOrInfinity(arguments[argument: 0].toNumber())
             var filler = " "
             if case .undefined = arguments[argument: 1] {} else { filler = stringArgument(1) }
             let current = text.utf16.count
-            guard length > current, !filler.isEmpty else { return .string(text) }
+            guard target > Double(current), !filler.isEmpty else { return .string(text) }
+            try context.allocate("a string", target)
+            let length = Int(target)
             let fillerUnits = Array(filler.utf16)
             var padding: [UInt16] = []
             padding.reserveCapacity(length - current)
@@ -113,14 +117,13 @@ extension Builtins {
         case "replace", "replaceAll":
             return try replace(text, arguments, all: name == "replaceAll", method, context)
         case "localeCompare":
-            let other = stringArgument(0)
-            let order = Value.compareCodeUnits(text.lowercased(), other.lowercased())
-            let result = order != 0 ? order : -Value.compareCodeUnits(text, other)
-            return .number(Double(result.signum()))
+            return .number(Double(localeOrder(text, stringArgument(0))))
         case "normalize":
             return .string(text)
         case "match", "matchAll", "search":
-            throw LangError("\(method): regular expressions are not part of hops; use includes, indexOf or split")
+            // A string pattern is a regular expression, as `new RegExp(pattern)` makes it.
+            let regExp = try RegExpValue(source: stringArgument(0), flags: name == "matchAll" ? "g" : "")
+            return try stringRegExpMethod(text, name, regExp, arguments, context)
         default:
             return nil
         }
@@ -148,14 +151,14 @@ extension Builtins {
         if case .undefined = arguments[argument: 1] {} else {
             limit = Int(UInt32(bitPattern: JSNumberParsing.toInt32(arguments[1].toNumber())))
         }
-        if limit == 0 { return .array([]) }
-        if case .undefined = arguments[argument: 0] { return .array([.string(text)]) }
+        if limit == 0 { return .list([]) }
+        if case .undefined = arguments[argument: 0] { return .list([.string(text)]) }
         let separator = Array(arguments[0].toJSString().utf16)
         let all = Array(text.utf16)
         var parts: [Value] = []
         if separator.isEmpty {
             for unit in all.prefix(limit) { parts.append(.string(String(decoding: [unit], as: UTF16.self))) }
-            return .array(parts)
+            return .list(parts)
         }
         var start = 0
         while parts.count < limit, let found = indexOf(all, separator, from: start) {
@@ -163,7 +166,7 @@ extension Builtins {
             start = found + separator.count
         }
         if parts.count < limit { parts.append(.string(String(decoding: all[start...], as: UTF16.self))) }
-        return .array(parts)
+        return .list(parts)
     }
 
     private static func replace(
@@ -233,5 +236,17 @@ extension Builtins {
             index += 1
         }
         return result
+    }
+
+    /// localeCompare's order, close to the root collation: letters first compared without accents
+    /// and case, then accents, then lower case before upper case.
+    static func localeOrder(_ left: String, _ right: String) -> Int {
+        let options: String.CompareOptions = [.diacriticInsensitive, .caseInsensitive]
+        let primary = Value.compareCodeUnits(
+            left.folding(options: options, locale: nil), right.folding(options: options, locale: nil))
+        if primary != 0 { return primary.signum() }
+        let secondary = Value.compareCodeUnits(left.lowercased(), right.lowercased())
+        if secondary != 0 { return secondary.signum() }
+        return -Value.compareCodeUnits(left, right).signum()
     }
 }

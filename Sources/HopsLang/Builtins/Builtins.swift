@@ -6,6 +6,7 @@ enum Builtins {
         switch receiver {
         case .array(let elements):
             if name == "length" { return .number(Double(elements.count)) }
+            if let property = elements.properties?[name] { return property }
             if let index = ObjectValue.arrayIndex(name) {
                 return Int(index) < elements.count ? elements[Int(index)] : nil
             }
@@ -20,10 +21,16 @@ enum Builtins {
             return nil
         case .function(let function):
             return staticProperty(of: function, name)
+        case .object(let object):
+            if case .regExp(let regExp) = object.kind { return regExpProperty(regExp, name) }
+            return nil
         default:
             return nil
         }
     }
+
+    /// The hidden static member that `new F(...)` calls: `new Date(0)` is `Date[[Construct]](0)`.
+    static let constructKey = "[[Construct]]"
 
     /// An element of an array or string by number, what `xs[i]` gives; nil when out of range
     /// or not an integer. A fast path for the evaluator that avoids turning the index into a string.
@@ -49,11 +56,16 @@ enum Builtins {
     static func callMethod(
         _ receiver: Value, _ name: String, _ arguments: [Value], _ context: CallContext
     ) throws -> Value {
-        let result: Value?
+        var result: Value?
         switch receiver {
         case .array(let elements):
             result = try arrayMethod(elements, name, arguments, context)
         case .string(let text):
+            if let regExp = regExpArgument(arguments[argument: 0]),
+                let value = try stringRegExpMethod(text, name, regExp, arguments, context)
+            {
+                return value
+            }
             result = try stringMethod(text, name, arguments, context)
         case .number(let number):
             result = try numberMethod(number, name, arguments)
@@ -65,13 +77,21 @@ enum Builtins {
                 default: nil
                 }
         case .object(let object):
-            result = try objectMethod(object, name, arguments)
+            switch object.kind {
+            case .date(let time): result = try dateMethod(time, name, arguments)
+            case .regExp(let regExp): result = regExpMethod(regExp, name, arguments)
+            case nil: result = nil
+            }
+            if result == nil { result = try objectMethod(object, name, arguments) }
         case .function(let function):
             result = try functionMethod(function, name, arguments, context)
         case .undefined, .null:
             throw LangError("cannot read properties of \(receiver.kindName) (reading '\(name)')")
         }
-        guard let result else { throw LangError("\(receiver.kindName).\(name) is not a function") }
+        guard let result else {
+            if name == constructKey { throw LangError("\(receiver.kindName) is not a constructor") }
+            throw LangError("\(receiver.kindName).\(name) is not a function")
+        }
         return result
     }
 
@@ -79,7 +99,7 @@ enum Builtins {
     static func objectMethod(_ object: ObjectValue, _ name: String, _ arguments: [Value]) throws -> Value? {
         switch name {
         case "hasOwnProperty": .bool(object[arguments[argument: 0].propertyKey] != nil)
-        case "toString": .string("[object Object]")
+        case "toString": .string(Value.object(object).toJSString())
         case "valueOf": .object(object)
         default: nil
         }
@@ -92,11 +112,12 @@ enum Builtins {
         if case .function(let member)? = staticProperty(of: function, name) {
             return try context.call(member, arguments)
         }
+        if name == constructKey { throw LangError("\(function.name) is not a constructor") }
         switch name {
         case "call":
             return try context.call(function, Array(arguments.dropFirst()))
         case "apply":
-            if case .array(let list) = arguments[argument: 1] { return try context.call(function, list) }
+            if case .array(let list) = arguments[argument: 1] { return try context.call(function, list.elements) }
             return try context.call(function, [])
         case "toString":
             return .string(Value.function(function).toJSString())

@@ -6,13 +6,16 @@ struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
+    /// Whether the arrays made are frozen: true for values parsed outside an evaluation.
+    private let frozen: Bool
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, frozen: Bool) {
         self.bytes = bytes
+        self.frozen = frozen
     }
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Value {
-        var parser = JSONParser(bytes)
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, frozen: Bool = true) throws -> Value {
+        var parser = JSONParser(bytes, frozen: frozen)
         // A UTF-8 byte order mark is tolerated, as file readers commonly do.
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { parser.index = 3 }
         parser.skipWhitespace()
@@ -77,7 +80,7 @@ struct JSONParser {
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
             depth -= 1
-            return .array(elements)
+            return .array(ArrayValue(elements, frozen: frozen))
         }
         while true {
             skipWhitespace()
@@ -90,7 +93,7 @@ struct JSONParser {
             case UInt8(ascii: "]"):
                 index += 1
                 depth -= 1
-                return .array(elements)
+                return .array(ArrayValue(elements, frozen: frozen))
             default:
                 throw error("unexpected \(describeCurrent()) in array: expected ',' or ']'")
             }

@@ -59,7 +59,9 @@ extension Compiler {
                 let a = try left(frame, &runtime)
                 let b = try right(frame, &runtime)
                 if case .number(let x) = a, case .number(let y) = b { return .number(x + y) }
-                return Compiler.add(a, b)
+                let sum = Compiler.add(a, b)
+                try runtime.account(sum, span)
+                return sum
             }
         case .subtract:
             return arithmetic(left, right) { $0 - $1 }
@@ -143,8 +145,8 @@ extension Compiler {
 
     /// `<` and friends after ToPrimitive: strings by UTF-16 code units, anything else as numbers.
     static func compare(_ op: BinaryOperator, _ left: Value, _ right: Value) -> Bool {
-        let a = primitive(left)
-        let b = primitive(right)
+        let a = numericPrimitive(left)
+        let b = numericPrimitive(right)
         if case .string(let x) = a, case .string(let y) = b {
             switch op {
             case .less: return x.utf16.lexicographicallyPrecedes(y.utf16)
@@ -161,6 +163,12 @@ extension Compiler {
         case .greater: return x > y
         default: return x >= y
         }
+    }
+
+    /// ToPrimitive with the number hint, as comparisons use it: a Date becomes its time.
+    static func numericPrimitive(_ value: Value) -> Value {
+        if case .object(let object) = value, case .date(let time) = object.kind { return .number(time) }
+        return primitive(value)
     }
 
     /// JavaScript's ToPrimitive for the values of the language: arrays, objects and functions become strings.

@@ -22,7 +22,7 @@ extension Compiler {
             }
             if let rest {
                 let remaining = arguments.count > codes.count ? Array(arguments[codes.count...]) : []
-                try rest(.array(remaining), &slots, environment, &runtime)
+                try rest(.list(remaining), &slots, environment, &runtime)
             }
             return slots
         }
@@ -56,7 +56,7 @@ extension Compiler {
                 let items: [Value]
                 switch value {
                 case .array(let array):
-                    items = array
+                    items = array.elements
                 case .string(let string):
                     try runtime.step(string.count, span)
                     items = string.map { .string(String($0)) }
@@ -69,7 +69,7 @@ extension Compiler {
                 }
                 if let restCode {
                     let remaining = items.count > codes.count ? Array(items[codes.count...]) : []
-                    try restCode(.array(remaining), &slots, environment, &runtime)
+                    try restCode(.list(remaining), &slots, environment, &runtime)
                 }
             }
         case .object(let properties, let rest, let span):

@@ -85,7 +85,8 @@ extension Compiler {
         }
     }
 
-    /// `container` with the value at `path` replaced: the path is rebuilt, as values are values.
+    /// `container` with the value at `path` replaced: objects are values and rebuilt along the path;
+    /// an array is changed in place, as it is shared by reference.
     static func replacing(_ container: Value, _ path: ArraySlice<(Value, Span)>, with newValue: Value) throws(LangError) -> Value {
         guard let (key, span) = path.first else { return newValue }
         let rest = path.dropFirst()
@@ -94,19 +95,28 @@ extension Compiler {
             let name = key.toJSString()
             object[name] = try replacing(object[name] ?? .undefined, rest, with: newValue)
             return .object(object)
-        case .array(var items):
+        case .array(let array):
             guard case .number(let number) = key, let position = Int(exactly: number), position >= 0 else {
                 throw LangError("cannot set property '\(key.toJSString())' of an array", span: span)
             }
             // An assignment far past the end would allocate a huge array of holes.
-            guard position <= items.count + 100_000 else {
+            guard position <= array.count + 100_000 else {
                 throw LangError("array index \(position) is too far past the end", span: span)
             }
-            if position >= items.count {
-                items += repeatElement(.undefined, count: position - items.count + 1)
+            let element = try replacing(position < array.count ? array[position] : .undefined, rest, with: newValue)
+            do {
+                try array.modify("assignment") { items in
+                    if position >= items.count {
+                        items += repeatElement(.undefined, count: position - items.count + 1)
+                    }
+                    items[position] = element
+                }
+            } catch let error as LangError {
+                throw LangError(error.message, span: span)
+            } catch {
+                throw LangError(String(describing: error), span: span)
             }
-            items[position] = try replacing(items[position], rest, with: newValue)
-            return .array(items)
+            return container
         default:
             throw .cannotSet(key.toJSString(), of: container, span)
         }

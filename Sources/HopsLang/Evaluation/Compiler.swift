@@ -38,8 +38,8 @@ struct Compiler {
         switch node {
         case .literal(let value, _):
             return { _, _ in value }
-        case .template(let strings, let expressions, _):
-            return compileTemplate(strings, expressions.map { compile($0) })
+        case .template(let strings, let expressions, let span):
+            return compileTemplate(strings, expressions.map { compile($0) }, span)
         case .identifier(let name, let span):
             return compileIdentifier(name, span)
         case .array(let elements, _):
@@ -191,7 +191,7 @@ struct Compiler {
 
     // MARK: Literals
 
-    private func compileTemplate(_ strings: [String], _ parts: [Code]) -> Code {
+    private func compileTemplate(_ strings: [String], _ parts: [Code], _ span: Span) -> Code {
         if parts.count == 1, strings[0].isEmpty, strings[1].isEmpty {
             let part = parts[0]
             return { frame, runtime throws(LangError) in
@@ -203,6 +203,7 @@ struct Compiler {
             for index in parts.indices {
                 result += try parts[index](frame, &runtime).toJSString()
                 result += strings[index + 1]
+                try runtime.allocate("a string", Double(result.utf8.count), span)
             }
             return .string(result)
         }
@@ -226,7 +227,7 @@ struct Compiler {
     private mutating func compileArray(_ elements: [Element]) -> Code {
         let compiled = compileElements(elements)
         return { frame, runtime throws(LangError) in
-            .array(try Compiler.evaluate(compiled, frame, &runtime))
+            .list(try Compiler.evaluate(compiled, frame, &runtime))
         }
     }
 

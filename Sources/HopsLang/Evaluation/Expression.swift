@@ -87,7 +87,10 @@ public final class Expression: @unchecked Sendable {
     private func run(_ frame: Frame, _ runtime: Runtime) throws -> Value {
         var runtime = runtime
         do {
-            return try code(frame, &runtime)
+            // The result leaves the evaluation: its arrays are frozen, so whoever holds it may share it.
+            let result = try code(frame, &runtime)
+            result.freeze()
+            return result
         } catch {
             throw Diagnostic(error, file: source)
         }

@@ -20,6 +20,18 @@ extension LangError {
         LangError("evaluation budget exceeded", span: span)
     }
 
+    static func tooLong(_ what: String, _ length: Double, limit: Int, _ span: Span) -> LangError {
+        let count = length < 1e21 ? String(Int(length)) : JSNumberFormatting.string(length)
+        return LangError(
+            "evaluation budget exceeded: \(what) of \(count) would pass the limit of \(limit)", span: span)
+    }
+
+    static func allocationExceeded(limit: Int, _ span: Span) -> LangError {
+        LangError(
+            "evaluation budget exceeded: more than \(limit) string bytes and array elements made in all",
+            span: span)
+    }
+
     static func nestingTooDeep(_ span: Span) -> LangError {
         LangError("nesting too deep", span: span)
     }

@@ -62,6 +62,8 @@ struct Runtime {
     /// which keeps the per-evaluation set-up free of reference counting.
     let actions: Set<ObjectIdentifier>?
     var steps = 0
+    /// String bytes and array elements made so far, against `limits.maxAllocation`.
+    var allocated = 0
     var depth = 0
     /// Nesting levels in use by active arrow bodies, bounded so the Swift stack cannot overflow.
     var weight = 0
@@ -87,6 +89,26 @@ struct Runtime {
         steps += count
         if steps > limits.maxSteps { throw .budgetExceeded(span) }
         if before >> 12 != steps >> 12, let isCancelled, isCancelled() { throw .interrupted(span) }
+    }
+
+    /// Counts a string or array about to be made: `length` bytes or elements, checked before making it.
+    @inline(__always)
+    mutating func allocate(_ what: String, _ length: Double, _ span: Span) throws(LangError) {
+        guard length <= Double(limits.maxLength) else {
+            throw .tooLong(what, length, limit: limits.maxLength, span)
+        }
+        allocated += Int(length)
+        if allocated > limits.maxAllocation { throw .allocationExceeded(limit: limits.maxAllocation, span) }
+    }
+
+    /// Counts the string or array a builtin or an operator made.
+    @inline(__always)
+    mutating func account(_ value: Value, _ span: Span) throws(LangError) {
+        switch value {
+        case .string(let text): try allocate("a string", Double(text.utf8.count), span)
+        case .array(let elements): try allocate("an array", Double(elements.count), span)
+        default: break
+        }
     }
 
     /// Calls a function value with the budget, depth and action rules applied.
@@ -117,16 +139,20 @@ struct Runtime {
             }
             return try arrow.body(Frame(slots: slots, parent: arrow.environment), &self)
         case .native(let native):
-            return try withContext(at: span) { context in try native(arguments, context) }
+            let result = try withContext(at: span) { context in try native(arguments, context) }
+            try account(result, span)
+            return result
         }
     }
 
     /// Calls the builtin method `name` of `receiver`.
     mutating func callMethod(_ receiver: Value, _ name: String, _ arguments: [Value], at span: Span) throws(LangError) -> Value {
         try step(1, span)
-        return try withContext(at: span) { context in
+        let result = try withContext(at: span) { context in
             try Builtins.callMethod(receiver, name, arguments, context)
         }
+        try account(result, span)
+        return result
     }
 
     /// Runs a builtin with a context it can call back through; its errors get the span of the call.
@@ -138,6 +164,7 @@ struct Runtime {
         let context = NativeContext(inner)
         defer {
             steps = context.runtime.steps
+            allocated = context.runtime.allocated
         }
         do {
             return try body(context)
@@ -163,6 +190,14 @@ final class NativeContext: CallContext {
     func call(_ function: FunctionValue, _ arguments: [Value]) throws -> Value {
         do {
             return try runtime.invoke(function, arguments, at: runtime.nativeSpan, callee: function.name)
+        } catch {
+            throw Propagated(error: error)
+        }
+    }
+
+    func allocate(_ what: String, _ length: Double) throws {
+        do {
+            try runtime.allocate(what, length, runtime.nativeSpan)
         } catch {
             throw Propagated(error: error)
         }

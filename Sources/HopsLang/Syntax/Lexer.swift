@@ -4,6 +4,8 @@ struct Lexer {
     private var position = 0
     /// One entry per open `{` (false) or template substitution `${` (true), to know what a `}` closes.
     private var braces: [Bool] = []
+    /// Whether a `/` here starts a regular expression: true unless the token before ends an operand.
+    private var regExpAllowed = true
 
     init(_ source: SourceFile) {
         scalars = source.scalars
@@ -28,8 +30,18 @@ struct Lexer {
     mutating func next() -> Token {
         var newline = false
         if let error = skipTrivia(&newline) { return error }
-        var token = scan()
+        var token = regExpAllowed && peek() == "/" ? regExp() : scan()
         token.newlineBefore = newline
+        switch token.kind {
+        case .number, .string, .identifier, .template, .templateTail, .regExp:
+            regExpAllowed = false
+        case .keyword:
+            regExpAllowed = !["true", "false", "null", "undefined", "this"].contains(token.text)
+        case .punctuator:
+            regExpAllowed = ![")", "]", "}"].contains(token.text)
+        default:
+            regExpAllowed = true
+        }
         return token
     }
 
@@ -95,6 +107,39 @@ struct Lexer {
         position += 1
         return Token(
             kind: .error, start: start, end: position, text: "unexpected character '\(scalar)'")
+    }
+
+    /// A regular expression literal `/pattern/flags`: a `/` inside a class `[...]` or after `\\` does not end it.
+    private mutating func regExp() -> Token {
+        let start = position
+        position += 1
+        var pattern = String.UnicodeScalarView()
+        var inClass = false
+        while true {
+            guard let scalar = peek(), scalar != "\n", scalar != "\r", scalar != "\u{2028}", scalar != "\u{2029}" else {
+                return Token(kind: .error, start: start, end: position, text: "unterminated regular expression")
+            }
+            position += 1
+            if scalar == "/", !inClass { break }
+            pattern.append(scalar)
+            if scalar == "\\" {
+                guard let escaped = peek(), escaped != "\n", escaped != "\r" else { continue }
+                pattern.append(escaped)
+                position += 1
+            } else if scalar == "[" {
+                inClass = true
+            } else if scalar == "]" {
+                inClass = false
+            }
+        }
+        var flags = String.UnicodeScalarView()
+        while let scalar = peek(), isIdentifierPart(scalar) {
+            flags.append(scalar)
+            position += 1
+        }
+        var token = Token(kind: .regExp, start: start, end: position, text: String(pattern))
+        token.flags = String(flags)
+        return token
     }
 
     private func matches(_ candidate: [Unicode.Scalar]) -> Bool {

@@ -91,6 +91,15 @@ extension Parser {
         case .identifier:
             index += 1
             return .identifier(token.text, token.span)
+        case .regExp:
+            index += 1
+            do {
+                return .literal(Builtins.regExpObject(try RegExpValue(source: token.text, flags: token.flags)), token.span)
+            } catch {
+                throw fail(error.message, token.span)
+            }
+        case .keyword where token.text == "new":
+            return try construction()
         case .keyword:
             switch token.text {
             case "true": index += 1; return .literal(.bool(true), token.span)
@@ -119,6 +128,31 @@ extension Parser {
         default:
             throw unexpected(expecting: "an expression")
         }
+    }
+
+    /// `new F(...)` or `new a.F(...)`, as a call of F's hidden construct member (see Builtins.constructKey).
+    private mutating func construction() throws(Failure) -> Node {
+        let start = advance().span
+        try enter()
+        defer { nesting -= 1 }
+        var callee: Node
+        if current.isKeyword("new") {
+            callee = try construction()
+        } else {
+            guard current.kind == .identifier else { throw unexpected(expecting: "a constructor name") }
+            let name = advance()
+            callee = .identifier(name.text, name.span)
+        }
+        while accept(".") {
+            let name = try propertyName()
+            callee = .member(callee, name: name.text, optional: false, callee.span.through(name.span))
+        }
+        let member = Node.member(callee, name: Builtins.constructKey, optional: false, callee.span)
+        guard current.isPunctuator("("), !current.newlineBefore else {
+            return .call(member, [], optional: false, start.through(callee.span))
+        }
+        let (arguments, close) = try argumentList()
+        return .call(member, arguments, optional: false, start.through(close))
     }
 
     private mutating func template() throws(Failure) -> Node {

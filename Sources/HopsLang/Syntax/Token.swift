@@ -14,6 +14,8 @@ struct Token: Sendable {
         /// `` }abc` ``
         case templateTail
         case punctuator
+        /// A regular expression literal: `text` is the pattern, `flags` the flags.
+        case regExp
         case error
         case end
     }
@@ -25,6 +27,8 @@ struct Token: Sendable {
     /// the message of an error token.
     var text: String
     var number: Double = 0
+    /// The flags of a regular expression literal.
+    var flags = ""
     /// A line break comes between this token and the previous one.
     var newlineBefore = false
     /// For error tokens: the input ended inside the token (an open string, template or comment).
@@ -39,7 +43,7 @@ struct Token: Sendable {
     var described: String {
         switch kind {
         case .end: "end of input"
-        case .number, .string, .template, .templateHead: "literal"
+        case .number, .string, .template, .templateHead, .regExp: "literal"
         case .templateMiddle, .templateTail: "'}'"
         case .identifier: "name '\(text)'"
         case .keyword, .punctuator: "'\(text)'"

@@ -201,7 +201,7 @@ struct DryRunWalk {
         var items: [Value]?
         switch loop.iterator {
         case .static(let value, _):
-            if case .array(let values) = value { items = values } else { items = [] }
+            if case .array(let values) = value { items = values.elements } else { items = [] }
         case .javascript(let expression):
             let references = UnknownReferences.find(in: expression.text, unknown: unknown)
             if !references.isEmpty {
@@ -209,7 +209,7 @@ struct DryRunWalk {
             } else {
                 do {
                     switch try FlowExpressions.evaluate(expression, bindings: scope.bindings(functions: [:])) {
-                    case .array(let values): items = values
+                    case .array(let values): items = values.elements
                     case .null, .undefined: items = []
                     case let other: steps[index].notes.append("the iterator is \(other.typeName), not an array: the step would fail")
                     }

@@ -8,7 +8,7 @@ extension FlowEngine {
         let items: [Value]
         do {
             switch try FlowExpressions.evaluate(loop.iterator, bindings: bindings) {
-            case .array(let values): items = values
+            case .array(let values): items = values.elements
             case .null, .undefined: items = []
             case let other:
                 return Execution(error: StepError(kind: .setup, message: "the iterator is not an array but \(other.typeName)"))

@@ -18,12 +18,18 @@ public struct ValueRenderer: Sendable {
     public var maximumCellWidth: Int
     /// A container whose one-line form fits in this many characters stays on one line.
     public var inlineWidth: Int
+    /// Containers nested deeper than this are shown as `[Array]` or `[Object]`, as Node's inspect does.
+    public var maximumDepth: Int
 
-    public init(mode: Mode = .table, colored: Bool = false, maximumCellWidth: Int = 40, inlineWidth: Int = 72) {
+    public init(
+        mode: Mode = .table, colored: Bool = false, maximumCellWidth: Int = 40, inlineWidth: Int = 72,
+        maximumDepth: Int = 64
+    ) {
         self.mode = mode
         self.colored = colored
         self.maximumCellWidth = maximumCellWidth
         self.inlineWidth = inlineWidth
+        self.maximumDepth = maximumDepth
     }
 
     /// The text for a result, without a trailing newline.
@@ -47,33 +53,87 @@ public struct ValueRenderer: Sendable {
     }
 
     /// A value pretty-printed: scalars as JavaScript shows them, containers as indented JSON-like text.
+    /// Linear in the size of the value: a container is tried on one line only up to the width left,
+    /// and containers nested deeper than `maximumDepth` are shown as `[Array]` or `[Object]`.
     public func pretty(_ value: Value, indent: Int) -> String {
+        var output = ""
+        write(value, indent: indent, depth: 0, into: &output)
+        return output
+    }
+
+    private func write(_ value: Value, indent: Int, depth: Int, into output: inout String) {
         switch value {
         case .array(let elements):
-            if elements.isEmpty { return "[]" }
-            let inline = "[" + elements.map { pretty($0, indent: 0) }.joined(separator: ", ") + "]"
-            if fitsInline(inline, indent: indent) { return inline }
+            if elements.isEmpty || depth >= maximumDepth { return output += scalar(value) }
+            if writeInline(value, indent: indent, depth: depth, into: &output) { return }
             let pad = String(repeating: "  ", count: indent + 1)
-            let items = elements.map { pad + pretty($0, indent: indent + 1) }
-            return "[\n" + items.joined(separator: ",\n") + "\n" + String(repeating: "  ", count: indent) + "]"
-        case .object(let object):
-            if object.count == 0 { return "{}" }
-            let parts = object.orderedEntries.map { key, element in
-                (TextStyle.key.apply(Value.quoted(key), colored: colored), element)
+            output += "[\n"
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output += ",\n" }
+                output += pad
+                write(element, indent: indent + 1, depth: depth + 1, into: &output)
             }
-            let inline = "{" + parts.map { "\($0.0): \(pretty($0.1, indent: 0))" }.joined(separator: ", ") + "}"
-            if fitsInline(inline, indent: indent) { return inline }
+            output += "\n" + String(repeating: "  ", count: indent) + "]"
+        case .object(let object):
+            if object.count == 0 || depth >= maximumDepth { return output += scalar(value) }
+            if writeInline(value, indent: indent, depth: depth, into: &output) { return }
             let pad = String(repeating: "  ", count: indent + 1)
-            let items = parts.map { pad + "\($0.0): \(pretty($0.1, indent: indent + 1))" }
-            return "{\n" + items.joined(separator: ",\n") + "\n" + String(repeating: "  ", count: indent) + "}"
+            output += "{\n"
+            for (index, (key, element)) in object.orderedEntries.enumerated() {
+                if index > 0 { output += ",\n" }
+                output += pad + TextStyle.key.apply(Value.quoted(key), colored: colored) + ": "
+                write(element, indent: indent + 1, depth: depth + 1, into: &output)
+            }
+            output += "\n" + String(repeating: "  ", count: indent) + "}"
         default:
-            return scalar(value)
+            output += scalar(value)
         }
     }
 
-    private func fitsInline(_ text: String, indent: Int) -> Bool {
-        let plain = colored ? text.strippingANSI : text
-        return !plain.contains("\n") && plain.count + indent * 2 <= inlineWidth
+    /// Appends the one-line form of a container if it fits in the width left at `indent`.
+    private func writeInline(_ value: Value, indent: Int, depth: Int, into output: inout String) -> Bool {
+        var line = ""
+        var width = inlineWidth - indent * 2
+        guard appendInline(value, depth: depth, into: &line, width: &width) else { return false }
+        output += line
+        return true
+    }
+
+    /// Appends `value` on one line while `width` (the characters left, styling aside) lasts;
+    /// false as soon as it runs out, so a big value costs no more than the width to reject.
+    private func appendInline(_ value: Value, depth: Int, into line: inout String, width: inout Int) -> Bool {
+        func append(_ plain: String, _ styled: String? = nil) -> Bool {
+            width -= plain.count
+            guard width >= 0 else { return false }
+            line += styled ?? plain
+            return true
+        }
+        switch value {
+        case .array(let elements) where !elements.isEmpty && depth < maximumDepth:
+            guard width >= elements.count * 3, append("[") else { return false }
+            for (index, element) in elements.enumerated() {
+                if index > 0, !append(", ") { return false }
+                guard appendInline(element, depth: depth + 1, into: &line, width: &width) else { return false }
+            }
+            return append("]")
+        case .object(let object) where object.count > 0 && depth < maximumDepth:
+            guard width >= object.count * 5, append("{") else { return false }
+            for (index, (key, element)) in object.orderedEntries.enumerated() {
+                if index > 0, !append(", ") { return false }
+                if key.utf8.count > width * 4 { return false }
+                let quoted = Value.quoted(key)
+                guard append(quoted, TextStyle.key.apply(quoted, colored: colored)), append(": ") else { return false }
+                guard appendInline(element, depth: depth + 1, into: &line, width: &width) else { return false }
+            }
+            return append("}")
+        case .string(let text):
+            if text.utf8.count > width * 4 + 8 { return false }
+            let quoted = Value.quoted(text)
+            return append(quoted, TextStyle.string.apply(quoted, colored: colored))
+        default:
+            let text = scalar(value)
+            return append(colored ? text.strippingANSI : text, text)
+        }
     }
 
     /// A scalar as the prompt shows it: strings quoted, numbers as JavaScript prints them.
@@ -86,7 +146,12 @@ public struct ValueRenderer: Sendable {
         case .string(let text): TextStyle.string.apply(Value.quoted(text), colored: colored)
         case .function(let function):
             TextStyle.function.apply("[Function: \(function.name.isEmpty ? "(anonymous)" : function.name)]", colored: colored)
-        case .array, .object: pretty(value, indent: 0)
+        case .object(let object) where object.specialDescription != nil:
+            TextStyle.string.apply(object.specialDescription ?? "", colored: colored)
+        case .array(let elements) where elements.isEmpty: "[]"
+        case .object(let object) where object.count == 0: "{}"
+        case .array: TextStyle.undefined.apply("[Array]", colored: colored)
+        case .object: TextStyle.undefined.apply("[Object]", colored: colored)
         }
     }
 
