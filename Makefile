@@ -39,6 +39,7 @@ build: deps
 	$(SWIFT) build
 
 test: build
+	python3 -m unittest discover -s Tests/Support/windmill-standin
 	HOPS_DENO=$(DENO) $(SWIFT) test 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
 demo: build
