@@ -1,8 +1,9 @@
 """A tiny evaluator for the JavaScript expressions of flow input transforms and branch conditions.
 
-Supported: literals (numbers, 'strings', "strings", true, false, null, undefined), names
-(flow_input, results, previous_result, error, iter), member access `a.b`, `a?.b`, `a["b"]`, `a[0]`,
-`.length`, parentheses, `!`, unary `-`, `=== !== == != < <= > >=`, `&& || ??`.
+Supported: literals (numbers, 'strings', "strings", `templates ${with} parts`, [arrays], true,
+false, null, undefined), names (flow_input, results, previous_result, error, iter), member access
+`a.b`, `a?.b`, `a["b"]`, `a[0]`, `.length`, parentheses, `!`, unary `-`, `+ -` (numbers, string
+concatenation), `=== !== == != < <= > >=`, `&& || ??` and `c ? a : b`, short-circuiting as in JS.
 Anything else raises Unsupported, and the step fails saying so.
 """
 
@@ -28,7 +29,8 @@ _TOKEN = re.compile(r"""\s*(?:
     (?P<num>\d+(?:\.\d+)?)
   | (?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
   | (?P<name>[A-Za-z_$][A-Za-z0-9_$]*)
-  | (?P<op>===|!==|==|!=|<=|>=|&&|\|\||\?\?|\?\.|[.\[\]()!<>-])
+  | (?P<tpl>`(?:[^`\\]|\\.)*`)
+  | (?P<op>===|!==|==|!=|<=|>=|&&|\|\||\?\?|\?\.(?!\d)|[.\[\](){}!<>+\-?:,])
 )""", re.X)
 
 
@@ -106,7 +108,7 @@ class _Parser:
         return tok
 
     def parse(self):
-        v = self.coalesce()
+        v = self.conditional()
         if self.peek()[0] != "end":
             raise Unsupported(f"unexpected {self.peek()[1]!r}")
         return v
@@ -120,6 +122,16 @@ class _Parser:
         finally:
             self.dead -= 1
         return None
+
+    def conditional(self):
+        cond = self.coalesce()
+        if self.peek()[1] != "?":
+            return cond
+        self.take()
+        yes = self._operand(self.conditional, truthy(cond))
+        self.take(":")
+        no = self._operand(self.conditional, not truthy(cond))
+        return yes if truthy(cond) else no
 
     def coalesce(self):
         v = self.disj()
@@ -183,7 +195,7 @@ class _Parser:
                     v = self._member(v, name)
             elif tok[1] == "[":
                 self.take()
-                key = self.coalesce()
+                key = self.conditional()
                 self.take("]")
                 v = self._member(v, key)
             elif tok[1] == "(":
@@ -191,16 +203,41 @@ class _Parser:
             else:
                 return v
 
+    def template(self, body):
+        """A template literal: text with ${expression} parts."""
+        out, i = [], 0
+        escapes = {"n": "\n", "t": "\t", "r": "\r"}
+        while i < len(body):
+            if body.startswith("${", i):
+                depth, j = 1, i + 2
+                while j < len(body) and depth:
+                    depth += {"{": 1, "}": -1}.get(body[j], 0)
+                    j += 1
+                if depth:
+                    raise Unsupported("unterminated ${ in a template literal")
+                inner = _Parser(body[i + 2:j - 1], self.scope)
+                inner.dead = self.dead
+                value = inner.parse()
+                out.append("" if self.dead else to_string(value))
+                i = j
+            elif body[i] == "\\" and i + 1 < len(body):
+                out.append(escapes.get(body[i + 1], body[i + 1]))
+                i += 2
+            else:
+                out.append(body[i])
+                i += 1
+        return "".join(out)
+
     def _member(self, obj, key):
         if self.dead and (obj is None or obj is UNDEFINED or not isinstance(key, (str, int, float))):
             return UNDEFINED
         return _member(obj, key)
 
     def relation(self):
-        v = self.unary()
+        v = self.additive()
         while self.peek()[1] in ("<", "<=", ">", ">="):
             op = self.take()[1]
-            rhs = self.unary()
+            rhs = self.additive()
             if self.dead:
                 v = False
                 continue
@@ -208,6 +245,21 @@ class _Parser:
             if not (numbers or isinstance(v, str) and isinstance(rhs, str)):
                 raise Unsupported(f"comparison of {v!r} and {rhs!r}")
             v = {"<": v < rhs, "<=": v <= rhs, ">": v > rhs, ">=": v >= rhs}[op]
+        return v
+
+    def additive(self):
+        v = self.unary()
+        while self.peek()[1] in ("+", "-"):
+            op = self.take()[1]
+            rhs = self.unary()
+            if self.dead:
+                continue
+            if op == "+" and (isinstance(v, str) or isinstance(rhs, str)):
+                v = to_string(v) + to_string(rhs)
+            elif all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (v, rhs)):
+                v = v + rhs if op == "+" else v - rhs
+            else:
+                raise Unsupported(f"{op} on {v!r} and {rhs!r}")
         return v
 
     def primary(self):
@@ -224,13 +276,43 @@ class _Parser:
             if text in self.scope:
                 return self.scope[text]
             raise Unsupported(f"name {text!r}")
+        if kind == "tpl":
+            return self.template(text[1:-1])
         if text == "(":
-            v = self.coalesce()
+            v = self.conditional()
             self.take(")")
             return v
+        if text == "[":
+            items = []
+            while self.peek()[1] != "]":
+                items.append(self.conditional())
+                if self.peek()[1] != ",":
+                    break
+                self.take(",")
+            self.take("]")
+            return items
         raise Unsupported(f"unexpected {text!r}")
+
+
+def to_string(v):
+    """JavaScript's String(v) for JSON values."""
+    if v is UNDEFINED:
+        return "undefined"
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, list):
+        return ",".join("" if x is None or x is UNDEFINED else to_string(x) for x in v)
+    if isinstance(v, dict):
+        return "[object Object]"
+    return str(v)
 
 
 def evaluate(text, scope):
     """The value of expression text with the names of scope; UNDEFINED for JavaScript's undefined."""
+    if not text.strip():
+        return UNDEFINED
     return _Parser(text, scope).parse()

@@ -102,6 +102,30 @@ FORMATS.checks("date-time")(_check_datetime)
 FORMATS.checks("uuid")(_check_uuid)
 
 
+def _correct(root):
+    """Corrections to the spec where the server (and the files its wmill CLI writes) differ from it.
+
+    Each one is seen in flows pulled from real servers (Tests/Fixtures/windmill-flows) or named in
+    WINDMILL-REMOTE.md; README.md lists them.
+    """
+    api = root["components"]["schemas"]
+    flow = root["openflow"]["components"]["schemas"]
+    # FlowPreview's `required` names a `content` field that does not exist (WINDMILL-REMOTE.md section 5).
+    api["FlowPreview"]["required"] = [f for f in api["FlowPreview"].get("required", []) if f != "content"]
+    # A step timeout and a loop parallelism written as plain numbers, the older form the server still reads.
+    module = flow["FlowModule"]["properties"]
+    module["timeout"] = {"anyOf": [module["timeout"], {"type": "number"}]}
+    for loop in ("ForloopFlow", "WhileloopFlow"):
+        props = flow[loop]["properties"]
+        props["parallelism"] = {"anyOf": [props["parallelism"], {"type": "integer"}]}
+    # Exponential retry as the flow editor saves it when unused: `seconds: 0`, `random_factor: null`.
+    expo = flow["Retry"]["properties"]["exponential"]["properties"]
+    expo["seconds"].pop("minimum", None)
+    expo["random_factor"]["type"] = ["integer", "null"]
+    # `tag_override: null` on a script step.
+    flow["PathScript"]["properties"]["tag_override"]["type"] = ["string", "null"]
+
+
 class Operation:
     def __init__(self, op_id, method, template, op, path_params):
         self.id = op_id
@@ -137,9 +161,7 @@ class Spec:
             "openflow": {"components": {"schemas": _convert(openflow["components"]["schemas"], True)}},
             "ops": {},
         }
-        # WINDMILL-REMOTE.md section 5: FlowPreview's `required` names a `content` field that does not exist.
-        preview = self.root["components"]["schemas"]["FlowPreview"]
-        preview["required"] = [f for f in preview.get("required", []) if f != "content"]
+        _correct(self.root)
         self.operations = []
         for template, item in api["paths"].items():
             shared = item.get("parameters", [])
