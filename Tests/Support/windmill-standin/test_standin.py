@@ -18,8 +18,8 @@ WS = "main"
 class StandIn:
     """A running stand-in; closing its standard input stops it."""
 
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="standin-")
+    def __init__(self, data=None):
+        self.dir = data or tempfile.mkdtemp(prefix="standin-")
         self.proc = subprocess.Popen(
             [sys.executable, str(STANDIN), "--port", "0", "--data", self.dir, "--token", TOKEN, "--workspace", WS],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -29,12 +29,13 @@ class StandIn:
             raise RuntimeError(f"stand-in did not start: {line!r} {self.proc.stderr.read()}")
         self.base = line.split()[-1]
 
-    def close(self):
+    def close(self, keep=False):
         self.proc.stdin.close()
         code = self.proc.wait(timeout=10)
         self.proc.stdout.close()
         self.proc.stderr.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
         return code
 
     def request(self, method, path, body=None, token=TOKEN, raw=None):
@@ -298,6 +299,23 @@ class StandInTest(unittest.TestCase):
         self.assertTrue(any("summary" in v["message"] for v in violations), violations)
         w.control("DELETE", "violations")
 
+    def test_standin_lists_runs_by_age_and_pages_like_windmill(self):
+        w = self.w
+        self.push()
+        w.control("POST", "clock", {"offset_seconds": -3 * 86400})
+        old = self.run_and_wait("f/t/child", {"v": "old"})
+        w.control("POST", "clock", {"offset_seconds": 0})
+        new = self.run_and_wait("f/t/child", {"v": "new"})
+        listed = w.api("GET", "/jobs/completed/list?job_kinds=flow&has_null_parent=true")
+        self.assertEqual([j["id"] for j in listed], [new, old])
+        recent = w.api("GET", "/jobs/completed/list?job_kinds=flow&created_after=" +
+                       w.api("GET", f"/jobs_u/get/{new}")["created_at"][:10] + "T00:00:00Z")
+        self.assertEqual([j["id"] for j in recent], [new])
+        self.assertEqual(len(w.api("GET", "/jobs/completed/list?job_kinds=flow,script&per_page=1&page=2")), 1)
+        steps = w.api("GET", f"/jobs/completed/list?parent_job={new}&include_args=true")
+        self.assertEqual([(j["job_kind"], j["args"]) for j in steps], [("flowscript", {"got": "new"})])
+        self.assertEqual(len(w.api("GET", "/jobs/list?job_kinds=!flow")), 2)
+
     def test_standin_serves_variables_and_resources(self):
         w = self.w
         w.control("POST", "variables", [{"path": "f/t/pw", "value": "hunter2"},
@@ -308,6 +326,23 @@ class StandInTest(unittest.TestCase):
         self.assertEqual(w.api("GET", "/resources/get_value_interpolated/f/t/db"), {"password": "hunter2", "port": 5432})
         self.assertEqual(w.request("GET", "/api/w/main/variables/get_value/f/t/none")[0], 404)
         self.assertEqual(w.request("GET", "/api/w/main/variables/get_value/f/t/hidden")[0], 401)
+
+
+
+class StandInRestartTest(unittest.TestCase):
+    def test_standin_keeps_its_state_in_the_data_folder(self):
+        first = StandIn()
+        first.api("POST", "/flows/create", dict(CHILD_FLOW, path="f/t/child"), expect=201)
+        job = first.api("POST", "/jobs/run/f/f/t/child", {"v": 1}, expect=201)
+        first.control("GET", f"wait?id={job}")
+        self.assertEqual(first.close(keep=True), 0)
+        second = StandIn(first.dir)
+        try:
+            self.assertEqual(second.api("GET", "/flows/get/f/t/child")["summary"], "child")
+            self.assertEqual(second.api("GET", f"/jobs_u/completed/get_result/{job}"), {"got": 1})
+            self.assertEqual(second.control("GET", "violations"), [])
+        finally:
+            self.assertEqual(second.close(), 0)
 
 
 if __name__ == "__main__":
