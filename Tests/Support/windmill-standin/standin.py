@@ -59,6 +59,14 @@ class Response:
         self.headers = headers or {}
 
 
+class Stream(Response):
+    """A server-sent event stream: frames is an iterator of JSON values, each sent as `data: …`."""
+
+    def __init__(self, frames):
+        super().__init__(200, frames, "text/event-stream")
+        self.json = False
+
+
 def text(status, body):
     return Response(status, body, "text/plain; charset=utf-8")
 
@@ -577,17 +585,52 @@ class Api:
         hint = "" if r.query.get("remove_ansi_warnings") == "true" else LOGS_HINT
         return text(200, hint + logs)
 
-    def getJobUpdates(self, r):
-        j = self._job_or_404(r.params["id"])
+    def _updates(self, j, q, log_offset):
         with self.s.lock:
             logs = j["logs"] or ""
             out = {"running": j["_state"] == "running", "completed": j["_state"] == "completed",
                    "log_offset": len(logs)}
-            if r.query.get("no_logs") != "true":
-                out["new_logs"] = logs[int(r.query.get("log_offset") or 0):]
+            if q.get("no_logs") != "true":
+                out["new_logs"] = logs[log_offset:]
             if j.get("flow_status") is not None:
                 out["flow_status"] = copy.deepcopy(j["flow_status"])
-        return Response(200, out)
+        return out
+
+    def getJobUpdates(self, r):
+        j = self._job_or_404(r.params["id"])
+        return Response(200, self._updates(j, r.query, int(r.query.get("log_offset") or 0)))
+
+    def getJobUpdatesSSE(self, r):
+        """Frames `{"type": "update", …}` on each change, `ping` every 5 s of quiet, the job itself with the
+        last update, and `timeout` after 60 s (the client reconnects with its log_offset)."""
+        j = self._job_or_404(r.params["id"])
+        s = self.s
+
+        def frames():
+            offset = int(r.query.get("log_offset") or 0)
+            start = quiet = time.monotonic()
+            last = None
+            while True:
+                update = self._updates(j, r.query, offset)
+                if update["completed"]:
+                    update.update(type="update", job=job_view(s, j))
+                    yield update
+                    return
+                now = time.monotonic()
+                if update != last and r.query.get("only_result") != "true":
+                    last, quiet = update, now
+                    offset = update["log_offset"]
+                    yield dict(update, type="update")
+                elif now - start >= 60:
+                    yield {"type": "timeout"}
+                    return
+                elif now - quiet >= 5:
+                    quiet = now
+                    yield {"type": "ping"}
+                with s.lock:
+                    s.changed.wait(0.5)  # woken by any change; a change between look and wait waits at most this
+
+        return Stream(frames())
 
     # listing
     def _jobs(self, q, completed):
@@ -665,6 +708,17 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(n) if n else b""
 
     def send(self, response):
+        if isinstance(response, Stream):
+            self.send_response(200)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            for frame in response.body:
+                self.wfile.write(b"data: " + json.dumps(frame).encode() + b"\n\n")
+                self.wfile.flush()
+            return
         body = response.body
         if response.json:
             data = json.dumps(body).encode()
@@ -831,6 +885,8 @@ class Handler(BaseHTTPRequestHandler):
             s.violation("no-schema" if not content else "response",
                         f"the spec gives no {media} body for status {response.status}"
                         + (f" (it gives {', '.join(content)})" if content else ""), entry, op.id)
+            return
+        if isinstance(response, Stream):  # the spec describes an event stream only as a string
             return
         schema = content[media].get("schema")
         if schema is None:

@@ -261,6 +261,27 @@ class StandInTest(unittest.TestCase):
         done = w.api("GET", f"/jobs_u/get/{job_id}")
         self.assertEqual((done["success"], done["canceled"], done["canceled_reason"]), (False, True, "stop"))
 
+    def test_standin_streams_updates_as_server_sent_events(self):
+        w = self.w
+        self.push()
+        w.control("POST", "rules", {"flow": "f/t/child", "step": "c1", "hold": True, "logs": "working\n"})
+        job_id = w.api("POST", "/jobs/run/f/f/t/child", {"v": 1}, expect=201)
+        w.control("GET", f"wait?root={job_id}&step=c1&state=running")
+        req = urllib.request.Request(f"{w.base}/api/w/main/jobs_u/getupdate_sse/{job_id}?log_offset=0",
+                                     headers={"Authorization": f"Bearer {TOKEN}"})
+        with urllib.request.urlopen(req, timeout=60) as stream:
+            self.assertEqual(stream.headers.get_content_type(), "text/event-stream")
+            frames = []
+            for line in stream:
+                if line.startswith(b"data: "):
+                    frames.append(json.loads(line[6:]))
+                    if len(frames) == 1:
+                        self.assertEqual((frames[0]["type"], frames[0]["running"]), ("update", True))
+                        self.assertEqual(frames[0]["flow_status"]["modules"][0]["type"], "InProgress")
+                        w.control("POST", "release")
+        last = frames[-1]
+        self.assertEqual((last["completed"], last["job"]["id"], last["job"]["success"]), (True, job_id, True))
+
     def test_standin_faults_answer_in_order(self):
         w = self.w
         w.control("POST", "faults", [{"status": 503}, {"html": True, "cf_challenge": True}, {"status": 500}])
