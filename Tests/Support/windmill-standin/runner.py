@@ -177,7 +177,7 @@ class Runner:
             if f.step_id and "error" in result:
                 result["error"] = dict(result["error"], step_id=result["error"].get("step_id", f.step_id))
             failure = value.get("failure_module")
-            if failure and job["parent_job"] is None:
+            if failure:
                 result = self.run_failure_module(job, failure, status, args, results, result, ctx, f.step_id)
             self.finish(job, False, result)
             raise StepFailed(result, f.step_id) from None
@@ -402,8 +402,9 @@ class Runner:
                 if value.get("skip_failures"):
                     out.append(None)
                     continue
+                with self.store.lock:
+                    slot.pop("iterator", None)
                 self.set_slot(slot, type="Failure")
-                slot.pop("iterator", None)
                 raise StepFailed(failure.error, step_id)
             out.append(result)
         with self.store.lock:
