@@ -7,6 +7,8 @@ control endpoints under /__standin/ (README.md). Usage:
 
     python3 standin.py --port 0 --data DIR [--token TOKEN] [--workspace ID]
 
+(the token can come from $STANDIN_TOKEN instead, to keep it out of every argument list.)
+
 It prints `listening on http://127.0.0.1:PORT` once it accepts connections, and exits on SIGTERM
 or when its standard input closes.
 """
@@ -1087,7 +1089,8 @@ def main(argv=None):
     p = argparse.ArgumentParser(description="Stand-in Windmill server for the tests of hops")
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--data", required=True, help="folder for state.json, requests.jsonl, violations.jsonl")
-    p.add_argument("--token", default="standin-token")
+    p.add_argument("--token", default=os.environ.get("STANDIN_TOKEN", "standin-token"),
+                   help="the token it accepts (default: $STANDIN_TOKEN, else standin-token)")
     p.add_argument("--workspace", default="main")
     p.add_argument("--spec-dir", default=str(DEFAULT_SPEC_DIR), help=argparse.SUPPRESS)
     a = p.parse_args(argv)
