@@ -16,6 +16,7 @@ import re
 import threading
 import uuid
 from pathlib import Path
+from urllib.parse import unquote
 
 import jsonschema
 import yaml
@@ -193,7 +194,6 @@ class Spec:
 
     def route(self, method, path):
         """The operation for a request path (under /api) and its decoded path parameters."""
-        from urllib.parse import unquote
         same_path = None
         for op in self.operations:
             m = op.regex.match(path)

@@ -32,7 +32,7 @@ sys.path.insert(0, str(HERE))
 
 import runner  # noqa: E402
 
-DEFAULT_SPEC_DIR = HERE.parent.parent / "Fixtures" / "spec"
+SPEC_DIR = HERE.parent.parent / "Fixtures" / "spec"
 LOGS_HINT = "to remove ansi colors, use: | sed 's/\\x1B\\[[0-9;]\\{1,\\}[A-Za-z]//g'\n"
 TOO_BIG = "WINDMILL_TOO_BIG"
 # Body fields of createScript/createFlow/updateFlow that steer the call and are not stored.
@@ -1092,11 +1092,10 @@ def main(argv=None):
     p.add_argument("--token", default=os.environ.get("STANDIN_TOKEN", "standin-token"),
                    help="the token it accepts (default: $STANDIN_TOKEN, else standin-token)")
     p.add_argument("--workspace", default="main")
-    p.add_argument("--spec-dir", default=str(DEFAULT_SPEC_DIR), help=argparse.SUPPRESS)
     a = p.parse_args(argv)
 
     store = Store(a.workspace, a.token, a.data)
-    holder = SpecHolder(a.spec_dir)
+    holder = SpecHolder(SPEC_DIR)
     server = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
     server.daemon_threads = True
     server.store = store
