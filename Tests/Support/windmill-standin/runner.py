@@ -15,6 +15,7 @@ import uuid
 import expr
 
 NIL_UUID = "00000000-0000-0000-0000-000000000000"
+MAX_WHILE = 1000
 
 
 class StepFailed(Exception):
@@ -159,8 +160,12 @@ class Runner:
                     with self.store.lock:
                         slot["type"] = "Success"
                 results[module.get("id")] = previous
-            with self.store.lock:
-                status["step"] = len(modules)
+                if self.stops(module, args, results, previous):
+                    job["_stopped"] = True
+                    break
+            else:
+                with self.store.lock:
+                    status["step"] = len(modules)
             self.finish(job, True, previous)
             return True, previous
         except Canceled as c:
@@ -181,6 +186,37 @@ class Runner:
                 result = self.run_failure_module(job, failure, status, args, results, result, ctx, f.step_id)
             self.finish(job, False, result)
             raise StepFailed(result, f.step_id) from None
+
+    def stops(self, module, args, results, result):
+        """Whether the module's stop_after_if (or, for a loop, stop_after_all_iters_if) ends its flow here;
+        with an error_message, the flow fails with it instead."""
+        step_id = module.get("id", "")
+        for key in ("stop_after_if", "stop_after_all_iters_if"):
+            rule = module.get(key)
+            if not rule or not rule.get("expr"):
+                continue
+            if key == "stop_after_if" and (module.get("value") or {}).get("type") in ("forloopflow", "whileloopflow"):
+                continue
+            scope = self.scope(args, results, result, {"result": result})
+            if expr.truthy(self.evaluate(rule["expr"], scope, step_id, key)):
+                if rule.get("error_message"):
+                    raise StepFailed(error_value(rule["error_message"], "StopAfterIf"), step_id)
+                return True
+        return False
+
+    def breaks(self, module, args, results, result, slot):
+        """Whether a loop's stop_after_if, evaluated on an iteration's result, ends the loop."""
+        rule = module.get("stop_after_if")
+        if not rule or not rule.get("expr"):
+            return False
+        step_id = module.get("id", "")
+        scope = self.scope(args, results, result, {"result": result})
+        if not expr.truthy(self.evaluate(rule["expr"], scope, step_id, "stop_after_if")):
+            return False
+        if rule.get("error_message"):
+            self.set_slot(slot, type="Failure")
+            raise StepFailed(error_value(rule["error_message"], "StopAfterIf"), step_id)
+        return True
 
     def run_failure_module(self, job, module, status, args, results, error, ctx, failed_step):
         slot = status["failure_module"]
@@ -254,7 +290,7 @@ class Runner:
             return previous
         if kind == "flow":
             return self.run_subflow(job, module, slot, scope, ctx)
-        if kind == "forloopflow":
+        if kind in ("forloopflow", "whileloopflow"):
             return self.run_loop(job, module, slot, args, results, scope, ctx)
         if kind == "branchone":
             return self.run_branchone(job, module, slot, args, results, previous, scope, ctx)
@@ -362,21 +398,32 @@ class Runner:
         step_id = module.get("id", "")
         value = module["value"]
         it = value.get("iterator") or {}
-        if it.get("type") == "static":
+        if value["type"] == "whileloopflow":
+            items = None
+        elif it.get("type") == "static":
             items = it.get("value")
         else:
             items = self.evaluate(it.get("expr", ""), scope, step_id, "iterator")
-        if not isinstance(items, list):
+        if value["type"] == "forloopflow" and not isinstance(items, list):
             self.set_slot(slot, type="Failure", job=NIL_UUID)
             raise StepFailed(error_value(f"Expected an array value in the iterator expression, found: "
                                          f"{json.dumps(None if items is expr.UNDEFINED else items)}",
                                          "ExecutionErr"), step_id)
         body = {"modules": value.get("modules") or []}
         flow_jobs, oks, starts, durations, out = [], [], [], [], []
-        self.set_slot(slot, type="InProgress", job=NIL_UUID, iterator={"index": 0, "itered": items,
-                      "itered_len": len(items)}, flow_jobs=flow_jobs, flow_jobs_success=oks,
-                      flow_jobs_duration={"started_at": starts, "duration_ms": durations})
-        for index, item in enumerate(items):
+        iterator = {"index": 0} if items is None else {"index": 0, "itered": items, "itered_len": len(items)}
+        self.set_slot(slot, type="InProgress", job=NIL_UUID, iterator=iterator, flow_jobs=flow_jobs,
+                      flow_jobs_success=oks, flow_jobs_duration={"started_at": starts, "duration_ms": durations})
+        index = -1
+        while True:
+            index += 1
+            if items is not None and index >= len(items):
+                break
+            if items is None and index >= MAX_WHILE:
+                self.set_slot(slot, type="Failure")
+                raise StepFailed(error_value(f"stand-in: while loop {step_id} ran {MAX_WHILE} iterations without "
+                                             "a stop_after_if ending it", "StandInUnsupported"), step_id)
+            item = index if items is None else items[index]
             self.check_canceled(ctx)
             it_args = {k: v for k, v in args.items() if k not in ("iter", "iter_parent")}
             if "iter" in args:
@@ -407,6 +454,8 @@ class Runner:
                 self.set_slot(slot, type="Failure")
                 raise StepFailed(failure.error, step_id)
             out.append(result)
+            if child.get("_stopped") or self.breaks(module, args, results, result, slot):
+                break
         with self.store.lock:
             slot.pop("iterator", None)
         self.set_slot(slot, type="Success")

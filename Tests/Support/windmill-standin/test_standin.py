@@ -236,6 +236,25 @@ class StandInTest(unittest.TestCase):
         fm = job["flow_status"]["failure_module"]
         self.assertEqual((fm["type"], fm["parent_module"]), ("Success", "c1"))
 
+    def test_standin_stops_loops_and_flows_early(self):
+        w = self.w
+        body = [step("tick", raw({"i": "flow_input.iter.index"}),
+                     stop_after_if={"expr": "result.i === 2", "skip_if_stopped": False})]
+        flow = {"summary": "loops", "value": {"modules": [
+            step("w", {"type": "whileloopflow", "skip_failures": False, "modules": body}),
+            step("f", {"type": "forloopflow", "skip_failures": False, "modules": [step("e", raw({"v": "flow_input.iter.value"}))],
+                       "iterator": {"type": "static", "value": [1, 2, 3]}},
+                 stop_after_if={"expr": "result.v >= 2"}),
+            step("end", raw({"n": "results.f.length"}), stop_after_if={"expr": "result.n === 2"}),
+            step("never", raw({})),
+        ]}}
+        w.api("POST", "/flows/create", dict(flow, path="f/t/loops"), expect=201)
+        job = w.api("GET", f"/jobs_u/get/{self.run_and_wait('f/t/loops', {})}")
+        self.assertEqual((job["success"], job["result"]), (True, {"n": 2}))
+        mods = job["flow_status"]["modules"]
+        self.assertEqual([len(m.get("flow_jobs", [])) for m in mods[:2]], [3, 2])
+        self.assertEqual([m["type"] for m in mods], ["Success", "Success", "Success", "WaitingForPriorSteps"])
+
     def test_standin_truncates_big_values_in_job_views(self):
         w = self.w
         self.push()
