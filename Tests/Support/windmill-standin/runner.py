@@ -327,10 +327,11 @@ class Runner:
             path = script["path"]
         step = self.new_job(kind, args, job["id"], path, flow_step_id=step_id, **fields)
         self.set_slot(slot, type="InProgress", job=step["id"])
-        self.start(step)
         rule = self.store.rule_for(ctx.rule_flow, step_id, ctx.iters)
+        released = self.store.releases  # read before the step shows as running, so no release is missed
+        self.start(step)
         try:
-            self.wait_rule(rule, ctx)
+            self.wait_rule(rule, ctx, released)
         except Canceled as c:
             who, reason = c.args[0]
             err = error_value(f"Job canceled: {reason} by {who}", "Canceled", reason=reason, canceler=who)
@@ -351,14 +352,13 @@ class Runner:
         self.set_slot(slot, type="Success", job=step["id"])
         return result
 
-    def wait_rule(self, rule, ctx):
-        """Wait out a rule's delay, or until the step is released when the rule holds it."""
+    def wait_rule(self, rule, ctx, generation):
+        """Wait out a rule's delay, or until a release after `generation` when the rule holds the step."""
         if not rule:
             return
         s = self.store
         deadline = time.monotonic() + rule.get("delay_ms", 0) / 1000
         with s.lock:
-            generation = s.releases
             while True:
                 if s.cancels.get(ctx.root):
                     raise Canceled(s.cancels[ctx.root])
