@@ -786,6 +786,10 @@ class Handler(BaseHTTPRequestHandler):
         except Exception as e:  # a fault of the stand-in itself: say so instead of dropping the connection
             s.violation("stand-in", f"internal error: {e!r}", entry, entry.get("operation"))
             response = text(500, f"Internal: stand-in error: {e!r}")
+        if response is None:  # a `drop` fault: close the connection without a word
+            s.append("requests.jsonl", entry)
+            self.close_connection = True
+            return
         entry["status"] = response.status
         s.append("requests.jsonl", entry)
         self.send(response)
@@ -796,6 +800,8 @@ class Handler(BaseHTTPRequestHandler):
             entry["fault"] = fault
             if fault.get("delay_ms"):
                 time.sleep(fault["delay_ms"] / 1000)
+            if fault.get("drop"):
+                return None
             if fault.get("html"):
                 headers = {"cf-mitigated": "challenge"} if fault.get("cf_challenge") else {}
                 return Response(fault.get("status", 200), fault.get("body", HTML_PAGE), "text/html; charset=utf-8",
@@ -987,8 +993,8 @@ class Control:
         items = b if isinstance(b, list) else [b]
         for f in items:
             f.setdefault("count", 1)
-            if not any(k in f for k in ("status", "html", "delay_ms")):
-                raise KeyError("status, html or delay_ms")
+            if not any(k in f for k in ("status", "html", "delay_ms", "drop")):
+                raise KeyError("status, html, delay_ms or drop")
         return self._list_endpoint("faults", items, ())
 
     def get_faults(self, b, q):

@@ -1,5 +1,6 @@
 """Self-test of the stand-in Windmill server: it is started on a free loopback port per test."""
 
+import http.client
 import json
 import shutil
 import subprocess
@@ -308,6 +309,9 @@ class StandInTest(unittest.TestCase):
         status, headers, text = w.request("GET", "/api/version")
         self.assertEqual((status, headers.get_content_type(), headers["cf-mitigated"]), (200, "text/html", "challenge"))
         self.assertEqual(w.request("GET", "/api/version")[0:3:2], (500, "Internal: stand-in fault"))
+        w.control("POST", "faults", {"drop": True, "path_contains": "/version"})
+        with self.assertRaises((urllib.error.URLError, ConnectionError, http.client.HTTPException)):
+            w.request("GET", "/api/version")
         w.control("POST", "faults", {"delay_ms": 50, "status": 404})
         self.assertEqual(w.request("GET", "/api/w/main/users/whoami")[0], 404)
         self.assertEqual(w.request("GET", "/api/version")[0], 200)
