@@ -325,32 +325,40 @@ class Runner:
             fields = dict(language=script["language"], tag=script.get("tag") or script["language"],
                           script_hash=script["hash"])
             path = script["path"]
-        step = self.new_job(kind, args, job["id"], path, flow_step_id=step_id, **fields)
-        self.set_slot(slot, type="InProgress", job=step["id"])
-        rule = self.store.rule_for(ctx.rule_flow, step_id, ctx.iters)
-        released = self.store.releases  # read before the step shows as running, so no release is missed
-        self.start(step)
-        try:
-            self.wait_rule(rule, ctx, released)
-        except Canceled as c:
-            who, reason = c.args[0]
-            err = error_value(f"Job canceled: {reason} by {who}", "Canceled", reason=reason, canceler=who)
-            self.finish(step, False, err, canceled=(who, reason))
-            self.set_slot(slot, type="Failure", job=step["id"])
-            raise
-        logs = rule.get("logs") if rule and "logs" in rule else f"step {step_id}: ran on the stand-in\n"
-        with self.store.lock:
-            step["logs"] = logs
-        if rule and "fail" in rule:
-            err = error_value(str(rule["fail"]), rule.get("error_name", "Error"),
-                              stack=f"Error: {rule['fail']}\n    at main ({step_id})")
-            self.finish(step, False, err)
-            self.set_slot(slot, type="Failure", job=step["id"])
-            raise StepFailed(err, step_id)
-        result = copy.deepcopy(rule["result"]) if rule and "result" in rule else args
-        self.finish(step, True, result)
-        self.set_slot(slot, type="Success", job=step["id"])
-        return result
+        retry = module.get("retry") or {}
+        retries = sum(int((retry.get(k) or {}).get("attempts") or 0) for k in ("constant", "exponential"))
+        failed = []
+        while True:
+            step = self.new_job(kind, args, job["id"], path, flow_step_id=step_id, is_retry=bool(failed), **fields)
+            self.set_slot(slot, type="InProgress", job=step["id"])
+            rule = self.store.rule_for(ctx.rule_flow, step_id, ctx.iters)
+            released = self.store.releases  # read before the step shows as running, so no release is missed
+            self.start(step)
+            try:
+                self.wait_rule(rule, ctx, released)
+            except Canceled as c:
+                who, reason = c.args[0]
+                err = error_value(f"Job canceled: {reason} by {who}", "Canceled", reason=reason, canceler=who)
+                self.finish(step, False, err, canceled=(who, reason))
+                self.set_slot(slot, type="Failure", job=step["id"])
+                raise
+            logs = rule.get("logs") if rule and "logs" in rule else f"step {step_id}: ran on the stand-in\n"
+            with self.store.lock:
+                step["logs"] = logs
+            if rule and "fail" in rule and len(failed) < rule.get("fail_times", len(failed) + 1):
+                err = error_value(str(rule["fail"]), rule.get("error_name", "Error"),
+                                  stack=f"Error: {rule['fail']}\n    at main ({step_id})")
+                self.finish(step, False, err)
+                if len(failed) < retries:  # the step's retry policy runs it again (without waiting)
+                    failed.append(step["id"])
+                    self.set_slot(slot, failed_retries=list(failed))
+                    continue
+                self.set_slot(slot, type="Failure", job=step["id"])
+                raise StepFailed(err, step_id)
+            result = copy.deepcopy(rule["result"]) if rule and "result" in rule else args
+            self.finish(step, True, result)
+            self.set_slot(slot, type="Success", job=step["id"])
+            return result
 
     def wait_rule(self, rule, ctx, generation):
         """Wait out a rule's delay, or until a release after `generation` when the rule holds the step."""

@@ -256,6 +256,24 @@ class StandInTest(unittest.TestCase):
         self.assertEqual([len(m.get("flow_jobs", [])) for m in mods[:2]], [3, 2])
         self.assertEqual([m["type"] for m in mods], ["Success", "Success", "Success", "WaitingForPriorSteps"])
 
+    def test_standin_retries_a_failing_step_as_its_retry_policy_says(self):
+        w = self.w
+        flow = {"summary": "retry", "value": {"modules": [
+            step("flaky", raw({"x": "flow_input.x"}), retry={"constant": {"attempts": 2, "seconds": 1}}),
+            step("doomed", raw({}), retry={"constant": {"attempts": 1, "seconds": 1}})]}}
+        w.api("POST", "/flows/create", dict(flow, path="f/t/retry"), expect=201)
+        w.control("POST", "rules", [{"flow": "f/t/retry", "step": "flaky", "fail": "blip", "fail_times": 2},
+                                    {"flow": "f/t/retry", "step": "doomed", "fail": "no"}])
+        job = w.api("GET", f"/jobs_u/get/{self.run_and_wait('f/t/retry', {'x': 1})}")
+        flaky, doomed = job["flow_status"]["modules"]
+        self.assertEqual((flaky["type"], len(flaky["failed_retries"])), ("Success", 2))
+        self.assertEqual((doomed["type"], len(doomed["failed_retries"])), ("Failure", 1))
+        first = w.api("GET", f"/jobs_u/get/{flaky['failed_retries'][0]}")
+        last = w.api("GET", f"/jobs_u/get/{flaky['job']}")
+        self.assertEqual((first["success"], first.get("is_retry"), last["success"], last["is_retry"]),
+                         (False, False, True, True))
+        self.assertEqual(job["result"]["error"]["message"], "no")
+
     def test_standin_truncates_big_values_in_job_views(self):
         w = self.w
         self.push()
