@@ -361,11 +361,14 @@ class Runner:
             return result
 
     def wait_rule(self, rule, ctx, generation):
-        """Wait out a rule's delay, or until a release after `generation` when the rule holds the step."""
-        if not rule:
-            return
+        """Wait out a rule's delay (else the configured step_delay_ms), or until a release after
+        `generation` when the rule holds the step."""
         s = self.store
-        deadline = time.monotonic() + rule.get("delay_ms", 0) / 1000
+        rule = rule or {}
+        delay = rule.get("delay_ms", s.config["step_delay_ms"])
+        if not delay and not rule.get("hold"):
+            return
+        deadline = time.monotonic() + delay / 1000
         with s.lock:
             while True:
                 if s.cancels.get(ctx.root):

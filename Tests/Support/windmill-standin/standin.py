@@ -35,6 +35,7 @@ import runner  # noqa: E402
 SPEC_DIR = HERE.parent.parent / "Fixtures" / "spec"
 LOGS_HINT = "to remove ansi colors, use: | sed 's/\\x1B\\[[0-9;]\\{1,\\}[A-Za-z]//g'\n"
 TOO_BIG = "WINDMILL_TOO_BIG"
+DEFAULT_CONFIG = {"too_big_bytes": 90000, "logs_tail_chars": 20000, "step_delay_ms": 0}
 # Body fields of createScript/createFlow/updateFlow that steer the call and are not stored.
 CONTROL_FIELDS = {"parent_hash", "auto_parent", "deployment_message", "skip_draft_deletion", "preserve_on_behalf_of"}
 HTML_PAGE = ("<!DOCTYPE html><html><head><title>Sign in ・ Cloudflare Access</title></head>"
@@ -107,7 +108,7 @@ class Store:
         self.cancels = {}          # root job id -> (who, reason)
         self.releases = 0
         self.clock_offset = 0.0
-        self.config = {"too_big_bytes": 90000, "logs_tail_chars": 20000}
+        self.config = dict(DEFAULT_CONFIG)
         self.dirty = threading.Event()
         self.load()
 
@@ -944,7 +945,7 @@ class Control:
             for name in ("rules", "faults", "requests", "violations"):
                 getattr(s, name).clear()
             s.clock_offset = 0.0
-            s.config.update(too_big_bytes=90000, logs_tail_chars=20000)
+            s.config.update(DEFAULT_CONFIG)
             s.releases += 1
             s.changed.notify_all()
         s.dirty.set()

@@ -299,6 +299,19 @@ class StandInTest(unittest.TestCase):
         done = w.api("GET", f"/jobs_u/get/{job_id}")
         self.assertEqual((done["success"], done["canceled"], done["canceled_reason"]), (False, True, "stop"))
 
+    def test_standin_runs_every_step_for_the_configured_time(self):
+        w = self.w
+        self.push()
+        w.control("POST", "config", {"step_delay_ms": 600_000})
+        job_id = w.api("POST", "/jobs/run/f/f/t/child", {"v": 1}, expect=201)
+        step_id = w.control("GET", f"wait?root={job_id}&step=c1&state=running")["id"]
+        self.assertEqual(w.api("GET", f"/jobs_u/get/{step_id}")["type"], "QueuedJob")
+        updates = w.api("GET", f"/jobs_u/getupdate/{job_id}?running=true&log_offset=0")
+        self.assertEqual((updates["running"], updates["completed"]), (True, False))
+        w.api("POST", f"/jobs_u/queue/cancel/{job_id}", {"reason": "enough"})
+        self.assertEqual(w.control("GET", f"wait?id={step_id}")["state"], "completed")
+        self.assertTrue(w.api("GET", f"/jobs_u/get/{step_id}")["canceled"])
+
     def test_standin_streams_updates_as_server_sent_events(self):
         w = self.w
         self.push()
