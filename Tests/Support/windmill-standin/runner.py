@@ -154,11 +154,14 @@ class Runner:
                 try:
                     previous = self.run_module(job, module, slot, args, results, previous, ctx)
                 except StepFailed as f:
+                    with self.store.lock:
+                        if module.get("continue_on_error"):
+                            slot["type"] = "Success"
+                        elif slot["type"] in ("WaitingForPriorSteps", "InProgress"):
+                            slot["type"] = "Failure"  # it failed before a job of its own could say so
                     if not module.get("continue_on_error"):
                         raise
                     previous = f.error
-                    with self.store.lock:
-                        slot["type"] = "Success"
                 results[module.get("id")] = previous
                 if self.stops(module, args, results, previous):
                     job["_stopped"] = True

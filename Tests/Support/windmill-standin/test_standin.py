@@ -228,6 +228,13 @@ class StandInTest(unittest.TestCase):
         ok = w.api("GET", "/jobs/completed/list?success=true&job_kinds=flow&has_null_parent=true")
         self.assertEqual(ok, [])
 
+        w.api("POST", "/flows/create", {"path": "f/t/typo", "summary": "", "value": {"modules": [
+            step("s", raw({"x": "results.nothing.here"}))]}}, expect=201)
+        job = w.api("GET", f"/jobs_u/get/{self.run_and_wait('f/t/typo', {})}")
+        self.assertEqual(job["flow_status"]["modules"][0]["type"], "Failure")
+        self.assertEqual(job["result"]["error"]["message"], "TypeError: Cannot read properties of undefined "
+                                                            "(reading 'here') in input x `results.nothing.here`")
+
         flow = dict(CHILD_FLOW, path="f/t/guarded")
         flow["value"] = dict(flow["value"], failure_module=step("failure", raw({"msg": "error.message"})))
         w.api("POST", "/flows/create", flow, expect=201)
