@@ -120,7 +120,10 @@ class Runner:
     def _run_top(self, job, value, ctx):
         try:
             self.run_flow(job, value, job["args"], ctx, {})
-        except Exception as e:  # a bug of the stand-in: fail the job loudly rather than hang
+        except (StepFailed, Canceled):
+            pass  # the job is complete and says so
+        except Exception as e:  # a bug of the stand-in: fail the job and report it rather than hang
+            self.store.violation("stand-in", f"internal error running job {job['id']}: {e!r}")
             if job["_state"] != "completed":
                 self.finish(job, False, error_value(f"stand-in internal error: {e!r}", "InternalError"))
 
