@@ -1,7 +1,7 @@
 # hops: build, test, demo and benchmarks. Each target first installs what a fresh machine lacks.
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libedit-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 jq
+APT_PACKAGES := libedit-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 jq openssl
 TOOLS := $(CURDIR)/tools
 DENO := $(TOOLS)/deno/bin/deno
 HOPS_DEBUG := .build/debug/hops

@@ -25,6 +25,8 @@ let package = Package(
             name: "CCurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
 
+        // HTTP through libcurl: the only module importing CCurl; the http actions and the Windmill client use it.
+        .target(name: "HopsHTTP", dependencies: ["CCurl"]),
         // The expression language: pure, no I/O, no dependency on the other modules.
         .target(name: "HopsLang"),
         // The flow model, its two YAML formats, validation, dry-run planning, export.
@@ -34,15 +36,19 @@ let package = Package(
             name: "HopsStore",
             dependencies: ["CSQLite", .product(name: "Crypto", package: "swift-crypto")]),
         // Executing steps: script runners, built-in actions, the flow executor.
-        .target(name: "HopsRun", dependencies: ["HopsLang", "HopsFlow", "HopsStore", "CCurl", "Yams"]),
+        .target(name: "HopsRun", dependencies: ["HopsLang", "HopsFlow", "HopsStore", "HopsHTTP", "Yams"]),
         // The prompt, colon-commands, rendering, notebooks.
         .target(
             name: "HopsShell",
             dependencies: ["HopsLang", "HopsFlow", "HopsRun", "HopsStore", "CEditLine"]),
+        // The Windmill REST client: profiles, push and pull, remote runs, listing and import of jobs.
+        .target(
+            name: "HopsRemote",
+            dependencies: ["HopsHTTP", "HopsLang", "HopsFlow", "HopsStore", "HopsRun", "Yams"]),
         .executableTarget(
             name: "hops",
             dependencies: [
-                "HopsShell", "HopsLang", "HopsFlow", "HopsRun", "HopsStore",
+                "HopsShell", "HopsLang", "HopsFlow", "HopsRun", "HopsStore", "HopsRemote",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -51,8 +57,9 @@ let package = Package(
             resources: [.copy("Golden")]),
         .testTarget(name: "HopsFlowTests", dependencies: ["HopsFlow"], exclude: ["Fixtures", "CheckFixtures"]),
         .testTarget(name: "HopsStoreTests", dependencies: ["HopsStore"]),
-        .testTarget(name: "HopsRunTests", dependencies: ["HopsRun"]),
+        .testTarget(name: "HopsRunTests", dependencies: ["HopsRun", "HopsHTTP"]),
         .testTarget(name: "HopsShellTests", dependencies: ["HopsShell"]),
+        .testTarget(name: "RemoteTests", dependencies: ["HopsRemote", "HopsHTTP", "HopsStore", "HopsLang"]),
         .testTarget(name: "EndToEndTests", dependencies: ["HopsLang"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
