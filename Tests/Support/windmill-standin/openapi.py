@@ -155,17 +155,27 @@ class Operation:
         self.op = op
         self.public = op.get("security") == [] or op_id == "backendVersion"
         self.parameters = path_params + op.get("parameters", [])
-        names = re.findall(r"\{(\w+)\}", template)
-        pattern = "^/api"
-        rest = template
-        for i, name in enumerate(names):
-            before, rest = rest.split("{" + name + "}", 1)
-            pattern += re.escape(before)
-            last = i == len(names) - 1 and rest == ""
-            pattern += f"(?P<{name}>.+)" if last else f"(?P<{name}>[^/]+)"
-        pattern += re.escape(rest) + "$"
-        self.regex = re.compile(pattern)
+        # Every parameter of the spec's paths is a whole segment; the last one, at the end, takes the rest
+        # of the path with its slashes (`/jobs/run/f/{path}`).
+        self.segments = template.strip("/").split("/")
         self.literal = len(re.sub(r"\{\w+\}", "", template))
+
+    def match(self, parts):
+        """The path parameters when the segments of a path under /api fit this operation, else None."""
+        segs = self.segments
+        tail = segs[-1].startswith("{")
+        if len(parts) < len(segs) or (len(parts) > len(segs) and not tail):
+            return None
+        params = {}
+        for i, seg in enumerate(segs):
+            if seg.startswith("{"):
+                value = "/".join(parts[i:]) if tail and i == len(segs) - 1 else parts[i]
+                if not value:
+                    return None
+                params[seg[1:-1]] = unquote(value)
+            elif seg != parts[i]:
+                return None
+        return params
 
 
 class Spec:
@@ -194,12 +204,15 @@ class Spec:
 
     def route(self, method, path):
         """The operation for a request path (under /api) and its decoded path parameters."""
+        if not path.startswith("/api/"):
+            return None, None
+        parts = path[len("/api/"):].split("/")
         same_path = None
         for op in self.operations:
-            m = op.regex.match(path)
-            if m:
+            params = op.match(parts)
+            if params is not None:
                 if op.method == method:
-                    return op, {k: unquote(v) for k, v in m.groupdict().items()}
+                    return op, params
                 same_path = same_path or op
         return None, same_path
 
