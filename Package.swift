@@ -59,7 +59,8 @@ let package = Package(
         .testTarget(name: "HopsStoreTests", dependencies: ["HopsStore"]),
         .testTarget(name: "HopsRunTests", dependencies: ["HopsRun", "HopsHTTP"]),
         .testTarget(name: "HopsShellTests", dependencies: ["HopsShell"]),
-        .testTarget(name: "RemoteTests", dependencies: ["HopsRemote", "HopsHTTP", "HopsStore", "HopsLang"]),
+        .testTarget(
+            name: "RemoteTests", dependencies: ["HopsRemote", "HopsHTTP", "HopsStore", "HopsLang", "HopsRun", "HopsShell"]),
         .testTarget(name: "EndToEndTests", dependencies: ["HopsLang"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -130,3 +130,10 @@ extension WindmillClient {
         }
     }
 }
+
+extension WindmillClient {
+    /// `getScriptByHash`: the version of a script that a job ran.
+    public func script(hash: String) throws(RemoteError) -> Value? {
+        try? json("GET", workspacePath("/scripts/get/h/\(Self.encodePath(hash))"))
+    }
+}

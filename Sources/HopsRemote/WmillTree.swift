@@ -59,7 +59,8 @@ public struct WmillTree: Sendable {
         throw RemoteError.refused("no wmill.yaml in \(folder) or above it: not a tree in the wmill layout")
     }
 
-    static func absolute(_ path: String) -> String {
+    /// `path` made absolute from the current folder.
+    public static func absolute(_ path: String) -> String {
         path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 

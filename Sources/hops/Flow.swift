@@ -37,7 +37,13 @@ struct FlowRun: ParsableCommand {
     @Option(name: .long, help: "The run store to record into.")
     var store: String?
 
+    @OptionGroup(title: "Running on a Windmill server (with --remote)") var remote: RemoteOptions
+
     func run() throws {
+        if remote.remote != nil {
+            try runRemotely()
+            return
+        }
         let loaded = FlowLoader.read(path: path)
         let colored = Terminal.useColor(on: STDERR_FILENO)
         for diagnostic in loaded.diagnostics { Terminal.writeError(diagnostic.rendered(colored: colored) + "\n") }
@@ -71,6 +77,24 @@ struct FlowRun: ParsableCommand {
         let result = executor.run(inputs: values)
         progress.stop()
         watcher.stop()
+        report(result)
+        switch result.status {
+        case .succeeded: return
+        case .failed: throw ExitCode(1)
+        case .cancelled: throw ExitCode(130)
+        }
+    }
+
+    /// The flow on the server's workers, reported and recorded as a local run is.
+    private func runRemotely() throws {
+        let values: ObjectValue
+        do {
+            values = try FlowInputValues.parse(inputs)
+        } catch {
+            Terminal.writeError("error: \(error)\n")
+            throw ExitCode(2)
+        }
+        let result = try RemoteFlowRunCommand.run(path: path, inputs: values, remote: remote, store: store)
         report(result)
         switch result.status {
         case .succeeded: return
