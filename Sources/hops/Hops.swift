@@ -23,7 +23,7 @@ struct Hops: ParsableCommand {
         subcommands: [
             Prompt.self, Run.self, Check.self, DryRun.self, Export.self, FlowCommand.self, Runs.self, Show.self, Resume.self,
             Replay.self, GC.self, RemoteCommandGroup.self, PushCommand.self,
-            ImportCommand.self,
+            ImportCommand.self, PullCommand.self,
         ],
         defaultSubcommand: Prompt.self)
 
