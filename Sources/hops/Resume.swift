@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HopsRemote
 import HopsRun
 import HopsShell
 import HopsStore
@@ -32,12 +33,16 @@ struct Resume: ParsableCommand {
     @Option(name: .long, help: "The run store (default: HOPS_STORE, else .hops/hops.db in the repository).")
     var store: String?
 
+    @OptionGroup(title: "Secrets from a Windmill server (with --remote)") var remote: RemoteOptions
+
     func run() throws {
         let runStore = try StoreCommand.open(store)
         let record = try StoreCommand.answer { try RunDetail.resolve(reference, in: runStore) }
         let resume: FlowResume
         do {
             resume = try FlowResume(store: runStore, original: record, fresh: fresh)
+            // $var: and $res: the repository does not define come from the server.
+            if remote.remote != nil { resume.secretFallback = RemoteSecrets(target: try remote.target()) }
             for (name, value) in try FlowInputValues.parse(inputs).entries { resume.inputs[name] = value }
         } catch {
             Terminal.writeError("error: \(error)\n")

@@ -20,6 +20,8 @@ public final class FlowResume {
     /// The run's inputs; a caller may change some before the run starts (`hops resume -i`).
     public var inputs: ObjectValue
     public let source: ResumeSource
+    /// Where `$var:`/`$res:` not defined in the repository are looked up (`--remote`).
+    public var secretFallback: (any SecretFallback)?
 
     /// Reads the flow of `original` from disk (it may have changed since) and the run's inputs.
     public init(store: RunStore, original: RunRecord, fresh: Bool = false) throws {
@@ -88,8 +90,10 @@ public final class FlowResume {
     public func session(onEvent: (@Sendable (ExecutionEvent) -> Void)? = nil, cancellation: Cancellation = Cancellation())
         -> FlowSession
     {
-        FlowSession(
-            flow: flow, runner: ScriptRunner(repositoryRoot: repositoryRoot), inputs: inputs,
+        var context = WorkspaceContext(repositoryRoot: repositoryRoot)
+        context.fallback = secretFallback
+        return FlowSession(
+            flow: flow, runner: ScriptRunner(context: context), inputs: inputs,
             options: options(onEvent: onEvent, cancellation: cancellation))
     }
 
