@@ -40,7 +40,7 @@ let package = Package(
         // The prompt, colon-commands, rendering, notebooks.
         .target(
             name: "HopsShell",
-            dependencies: ["HopsLang", "HopsFlow", "HopsRun", "HopsStore", "CEditLine"]),
+            dependencies: ["HopsLang", "HopsFlow", "HopsRun", "HopsStore", "HopsRemote", "CEditLine"]),
         // The Windmill REST client: profiles, push and pull, remote runs, listing and import of jobs.
         .target(
             name: "HopsRemote",
