@@ -107,11 +107,16 @@ public struct RemoteImport {
     /// Steps that differ between the local flow and the one that ran.
     public let differingSteps: [String]
 
-    /// Downloads job `id` and records it in `store`; `repositoryRoot` is where local flows are looked for.
+    /// Whether the job was already in the store (made here with `--remote`, or imported before).
+    public let alreadyRecorded: Bool
+
+    /// Downloads job `id` and records it in `store`, unless a finished run of it is there already;
+    /// `repositoryRoot` is where local flows are looked for.
     public static func perform(
         job id: String, client: WindmillClient, store: RunStore, tree: WmillTree?, repositoryRoot: String
     ) throws -> RemoteImport {
         let run = try JobImport(client: client).run(id)
+        let existing = try store.run(remoteJob: id)
         var source: String?
         var sourceHash: String?
         var differing: [String] = []
@@ -128,15 +133,19 @@ public struct RemoteImport {
                 break
             }
         }
+        if let existing {
+            return RemoteImport(run: run, runID: existing, source: source, differingSteps: differing, alreadyRecorded: true)
+        }
         let runner = ScriptRunner(repositoryRoot: repositoryRoot)
         let runID = try run.record(in: store, source: source, sourceHash: sourceHash) { runner.runnerIdentity(for: $0) }
-        return RemoteImport(run: run, runID: runID, source: source, differingSteps: differing)
+        return RemoteImport(run: run, runID: runID, source: source, differingSteps: differing, alreadyRecorded: false)
     }
 
     /// `imported job … as run r-…`, the local flow it is tied to, and the steps that differ.
     public var lines: [String] {
         var lines = [
-            "imported job \(run.jobID) (\(run.flowPath), \(run.succeeded ? "succeeded" : run.canceled ? "cancelled" : "failed"), "
+            (alreadyRecorded ? "already recorded: job \(run.jobID)" : "imported job \(run.jobID)")
+                + " (\(run.flowPath), \(run.succeeded ? "succeeded" : run.canceled ? "cancelled" : "failed"), "
                 + "\(run.steps.count) step\(run.steps.count == 1 ? "" : "s")) as run \(runID)"
         ]
         if let source {

@@ -1,5 +1,6 @@
 import Foundation
 import HopsFlow
+import HopsRun
 import HopsRemote
 import HopsStore
 
@@ -87,13 +88,19 @@ extension ShellCommand {
             return .continue
         })
 
-    /// `:import JOB`: a finished flow job of the server, recorded as a local run.
+    /// `:import [JOB]`: a finished flow job of the server (default: the newest failed run), recorded as a local run.
     public static let importJob = ShellCommand(
-        name: "import", usage: ":import JOB", summary: "Import a finished flow run from the session's Windmill server",
+        name: "import", usage: ":import [JOB]",
+        summary: "Import a finished flow run from the session's Windmill server (default: its newest failed run)",
         action: { shell, arguments in
-            let job = arguments.trimmingCharacters(in: .whitespaces)
-            guard !job.isEmpty, !job.contains(" ") else { throw CommandError("usage: :import JOB") }
+            var job = arguments.trimmingCharacters(in: .whitespaces)
+            guard !job.contains(" ") else { throw CommandError("usage: :import [JOB]") }
             let client = try shell.remoteClient()
+            if job.isEmpty {
+                let newest = try remotely { try RemoteRunListing.fetch(client, failed: true, flow: nil, since: nil, limit: 1) }
+                guard let found = newest.first else { throw CommandError("no failed flow run on the server to import") }
+                job = found.job
+            }
             let store = try shell.runStore()
             let imported = try remotely {
                 try RemoteImport.perform(
@@ -139,5 +146,35 @@ extension ShellCommand {
         let client = try shell.remoteClient()
         let rows = try remotely { try RemoteRunListing.fetch(client, failed: failed, flow: flow, since: since, limit: limit) }
         shell.print(RemoteRunListing.table(rows))
+    }
+}
+
+extension ShellCommand {
+    /// `:run --remote`: the loaded flow (a .flow folder) with the session's inputs on the server's
+    /// workers, each step shown as it ends, then recorded in the session's store with its job id.
+    static func runRemotely(_ loaded: FlowStepper, in shell: Shell) throws {
+        let client = try shell.remoteClient()
+        let tree = try remotely { try WmillTree.find(from: loaded.path) }
+        let remoteRun = RemoteFlowRun(client: client, tree: tree)
+        let started = try remotely { try remoteRun.start(folder: WmillTree.absolute(loaded.path), arguments: loaded.session.inputs) }
+        shell.print("running \(started.path) on \(client.target.baseURL) (\(started.mode.rawValue)), job \(started.job)")
+        let progress = FlowProgress(live: false, colored: shell.renderer.colored)
+        let cancellation = Cancellation()
+        let watcher = InterruptWatcher(cancellation: cancellation)
+        watcher.start()
+        defer { watcher.stop() }
+        try remotely { try remoteRun.follow(job: started.job, cancellation: cancellation) { progress.handle($0) } }
+        let imported = try remotely { try JobImport(client: client).run(started.job) }
+        let root = FlowFiles.repositoryRoot(ofFlowAt: loaded.path)
+        var source = WmillTree.absolute(loaded.path)
+        if source.hasPrefix(root + "/") { source = String(source.dropFirst(root.count + 1)) }
+        let runner = ScriptRunner(repositoryRoot: root)
+        let runID = try remotely {
+            try imported.record(in: try shell.runStore(), source: source, sourceHash: nil) { runner.runnerIdentity(for: $0) }
+        }
+        let result = imported.flowRunResult(runID: runID)
+        shell.print("flow \(result.status.rawValue) on the server (run \(runID), job \(started.job))")
+        if let error = result.error { throw CommandError(error.description) }
+        if let value = result.result { shell.print(shell.renderer.render(value)) }
     }
 }
