@@ -80,7 +80,7 @@ import Testing
         }
         let message = "\(RunStoreError.newerSchema(path: fixture.storePath, found: 99, known: RunStore.schemaVersion))"
         #expect(
-            message == "\(fixture.storePath) was written by a newer hops (schema 99, this hops knows 1): "
+            message == "\(fixture.storePath) was written by a newer hops (schema 99, this hops knows \(RunStore.schemaVersion)): "
                 + "upgrade hops or use another store with --store")
         #expect(FileManager.default.contents(atPath: fixture.storePath) == before)
     }

@@ -64,6 +64,15 @@ import Testing
         }
     }
 
+    @Test func aSlowServerTimesOutWithTheMethodAndURL() throws {
+        let client = try server.client()
+        client.timeout = 0.5
+        try server.control("POST", "faults", StandInServer.json(#"[{"delay_ms": 3000, "count": 1}]"#))
+        #expect { _ = try client.whoami() } throws: { error in
+            "\(error)" == "GET \(server.base)/api/w/main/users/whoami timed out after 0.5s"
+        }
+    }
+
     @Test func noTokenIsSaidBeforeAnyRequest() throws {
         #expect(throws: RemoteError.noToken(remote: server.base + "/")) { _ = try server.client(token: nil).whoami() }
     }

@@ -126,6 +126,12 @@ struct TreeCopy {
         #expect(resume.source.decision(stepID: "check_memory", place: "")?.reused == false)
         let reusedResult = result.steps.first { $0.id == "check_disk" }?.result?.jsonString()
         #expect(reusedResult == record.steps.first?.resultJSON)
+
+        // --fresh-step check_disk: the disk check runs here again although the server's result matches.
+        let again = try FlowResume(store: copy.store, original: record)
+        again.source.freshSteps = ["check_disk"]
+        _ = again.run()
+        #expect(again.source.decision(stepID: "check_disk", place: "")?.reason == "--fresh-step")
         #expect(try server.violations() == [])
     }
 
