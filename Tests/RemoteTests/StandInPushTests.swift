@@ -42,6 +42,19 @@ import Testing
         #expect(try server.violations() == [])
     }
 
+    @Test func aFlowThatFailsCheckStopsThePushBeforeAnythingIsSent() throws {
+        let copy = try TreeCopy()
+        defer { copy.remove() }
+        let file = copy.flow("system_health") + "/flow.yaml"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "expr: flow_input.memory_threshold", with: "expr: results.nowhere.x")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let failing = Push.checkErrors(try copy.tree.items(), repositoryRoot: copy.repository)
+        #expect(failing.map(\.0.path) == ["f/homeops/system_health"])
+        #expect(failing.first?.1.rendered().contains("nowhere") == true)
+        #expect(try server.requests().isEmpty)
+    }
+
     @Test func aChangedScriptIsAnUpdateWithItsParentHash() throws {
         let push = Push(client: try server.client(), tree: tree)
         let script = StandInServer.repositoryRoot + "/windmill/f/homeops/check_load.script.yaml"
