@@ -1,7 +1,7 @@
 # hops: build, test, demo and benchmarks. Each target first installs what a fresh machine lacks.
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libedit-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 jq python3-venv
+APT_PACKAGES := libedit-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 jq python3-venv openssl
 TOOLS := $(CURDIR)/tools
 DENO := $(TOOLS)/deno/bin/deno
 HOPS_DEBUG := .build/debug/hops
@@ -39,6 +39,7 @@ build: deps
 	$(SWIFT) build
 
 test: build
+	python3 -m unittest discover -s Tests/Support/windmill-standin
 	HOPS_DENO=$(DENO) $(SWIFT) test 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
 demo: build

@@ -30,6 +30,8 @@ let package = Package(
         // The leader of each step's processes, in C: it reaps and ends everything a step starts.
         .executableTarget(name: "hops-step"),
 
+        // HTTP through libcurl: the only module importing CCurl; the http actions and the Windmill client use it.
+        .target(name: "HopsHTTP", dependencies: ["CCurl"]),
         // The expression language: pure, no I/O, no dependency on the other modules.
         .target(name: "HopsLang"),
         // The flow model, its two YAML formats, validation, dry-run planning, export.
@@ -39,15 +41,19 @@ let package = Package(
             name: "HopsStore",
             dependencies: ["CSQLite", .product(name: "Crypto", package: "swift-crypto")]),
         // Executing steps: script runners, built-in actions, the flow executor.
-        .target(name: "HopsRun", dependencies: ["HopsLang", "HopsFlow", "HopsStore", "CCurl", "CProcess", "Yams"]),
+        .target(name: "HopsRun", dependencies: ["HopsLang", "HopsFlow", "HopsStore", "HopsHTTP", "CProcess", "Yams"]),
         // The prompt, colon-commands, rendering, notebooks.
         .target(
             name: "HopsShell",
-            dependencies: ["HopsLang", "HopsFlow", "HopsRun", "HopsStore", "CEditLine"]),
+            dependencies: ["HopsLang", "HopsFlow", "HopsRun", "HopsStore", "HopsRemote", "CEditLine"]),
+        // The Windmill REST client: profiles, push and pull, remote runs, listing and import of jobs.
+        .target(
+            name: "HopsRemote",
+            dependencies: ["HopsHTTP", "HopsLang", "HopsFlow", "HopsStore", "HopsRun", "Yams"]),
         .executableTarget(
             name: "hops",
             dependencies: [
-                "HopsShell", "HopsLang", "HopsFlow", "HopsRun", "HopsStore",
+                "HopsShell", "HopsLang", "HopsFlow", "HopsRun", "HopsStore", "HopsRemote",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -56,8 +62,10 @@ let package = Package(
             resources: [.copy("Golden")]),
         .testTarget(name: "HopsFlowTests", dependencies: ["HopsFlow"], exclude: ["Fixtures", "CheckFixtures"]),
         .testTarget(name: "HopsStoreTests", dependencies: ["HopsStore"]),
-        .testTarget(name: "HopsRunTests", dependencies: ["HopsRun", "CProcess"]),
+        .testTarget(name: "HopsRunTests", dependencies: ["HopsRun", "HopsHTTP", "CProcess"]),
         .testTarget(name: "HopsShellTests", dependencies: ["HopsShell"]),
+        .testTarget(
+            name: "RemoteTests", dependencies: ["HopsRemote", "HopsHTTP", "HopsStore", "HopsLang", "HopsRun", "HopsShell"]),
         .testTarget(name: "EndToEndTests", dependencies: ["HopsLang", "CProcess"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

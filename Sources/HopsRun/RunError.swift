@@ -6,7 +6,6 @@ public enum RunError: Error, Sendable, Equatable, CustomStringConvertible {
     case unsupportedLanguage(String)
     case scriptNotFound(String)
     case invalidArgument(String)
-    case http(String)
 
     public var description: String {
         switch self {
@@ -18,7 +17,6 @@ public enum RunError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unsupportedLanguage(let language): "language \(language) is not supported by hops"
         case .scriptNotFound(let path): "script not found: \(path)"
         case .invalidArgument(let message): message
-        case .http(let message): message
         }
     }
 }

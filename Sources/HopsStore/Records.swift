@@ -88,6 +88,8 @@ public struct RunRecord: Sendable, Equatable {
     public let resultJSON: String?
     /// The process id of the hops that ran it.
     public let processID: Int32?
+    /// The Windmill job it ran as, for a run made on or imported from a server.
+    public let remoteJob: String?
     /// Every step attempt, in the order they began.
     public let steps: [StepRecord]
 

@@ -68,7 +68,7 @@ extension RunStore {
             return try database.row(
                 """
                 SELECT id, kind, source, source_hash, inputs, parent_id, status, started_at, finished_at, error,
-                       result, pid
+                       result, pid, remote_job
                 FROM runs WHERE id = ?
                 """, [.text(id.rawValue)]
             ) { row in
@@ -79,8 +79,21 @@ extension RunStore {
                     status: RunStatus(rawValue: row.string(6)) ?? .failed,
                     startedAt: Self.date(row.double(7)), finishedAt: row.optionalDouble(8).map(Self.date),
                     error: row.optionalString(9), resultJSON: row.optionalString(10),
-                    processID: row.optionalInt64(11).map { Int32(truncatingIfNeeded: $0) }, steps: steps)
+                    processID: row.optionalInt64(11).map { Int32(truncatingIfNeeded: $0) },
+                    remoteJob: row.optionalString(12), steps: steps)
             }
+        }
+    }
+
+    /// The newest finished run recorded for the Windmill job `job`, if any.
+    public func run(remoteJob job: String) throws -> RunID? {
+        try withDatabase { database in
+            try database.row(
+                """
+                SELECT id FROM runs WHERE remote_job = ? AND status != 'running'
+                ORDER BY started_at DESC, id DESC LIMIT 1
+                """, [.text(job)]
+            ) { RunID($0.string(0)) }
         }
     }
 

@@ -4,9 +4,10 @@ extension RunStore {
     /// Records the start of a run (status `running`, this process's id) and returns its new id.
     ///
     /// `inputsJSON` must hold secrets as their reference; it is redacted like every text written.
+    /// `remoteJob` is the id of the Windmill job a run made or imported from a server ran as.
     public func createRun(
         kind: RunKind, source: String?, sourceHash: String?, inputsJSON: String?, parent: RunID? = nil,
-        startedAt: Date = Date()
+        startedAt: Date = Date(), remoteJob: String? = nil
     ) throws -> RunID {
         try withDatabase { database in
             try database.transaction {
@@ -16,13 +17,14 @@ extension RunStore {
                 }
                 try database.run(
                     """
-                    INSERT INTO runs (id, kind, source, source_hash, inputs, parent_id, status, started_at, pid, host)
-                    VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)
+                    INSERT INTO runs (id, kind, source, source_hash, inputs, parent_id, status, started_at, pid, host,
+                                      remote_job)
+                    VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)
                     """,
                     [
                         .text(id.rawValue), .text(kind.rawValue), SQLValue(source), SQLValue(sourceHash),
                         redacted(inputsJSON), SQLValue(parent?.rawValue), .double(Self.timestamp(startedAt)),
-                        .integer(Int64(processID)), .text(hostName),
+                        .integer(Int64(processID)), .text(hostName), SQLValue(remoteJob),
                     ])
                 return id
             }

@@ -60,7 +60,13 @@ struct Schema {
                 CREATE INDEX steps_cache ON steps(cache_key, finished_at)
                     WHERE cache_key IS NOT NULL AND status = 'succeeded';
                 CREATE INDEX steps_reused_from ON steps(reused_from) WHERE reused_from IS NOT NULL;
-                """)
+                """),
+        Migration(
+            version: 2,
+            sql: """
+                ALTER TABLE runs ADD COLUMN remote_job TEXT;
+                CREATE INDEX runs_by_remote_job ON runs(remote_job) WHERE remote_job IS NOT NULL;
+                """),
     ])
 
     /// Brings `database` from its version to `currentVersion` in one write transaction.

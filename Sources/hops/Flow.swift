@@ -47,7 +47,13 @@ struct FlowRun: ParsableCommand {
     @Option(name: .long, help: "With --trigger: the event's body, a JSON file (or text), - for standard input.")
     var body: String?
 
+    @OptionGroup(title: "Running on a Windmill server (with --remote)") var remote: RemoteOptions
+
     func run() throws {
+        if remote.remote != nil {
+            try runRemotely()
+            return
+        }
         let root = FlowFiles.repositoryRoot(ofFlowAt: path)
         let flow = try CheckedFlow.load(path, repositoryRoot: root)
         var values = ObjectValue()
@@ -131,6 +137,25 @@ struct FlowRun: ParsableCommand {
         guard let data else { throw ValidationError("--body: cannot read \(body)") }
         let text = String(decoding: data, as: UTF8.self)
         return (try? Value(parsingJSON: text)) ?? .string(text)
+    }
+
+    /// The flow on the server's workers, reported and recorded as a local run is.
+    private func runRemotely() throws {
+        let values: ObjectValue
+        do {
+            values = try FlowInputValues.parse(inputs)
+        } catch {
+            Terminal.writeError("error: \(error)\n")
+            throw ExitCode(2)
+        }
+        let result = try RemoteFlowRunCommand.run(path: path, inputs: values, remote: remote, store: store)
+        report(result)
+        switch result.status {
+        case .succeeded: return
+        case .failed: throw ExitCode(1)
+        case .cancelled: throw ExitCode(130)
+        case .waiting: throw ExitCode(3)
+        }
     }
 
     private func report(_ result: FlowRunResult) {

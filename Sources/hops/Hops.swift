@@ -21,7 +21,11 @@ struct Hops: ParsableCommand {
             Without arguments, hops opens a prompt on a terminal, or reads statements from \
             standard input when it is not a terminal.
             """,
-        subcommands: [Prompt.self, Run.self, Check.self, DryRun.self, Export.self, FlowCommand.self, Runs.self, Show.self, Resume.self, Replay.self, GC.self],
+        subcommands: [
+            Prompt.self, Run.self, Check.self, DryRun.self, Export.self, FlowCommand.self, Runs.self, Show.self, Resume.self,
+            Replay.self, GC.self, RemoteCommandGroup.self, PushCommand.self,
+            ImportCommand.self, PullCommand.self,
+        ],
         defaultSubcommand: Prompt.self)
 
     /// `hops -e …` is the path whose start-up people time: a plain `-e EXPR` with its own flags

@@ -23,8 +23,15 @@ struct Replay: ParsableCommand {
     @Option(name: .long, help: "The run store (default: HOPS_STORE, else .hops/hops.db in the repository).")
     var store: String?
 
+    @OptionGroup(title: "Replaying a server's run (with --remote, RUN is a job id, imported first)") var remote: RemoteOptions
+
     func run() throws {
         let runStore = try StoreCommand.open(store)
+        var reference = reference
+        if remote.remote != nil {
+            reference = try runStore.run(remoteJob: reference)?.rawValue
+                ?? RemoteImportCommand.perform(job: reference, remote: remote, store: store).runID.rawValue
+        }
         let record = try StoreCommand.answer { try RunDetail.resolve(reference, in: runStore) }
         let interactive = Terminal.isTerminal(STDIN_FILENO)
         let shell = Shell(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HopsRemote
 import HopsRun
 import HopsShell
 import HopsStore
@@ -29,10 +30,15 @@ struct Resume: ParsableCommand {
     @Flag(name: .long, help: "Reuse nothing: run every step (cache_ttl included).")
     var fresh = false
 
+    @Option(name: .long, help: "Run this step again even if its record would be reused (repeatable).")
+    var freshStep: [String] = []
+
     @Option(name: .long, help: "The run store (default: HOPS_STORE, else .hops/hops.db in the repository).")
     var store: String?
 
     @OptionGroup var answers: ApprovalOptions
+
+    @OptionGroup(title: "Secrets from a Windmill server (with --remote)") var remote: RemoteOptions
 
     func run() throws {
         let runStore = try StoreCommand.open(store)
@@ -40,6 +46,9 @@ struct Resume: ParsableCommand {
         let resume: FlowResume
         do {
             resume = try FlowResume(store: runStore, original: record, fresh: fresh)
+            resume.source.freshSteps = Set(freshStep)
+            // $var: and $res: the repository does not define come from the server.
+            if remote.remote != nil { resume.secretFallback = RemoteSecrets(target: try remote.target()) }
             for (name, value) in try FlowInputValues.parse(inputs).entries { resume.inputs[name] = value }
         } catch {
             Terminal.writeError("error: \(error)\n")

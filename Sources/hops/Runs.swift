@@ -26,11 +26,29 @@ struct Runs: ParsableCommand {
     @Option(name: .long, help: "The run store (default: HOPS_STORE, else .hops/hops.db in the repository).")
     var store: String?
 
+    @OptionGroup(title: "The runs of a Windmill server (with --remote)") var remote: RemoteOptions
+
+    @Flag(name: .long, help: "With --remote: only failed and cancelled runs.")
+    var failed = false
+
+    @Option(name: .long, help: "With --remote: only the runs of this flow path (f/folder/name).")
+    var flow: String?
+
+    @Option(name: .long, help: "With --remote: only runs started within this age (30m, 12h, 2d).")
+    var since: String?
+
     func validate() throws {
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if remote.remote == nil, failed || flow != nil || since != nil {
+            throw ValidationError("--failed, --flow and --since list a server's runs: give --remote NAME|URL")
+        }
     }
 
     func run() throws {
+        if remote.remote != nil {
+            try RemoteRunsCommand.run(remote: remote, failed: failed, flow: flow, since: since, limit: limit, json: json)
+            return
+        }
         let runStore = try StoreCommand.open(store, forReading: true)
         if size {
             let report = try StoreCommand.answer { try runStore.sizeReport() }

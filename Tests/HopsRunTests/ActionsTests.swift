@@ -1,4 +1,5 @@
 import Foundation
+import HopsHTTP
 import HopsLang
 import Testing
 
@@ -62,7 +63,7 @@ final class LoopbackServer {
             line.append(byte)
         }
         guard let port = Int(String(decoding: line, as: UTF8.self)) else {
-            throw RunError.http("the test server did not start")
+            throw RunError.invalidArgument("the test server did not start")
         }
         self.port = port
     }
@@ -112,11 +113,11 @@ final class LoopbackServer {
             _ = try BuiltinActions.http(
                 method: "GET", url: server.base + "/slow", options: .object(object([("timeout", .number(0.5))])))
         } throws: { "\($0)" == "GET \(server.base)/slow timed out after 0.5s" }
-        #expect(throws: RunError.http("only http and https URLs are supported: file:///etc/passwd")) {
+        #expect(throws: HTTPError.unsupportedScheme(url: "file:///etc/passwd")) {
             _ = try BuiltinActions.http(method: "GET", url: "file:///etc/passwd")
         }
         #expect { _ = try BuiltinActions.http(method: "GET", url: "http://127.0.0.1:1/") } throws: {
-            "\($0)".contains("failed")
+            "\($0)".contains("cannot connect")
         }
     }
 

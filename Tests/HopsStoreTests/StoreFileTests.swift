@@ -13,7 +13,7 @@ import Testing
         #expect(FileManager.default.createFile(atPath: fixture.storePath, contents: Data()))
         let store = try fixture.open()
         _ = try store.createRun(kind: .prompt, source: nil, sourceHash: nil, inputsJSON: nil)
-        #expect(try fixture.sqlite3(fixture.storePath, "PRAGMA user_version") == "1\n")
+        #expect(try fixture.sqlite3(fixture.storePath, "PRAGMA user_version") == "\(RunStore.schemaVersion)\n")
     }
 
     @Test func migratesAnOlderSchemaKeepingItsRows() throws {
@@ -23,9 +23,9 @@ import Testing
         try fixture.sqlite3(versionZero, "PRAGMA user_version = 0; VACUUM;")
         #expect(FileManager.default.fileExists(atPath: versionZero))
         _ = try RunStore.open(path: versionZero)
-        #expect(try fixture.sqlite3(versionZero, "PRAGMA user_version") == "1\n")
+        #expect(try fixture.sqlite3(versionZero, "PRAGMA user_version") == "\(RunStore.schemaVersion)\n")
 
-        // Version 1, hand-made with a run in it, then opened by a hops that knows a version 2.
+        // Version 1, hand-made with a run in it, then opened by a hops that knows one version more.
         let path = fixture.folder.appendingPathComponent("v1.db").path
         try fixture.sqlite3(
             path,
@@ -37,11 +37,11 @@ import Testing
         let version2 = Schema(
             migrations: Schema.current.migrations + [
                 Schema.Migration(
-                    version: 2,
+                    version: RunStore.schemaVersion + 1,
                     sql: "ALTER TABLE runs ADD COLUMN label TEXT; CREATE INDEX runs_by_label ON runs(label);")
             ])
         let store = try RunStore.open(path: path, redactor: SecretRedactor(), schema: version2)
-        #expect(try fixture.sqlite3(path, "PRAGMA user_version") == "2\n")
+        #expect(try fixture.sqlite3(path, "PRAGMA user_version") == "\(RunStore.schemaVersion + 1)\n")
         #expect(try fixture.sqlite3(path, "SELECT id, label IS NULL FROM runs") == "r-20260101-000000-abcd|1\n")
         #expect(try store.run(RunID("r-20260101-000000-abcd"))?.steps.first?.resultJSON == "42")
     }
@@ -58,7 +58,8 @@ import Testing
         let broken = Schema(
             migrations: Schema.current.migrations + [
                 Schema.Migration(
-                    version: 2, sql: "ALTER TABLE runs ADD COLUMN label TEXT; ALTER TABLE nowhere ADD COLUMN x;")
+                    version: RunStore.schemaVersion + 1,
+                    sql: "ALTER TABLE runs ADD COLUMN label TEXT; ALTER TABLE nowhere ADD COLUMN x;")
             ])
         #expect(throws: RunStoreError.self) {
             _ = try RunStore.open(path: path, redactor: SecretRedactor(), schema: broken)
@@ -74,12 +75,12 @@ import Testing
         _ = try fixture.open()
         try fixture.sqlite3(fixture.storePath, "PRAGMA user_version = 99")
         let before = try #require(FileManager.default.contents(atPath: fixture.storePath))
-        #expect(throws: RunStoreError.newerSchema(path: fixture.storePath, found: 99, known: 1)) {
+        #expect(throws: RunStoreError.newerSchema(path: fixture.storePath, found: 99, known: RunStore.schemaVersion)) {
             _ = try fixture.open()
         }
-        let message = "\(RunStoreError.newerSchema(path: fixture.storePath, found: 99, known: 1))"
+        let message = "\(RunStoreError.newerSchema(path: fixture.storePath, found: 99, known: RunStore.schemaVersion))"
         #expect(
-            message == "\(fixture.storePath) was written by a newer hops (schema 99, this hops knows 1): "
+            message == "\(fixture.storePath) was written by a newer hops (schema 99, this hops knows \(RunStore.schemaVersion)): "
                 + "upgrade hops or use another store with --store")
         #expect(FileManager.default.contents(atPath: fixture.storePath) == before)
     }

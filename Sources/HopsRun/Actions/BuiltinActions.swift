@@ -1,4 +1,5 @@
 import Foundation
+import HopsHTTP
 import HopsLang
 
 /// The actions hops offers without a script: `http.get/post/put/delete` and `sh(command)`.

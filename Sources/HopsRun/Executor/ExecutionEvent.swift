@@ -90,6 +90,20 @@ public struct FlowRunResult: Sendable {
     /// The store write that failed, when one did: the run is not (fully) recorded.
     public var storeError: RunStoreError?
 
+    public init(
+        status: Status, result: Value? = nil, error: StepError? = nil, steps: [StepReport] = [], runID: String? = nil,
+        stoppedEarly: Bool = false, failureResult: Value? = nil, duration: Double = 0
+    ) {
+        self.status = status
+        self.result = result
+        self.error = error
+        self.steps = steps
+        self.runID = runID
+        self.stoppedEarly = stoppedEarly
+        self.failureResult = failureResult
+        self.duration = duration
+    }
+
     /// `{run, status, result, error?, steps}`, as `hops flow run --json` prints it.
     public var value: Value {
         var object = ObjectValue([

@@ -31,6 +31,8 @@ public final class ResumeSource: @unchecked Sendable {
     public let original: RunID
     /// Ignore every recorded result (and `cache_ttl`): run everything.
     public let fresh: Bool
+    /// Steps to run again although their record would be reused (`--fresh-step ID`), every attempt of them.
+    public var freshSteps: Set<String> = []
 
     private let succeeded: [String: StepRecord]
     private let lastAttempts: [String: StepRecord]
@@ -65,8 +67,8 @@ public final class ResumeSource: @unchecked Sendable {
         let key = Self.key(stepID, place)
         let decision: Decision
         var reusable: StepRecord?
-        if fresh {
-            decision = Decision(reused: false, reason: "--fresh")
+        if fresh || freshSteps.contains(stepID) {
+            decision = Decision(reused: false, reason: fresh ? "--fresh" : "--fresh-step")
         } else if let record = succeeded[key] {
             if record.cacheKey == cacheKey {
                 if let result = record.resultJSON, result.contains(SecretRedactor.mask) {

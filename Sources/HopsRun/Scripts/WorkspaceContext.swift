@@ -21,6 +21,8 @@ public struct WorkspaceContext: Sendable {
     public let environment: [String: String]
     /// Files that could not be read as resources, with why; shown, never fatal.
     public let problems: [String]
+    /// Where variables and resources not defined here are looked up next (a Windmill server).
+    public var fallback: (any SecretFallback)?
 
     /// Reads `.env` and `windmill/resources` under `repositoryRoot`.
     public init(repositoryRoot: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -67,6 +69,7 @@ public struct WorkspaceContext: Sendable {
                 return (found, candidate)
             }
         }
+        if let value = try fallback?.variable(path) { return (value, path) }
         let shortest = Self.candidates(path).last ?? path
         throw RunError.missingVariable(path: path, environmentName: Self.environmentName(shortest))
     }
@@ -76,6 +79,7 @@ public struct WorkspaceContext: Sendable {
         for candidate in Self.candidates(path) {
             if let value = resources[candidate] { return (value, candidate) }
         }
+        if let value = try fallback?.resource(path) { return (value, path) }
         throw RunError.missingResource(path: path)
     }
 
@@ -116,6 +120,15 @@ public struct WorkspaceContext: Sendable {
             ]))
         return context.jsonString() ?? "{}"
     }
+}
+
+/// Variables and resources from elsewhere, for the `$var:`/`$res:` a repository does not define;
+/// what it returns is a secret like any other (masked, never stored).
+public protocol SecretFallback: Sendable {
+    /// The variable's value, or nil when there is none.
+    func variable(_ path: String) throws -> String?
+    /// The resource's value with its own references resolved, or nil when there is none.
+    func resource(_ path: String) throws -> Value?
 }
 
 extension WorkspaceContext {

@@ -4,7 +4,7 @@ extension ShellCommand {
     /// The commands every prompt has. A feature adds its own by appending to this list in the
     /// place that creates the shell, or with `shell.commands.register(_:)`.
     public static var standard: [ShellCommand] {
-        [.help, .quit, .vars, .time, .mode, .save, .open, .next] + compose + flowCommands + runs
+        [.help, .quit, .vars, .time, .mode, .save, .open, .next] + compose + flowCommands + runs + remoteCommands
     }
 
     /// `:help [COMMAND]`: the commands and what they do.

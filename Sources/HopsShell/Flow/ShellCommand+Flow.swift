@@ -128,9 +128,14 @@ extension ShellCommand {
 
     /// `:run`: runs the rest of the loaded flow with live progress.
     public static let runFlow = ShellCommand(
-        name: "run", usage: ":run [-q]", summary: "Run the rest of the loaded flow, showing each step as it ends",
+        name: "run", usage: ":run [-q] | :run --remote",
+        summary: "Run the rest of the loaded flow (the whole of it on the session's Windmill server with --remote)",
         action: { shell, arguments in
             let loaded = try shell.requireLoadedFlow()
+            if arguments.split(separator: " ").contains("--remote") {
+                try runRemotely(loaded, in: shell)
+                return .continue
+            }
             let quiet = try FlowStepper.quietFlag(arguments, usage: ":run [-q]")
             if loaded.session.isFinished, loaded.session.nextStepID == nil, !loaded.session.reports.isEmpty {
                 throw CommandError("the flow has run to its end; :reset starts over")

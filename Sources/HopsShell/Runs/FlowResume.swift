@@ -22,6 +22,8 @@ public final class FlowResume {
     /// The answer to the flow's approval steps (`hops resume RUN --approve`); nil pauses at the first one again.
     public var approval: Approval?
     public let source: ResumeSource
+    /// Where `$var:`/`$res:` not defined in the repository are looked up (`--remote`).
+    public var secretFallback: (any SecretFallback)?
 
     /// Reads the flow of `original` from disk (it may have changed since) and the run's inputs.
     public init(store: RunStore, original: RunRecord, fresh: Bool = false) throws {
@@ -91,8 +93,10 @@ public final class FlowResume {
     public func session(onEvent: (@Sendable (ExecutionEvent) -> Void)? = nil, cancellation: Cancellation = Cancellation())
         -> FlowSession
     {
-        FlowSession(
-            flow: flow, runner: ScriptRunner(repositoryRoot: repositoryRoot), inputs: inputs,
+        var context = WorkspaceContext(repositoryRoot: repositoryRoot)
+        context.fallback = secretFallback
+        return FlowSession(
+            flow: flow, runner: ScriptRunner(context: context), inputs: inputs,
             options: options(onEvent: onEvent, cancellation: cancellation))
     }
 

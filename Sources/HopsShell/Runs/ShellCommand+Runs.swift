@@ -36,8 +36,14 @@ extension ShellCommand {
 
     /// `:runs [N]`: the recorded runs, newest first, as `hops runs` prints them.
     public static let listRuns = ShellCommand(
-        name: "runs", usage: ":runs [N]", summary: "List the recorded runs, newest first",
+        name: "runs", usage: ":runs [N] | :runs --remote [--failed] [--flow PATH] [--since AGE]",
+        summary: "List the recorded runs (or the server's with --remote), newest first",
         action: { shell, arguments in
+            let words = arguments.split(separator: " ").map(String.init)
+            if words.contains("--remote") {
+                try remoteRuns(shell, words)
+                return .continue
+            }
             let limit = Int(arguments) ?? 20
             let store = try shell.runStore()
             let runs = try asking { try store.runs(limit: max(1, limit)) }

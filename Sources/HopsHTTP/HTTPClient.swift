@@ -1,60 +1,17 @@
 import CCurl
 import Foundation
-import HopsLang
-
-/// One HTTP request: method, URL, headers, body and a time limit.
-public struct HTTPRequest: Sendable {
-    public var method: String
-    public var url: String
-    public var headers: [(name: String, value: String)]
-    public var body: Data?
-    /// Seconds for the whole exchange.
-    public var timeout: Double
-
-    public init(
-        method: String, url: String, headers: [(name: String, value: String)] = [], body: Data? = nil,
-        timeout: Double = 30
-    ) {
-        self.method = method
-        self.url = url
-        self.headers = headers
-        self.body = body
-        self.timeout = timeout
-    }
-}
-
-/// What came back: status, headers in arrival order, body, and how long it took.
-public struct HTTPResponse: Sendable {
-    public var status: Int
-    public var headers: [(name: String, value: String)]
-    public var body: Data
-    public var contentType: String?
-    /// Seconds from the start of the request to the end of the body.
-    public var duration: Double
-
-    /// `{status, headers, body, duration_ms}`; the body parsed as JSON when the content type says JSON.
-    public var value: Value {
-        var headerObject = ObjectValue()
-        for header in headers { headerObject[header.name.lowercased()] = .string(header.value) }
-        let text = String(decoding: body, as: UTF8.self)
-        let isJSON = contentType.map { $0.lowercased().contains("json") } ?? false
-        let bodyValue: Value = isJSON ? ((try? Value(parsingJSON: text)) ?? .string(text)) : .string(text)
-        return .object(
-            ObjectValue([
-                ("status", .number(Double(status))), ("headers", .object(headerObject)), ("body", bodyValue),
-                ("duration_ms", .number((duration * 1000).rounded())),
-            ]))
-    }
-}
 
 /// An HTTP client on one libcurl easy handle, freed with the client. Not for use from two threads.
+///
+/// TLS is verified unless a request says `insecure`; an https request never follows a redirect to
+/// http; errors name the URL without its credentials or query string.
 public final class HTTPClient {
     private let handle: UnsafeMutableRawPointer
 
-    public init() throws {
+    public init() throws(HTTPError) {
         HTTPClient.initializeOnce
         guard let handle = hops_curl_easy_init() else {
-            throw RunError.http(
+            throw HTTPError.unavailable(
                 hops_curl_available() != 0
                     ? "could not create a curl handle" : "libcurl could not be loaded (install libcurl4)")
         }
@@ -66,12 +23,14 @@ public final class HTTPClient {
     /// curl_global_init is not thread-safe: run it once, before any handle exists.
     private static let initializeOnce: Void = { hops_curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
-    /// Sends `request`; a transport failure (refused, timed out, bad URL) throws with curl's reason.
-    public func perform(_ request: HTTPRequest) throws -> HTTPResponse {
+    /// Sends `request`; a transport failure (refused, timed out, bad certificate) throws an `HTTPError`.
+    public func perform(_ request: HTTPRequest) throws(HTTPError) -> HTTPResponse {
         guard let scheme = request.url.split(separator: ":").first?.lowercased(), scheme == "http" || scheme == "https"
-        else { throw RunError.http("only http and https URLs are supported: \(request.url)") }
+        else { throw HTTPError.unsupportedScheme(url: request.url) }
+        let method = request.method.uppercased()
+        let shownURL = request.displayURL
         hops_curl_easy_reset(handle)
-        let buffers = ResponseBuffers()
+        let buffers = ResponseBuffers(limit: request.maximumBodyBytes)
         let context = Unmanaged.passRetained(buffers)
         defer { context.release() }
 
@@ -84,12 +43,20 @@ public final class HTTPClient {
 
         try check(hops_curl_setopt_string(handle, CURLOPT_URL, request.url), "url")
         try check(hops_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"), "protocols")
-        try check(hops_curl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"), "protocols")
+        // Never downgrade: an https request follows redirects to https only.
+        try check(
+            hops_curl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, scheme == "https" ? "https" : "http,https"),
+            "redirect protocols")
         try check(hops_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1), "nosignal")
         try check(hops_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1), "redirects")
+        try check(hops_curl_setopt_long(handle, CURLOPT_MAXREDIRS, 10), "redirect limit")
+        try check(hops_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, request.insecure ? 0 : 1), "tls peer")
+        try check(hops_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, request.insecure ? 0 : 2), "tls host")
         try check(hops_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, max(1, Int(request.timeout * 1000))), "timeout")
-        try check(hops_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method.uppercased()), "method")
-        if request.method.uppercased() == "HEAD" { try check(hops_curl_setopt_long(handle, CURLOPT_NOBODY, 1), "head") }
+        let connectLimit = min(request.connectTimeout, request.timeout)
+        try check(hops_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(connectLimit * 1000))), "connect timeout")
+        try check(hops_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method), "method")
+        if method == "HEAD" { try check(hops_curl_setopt_long(handle, CURLOPT_NOBODY, 1), "head") }
         try check(hops_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList), "headers")
         try check(hops_curl_setopt_write_function(handle, CURLOPT_WRITEFUNCTION, bodyCallback), "write")
         try check(hops_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque()), "write data")
@@ -102,11 +69,7 @@ public final class HTTPClient {
         }
         let duration = Date().timeIntervalSince(started)
         guard code == CURLE_OK else {
-            let reason = String(cString: hops_curl_easy_strerror(code))
-            if code == CURLE_OPERATION_TIMEDOUT {
-                throw RunError.http("\(request.method.uppercased()) \(request.url) timed out after \(ProcessError.format(request.timeout))s")
-            }
-            throw RunError.http("\(request.method.uppercased()) \(request.url) failed: \(reason)")
+            throw failure(code, method: method, url: shownURL, request: request, buffers: buffers)
         }
         var status = 0
         _ = hops_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -117,36 +80,76 @@ public final class HTTPClient {
             contentType: contentType.map { String(cString: $0) }, duration: duration)
     }
 
+    /// The error a failed transfer means, in the words a user can act on.
+    private func failure(
+        _ code: CURLcode, method: String, url: String, request: HTTPRequest, buffers: ResponseBuffers
+    ) -> HTTPError {
+        let reason = String(cString: hops_curl_easy_strerror(code))
+        if buffers.overflowed { return .bodyTooLarge(method: method, url: url, limit: request.maximumBodyBytes) }
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT:
+            var connectTime = 0.0
+            _ = hops_curl_getinfo_double(handle, CURLINFO_CONNECT_TIME, &connectTime)
+            if connectTime == 0 {
+                return .connectionFailed(
+                    method: method, url: url,
+                    reason: "no connection within \(HTTPError.format(min(request.connectTimeout, request.timeout)))s")
+            }
+            return .timedOut(method: method, url: url, seconds: request.timeout)
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+            return .connectionFailed(method: method, url: url, reason: reason)
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CACERT_BADFILE:
+            return .tlsFailed(method: method, url: url, reason: reason)
+        case CURLE_UNSUPPORTED_PROTOCOL:
+            return .insecureRedirect(method: method, url: url)
+        default:
+            return .failed(method: method, url: url, reason: reason)
+        }
+    }
+
     /// Runs `perform` with the body installed as POSTFIELDS, kept alive for the call.
-    private func withBody(_ body: Data?, _ perform: () -> CURLcode) throws -> CURLcode {
+    private func withBody(_ body: Data?, _ perform: () -> CURLcode) throws(HTTPError) -> CURLcode {
         guard let body else { return perform() }
         var bytes = [CChar](repeating: 0, count: body.count + 1)
         body.withUnsafeBytes { source in
             bytes.withUnsafeMutableBytes { target in target.copyMemory(from: source) }
         }
-        return try bytes.withUnsafeMutableBufferPointer { buffer in
-            try check(hops_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count), "body size")
-            try check(hops_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, buffer.baseAddress), "body")
-            return perform()
+        let handle = handle
+        let codes = bytes.withUnsafeMutableBufferPointer { buffer in
+            let size = hops_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
+            let fields = hops_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, buffer.baseAddress)
+            guard size == CURLE_OK, fields == CURLE_OK else { return (size == CURLE_OK ? fields : size, CURLE_OK) }
+            return (CURLE_OK, perform())
         }
+        try check(codes.0, "body")
+        return codes.1
     }
 
-    private func check(_ code: CURLcode, _ what: String) throws {
+    private func check(_ code: CURLcode, _ what: String) throws(HTTPError) {
         guard code == CURLE_OK else {
-            throw RunError.http("curl option \(what): \(String(cString: hops_curl_easy_strerror(code)))")
+            throw HTTPError.unavailable("curl option \(what): \(String(cString: hops_curl_easy_strerror(code)))")
         }
     }
 }
 
 /// Body and headers as they arrive; reached from the C callbacks through their data pointer.
 private final class ResponseBuffers {
+    let limit: Int
     var body = Data()
     var headers: [(name: String, value: String)] = []
+    /// The body passed `limit`; the transfer was stopped.
+    var overflowed = false
+
+    init(limit: Int) { self.limit = limit }
 }
 
 private let bodyCallback: hops_curl_write_callback = { data, size, count, context in
     guard let data, let context else { return 0 }
     let buffers = Unmanaged<ResponseBuffers>.fromOpaque(context).takeUnretainedValue()
+    if buffers.body.count + size * count > buffers.limit {
+        buffers.overflowed = true
+        return 0  // anything but size * count makes curl stop with CURLE_WRITE_ERROR
+    }
     buffers.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count)
     return size * count
 }

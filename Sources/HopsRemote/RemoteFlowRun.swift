@@ -1,0 +1,161 @@
+import Foundation
+import HopsFlow
+import HopsLang
+import HopsRun
+import HopsStore
+
+/// A flow run on the server's workers: started by path when the server's copy equals the local
+/// flow, else as a preview of the local definition; followed with per-step events; recorded locally.
+public struct RemoteFlowRun {
+    public enum Mode: String, Sendable {
+        /// The server's copy equals the local flow: `runFlowByPath`.
+        case byPath = "by path"
+        /// An unpushed edit: `runFlowPreview` of the local definition.
+        case preview
+    }
+
+    public let client: WindmillClient
+    public let tree: WmillTree
+
+    public init(client: WindmillClient, tree: WmillTree) {
+        self.client = client
+        self.tree = tree
+    }
+
+    /// Starts the flow in `folder` with `arguments` (missing ones set to their defaults, as a local
+    /// run sees them); the new job's id and how it was started.
+    public func start(folder: String, arguments given: ObjectValue) throws(RemoteError) -> (job: String, mode: Mode, path: String) {
+        let item = try tree.flow(folder: folder)
+        var arguments = given
+        if let flow = try? FlowLoader.load(path: folder) {
+            let missing = FlowExecutor.missingInputs(flow, in: given)
+            if !missing.isEmpty {
+                throw RemoteError.refused("missing required input\(missing.count == 1 ? "" : "s"): \(missing.joined(separator: ", ")) (give -i name=value)")
+            }
+            arguments = FlowExecutor.applyDefaults(flow, to: given)
+        }
+        let remote = try client.flow(at: item.path)
+        if let remote, Value.object(item.fields).isContained(in: remote) {
+            return (try client.runFlow(path: item.path, arguments: .object(arguments)), .byPath, item.path)
+        }
+        let value = item.fields["value"] ?? .object(ObjectValue())
+        return (try client.runFlowPreview(path: item.path, value: value, arguments: .object(arguments)), .preview, item.path)
+    }
+
+    /// Polls the job's updates (back-off from 0.1 s to 1 s) until it completes, reporting each
+    /// top-level step as it starts and ends; on cancellation cancels the job on the server.
+    public func follow(
+        job: String, cancellation: Cancellation, onEvent: (ExecutionEvent) -> Void
+    ) throws(RemoteError) {
+        var logOffset = 0
+        var delay = 0.1
+        var started: [String: Date] = [:]
+        var finished: Set<String> = []
+        var cancelSent = false
+        while true {
+            if cancellation.isCancelled, !cancelSent {
+                try client.cancelJob(job, reason: "cancelled from hops (Ctrl-C)")
+                cancelSent = true
+            }
+            let updates = JobValue(try client.jobUpdates(job, logOffset: logOffset))
+            if let offset = updates.number("log_offset") { logOffset = Int(offset) }
+            for module in updates.object("flow_status")?.array("modules").map(JobValue.init) ?? [] {
+                guard let id = module.string("id"), !finished.contains(id), let type = module.string("type") else { continue }
+                switch type {
+                case "InProgress", "WaitingForExecutor", "WaitingForEvents":
+                    if started[id] == nil {
+                        started[id] = Date()
+                        onEvent(.stepStarted(id: id, place: "", attempt: 1))
+                    }
+                case "Success", "Failure":
+                    finished.insert(id)
+                    if module.bool("skipped") {
+                        onEvent(.stepSkipped(id: id, place: "", reason: "skip_if"))
+                        continue
+                    }
+                    if started[id] == nil { onEvent(.stepStarted(id: id, place: "", attempt: 1)) }
+                    let elapsed = Date().timeIntervalSince(started[id] ?? Date())
+                    var error: StepError?
+                    if type == "Failure" {
+                        error = failure(of: module, id: id) ?? StepError(kind: .thrown, message: "failed", stepID: id)
+                    }
+                    onEvent(.stepFinished(id: id, place: "", state: type == "Success" ? .succeeded : .failed, elapsed: elapsed, error: error))
+                default: break
+                }
+            }
+            if updates.bool("completed") { return }
+            Thread.sleep(forTimeInterval: delay)
+            delay = min(delay * 1.5, 1.0)
+        }
+    }
+
+    /// The error a failed module's job reports.
+    private func failure(of module: JobValue, id: String) -> StepError? {
+        guard let job = module.string("job"), job != JobValue.nilJob,
+            let result = try? client.completedJobResult(job)
+        else { return nil }
+        return JobValue.stepError(fromResult: result, stepID: id)
+    }
+}
+
+/// Importing a finished flow job into the local store, tied to the local flow of the same path.
+public struct RemoteImport {
+    public let run: ImportedRun
+    public let runID: RunID
+    /// The local flow folder it is tied to, relative to the repository; nil when there is none.
+    public let source: String?
+    /// Steps that differ between the local flow and the one that ran.
+    public let differingSteps: [String]
+
+    /// Whether the job was already in the store (made here with `--remote`, or imported before).
+    public let alreadyRecorded: Bool
+
+    /// Downloads job `id` and records it in `store`, unless a finished run of it is there already;
+    /// `repositoryRoot` is where local flows are looked for.
+    public static func perform(
+        job id: String, client: WindmillClient, store: RunStore, tree: WmillTree?, repositoryRoot: String
+    ) throws -> RemoteImport {
+        let run = try JobImport(client: client).run(id)
+        let existing = try store.run(remoteJob: id)
+        var source: String?
+        var sourceHash: String?
+        var differing: [String] = []
+        if let tree {
+            for suffix in [".flow", "__flow"] {
+                let folder = tree.root + "/" + run.flowPath + suffix
+                guard FileManager.default.fileExists(atPath: folder + "/flow.yaml") else { continue }
+                let root = (repositoryRoot as NSString).standardizingPath
+                source = folder.hasPrefix(root + "/") ? String(folder.dropFirst(root.count + 1)) : folder
+                sourceHash = FileManager.default.contents(atPath: folder + "/flow.yaml").map { CacheKey.contentHash($0) }
+                if let local = try? tree.flow(folder: folder), let value = local.fields["value"] {
+                    differing = run.differingSteps(local: value)
+                }
+                break
+            }
+        }
+        if let existing {
+            return RemoteImport(run: run, runID: existing, source: source, differingSteps: differing, alreadyRecorded: true)
+        }
+        let runner = ScriptRunner(repositoryRoot: repositoryRoot)
+        let runID = try run.record(in: store, source: source, sourceHash: sourceHash) { runner.runnerIdentity(for: $0) }
+        return RemoteImport(run: run, runID: runID, source: source, differingSteps: differing, alreadyRecorded: false)
+    }
+
+    /// `imported job … as run r-…`, the local flow it is tied to, and the steps that differ.
+    public var lines: [String] {
+        var lines = [
+            (alreadyRecorded ? "already recorded: job \(run.jobID)" : "imported job \(run.jobID)")
+                + " (\(run.flowPath), \(run.succeeded ? "succeeded" : run.canceled ? "cancelled" : "failed"), "
+                + "\(run.steps.count) step\(run.steps.count == 1 ? "" : "s")) as run \(runID)"
+        ]
+        if let source {
+            lines.append(
+                differingSteps.isEmpty
+                    ? "tied to \(source): the same steps as ran"
+                    : "tied to \(source); the local flow differs at: \(differingSteps.joined(separator: ", "))")
+        } else {
+            lines.append("no local flow for \(run.flowPath): show and replay work, resume needs the flow folder")
+        }
+        return lines
+    }
+}
