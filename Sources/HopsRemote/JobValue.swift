@@ -30,7 +30,7 @@ struct JobValue {
     }
 
     func array(_ key: String) -> [Value] {
-        if case .array(let items)? = self[key] { return items }
+        if case .array(let items)? = self[key] { return items.elements }
         return []
     }
 

@@ -93,7 +93,7 @@ extension WindmillClient {
             throw RemoteError.unexpectedAnswer(
                 method: "GET", path: "/api" + workspacePath("/jobs/completed/list"), detail: "not a list")
         }
-        return jobs
+        return jobs.elements
     }
 
     /// `listJobs` (queued and completed) with the given filters.
@@ -101,7 +101,7 @@ extension WindmillClient {
         guard case .array(let jobs) = try json("GET", workspacePath("/jobs/list"), query: filters) else {
             throw RemoteError.unexpectedAnswer(method: "GET", path: "/api" + workspacePath("/jobs/list"), detail: "not a list")
         }
-        return jobs
+        return jobs.elements
     }
 
     /// `getVariableValue`: the value of a variable (secrets decrypted), or nil when there is none.

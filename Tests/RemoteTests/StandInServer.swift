@@ -71,7 +71,7 @@ final class StandInServer: @unchecked Sendable {  // its fields are set once, in
     /// Every API request received, as JSON text each (the token already hidden by the stand-in).
     func requests() throws -> [Value] {
         guard case .array(let items) = try control("GET", "requests") else { return [] }
-        return items
+        return items.elements
     }
 
     func reset() throws { try control("POST", "reset") }
