@@ -6,6 +6,10 @@ TOOLS := $(CURDIR)/tools
 DENO := $(TOOLS)/deno/bin/deno
 HOPS_DEBUG := .build/debug/hops
 HOPS_RELEASE := .build/release/hops
+# Python packages the tests use: jsonschema and pyyaml (spec checks, the pre-commit hook's
+# definition), sarif-pydantic (the SARIF models `hops check --format sarif` is validated with).
+PIP_PACKAGES := jsonschema pyyaml sarif-pydantic
+PIP_MODULES := jsonschema, yaml, sarif_pydantic
 
 .PHONY: all deps build test demo bench clean
 
@@ -14,7 +18,7 @@ all: build
 deps: $(TOOLS)/.apt-ok $(DENO)
 
 # apt packages, installed only when one is missing.
-$(TOOLS)/.apt-ok:
+$(TOOLS)/.apt-ok: Makefile
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -22,7 +26,7 @@ $(TOOLS)/.apt-ok:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null \
 	    || { echo "error: could not install$$missing (run as root or install them by hand)"; exit 1; }; \
 	fi
-	@python3 -c 'import jsonschema, yaml' 2>/dev/null || pip install -q jsonschema pyyaml
+	@python3 -c 'import $(PIP_MODULES)' 2>/dev/null || pip install -q $(PIP_PACKAGES)
 	@mkdir -p $(TOOLS) && touch $@
 
 # Deno from the PyPI package, into the git-ignored tools folder (hops also finds one on PATH).
