@@ -1,7 +1,7 @@
 # hops: build, test, demo and benchmarks. Each target first installs what a fresh machine lacks.
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libedit-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 jq
+APT_PACKAGES := libedit-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 jq $(BROWSER_PACKAGES)
 TOOLS := $(CURDIR)/tools
 DENO := $(TOOLS)/deno/bin/deno
 HOPS_DEBUG := .build/debug/hops
@@ -10,8 +10,23 @@ HOPS_RELEASE := .build/release/hops
 # definition), sarif-pydantic (the SARIF models `hops check --format sarif` is validated with).
 PIP_PACKAGES := jsonschema pyyaml sarif-pydantic
 PIP_MODULES := jsonschema, yaml, sarif_pydantic
+# Chromium (headless) renders the HTML run report in the tests.
+BROWSER_PACKAGES := chromium
+# The commit the build is stamped with; written by `make`, git-ignored, optional for `swift build`.
+COMMIT_STAMP := Sources/hops/BuildInfo+Commit.swift
 
-.PHONY: all deps build test demo bench clean
+# make install PREFIX=/usr/local (DESTDIR for packaging): the binary and its stdlib/ in
+# $(PREFIX)/lib/hops with a link in $(PREFIX)/bin, man pages, bash, zsh and fish completions.
+PREFIX ?= /usr/local
+LIBDIR = $(DESTDIR)$(PREFIX)/lib/hops
+BINDIR = $(DESTDIR)$(PREFIX)/bin
+MANDIR = $(DESTDIR)$(PREFIX)/share/man/man1
+BASHDIR = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+ZSHDIR = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+FISHDIR = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+MANUAL := .build/manual
+
+.PHONY: all deps build release test demo bench install uninstall commit-stamp clean
 
 all: build
 
@@ -39,8 +54,20 @@ $(DENO):
 	fi
 	@$@ --version | head -1
 
-build: deps
+# The commit of the tree, `-modified` when it has uncommitted changes; rewritten only when it changes.
+commit-stamp:
+	@if commit=$$(git rev-parse --short=12 HEAD 2>/dev/null); then \
+	  git diff --quiet HEAD 2>/dev/null || commit="$$commit-modified"; \
+	  printf '// Written by make: the commit this tree was built from.\nextension BuildInfo {\n    static var commit: String? { "%s" }\n}\n' "$$commit" > $(COMMIT_STAMP).new; \
+	  cmp -s $(COMMIT_STAMP).new $(COMMIT_STAMP) && rm $(COMMIT_STAMP).new || mv $(COMMIT_STAMP).new $(COMMIT_STAMP); \
+	else rm -f $(COMMIT_STAMP); fi
+
+build: deps commit-stamp
 	$(SWIFT) build
+
+# The release binary with the Swift runtime linked in: what `make install` and `make bench` use.
+release: deps commit-stamp
+	$(SWIFT) build -c release --static-swift-stdlib
 
 test: build
 	HOPS_DENO=$(DENO) $(SWIFT) test 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
@@ -48,9 +75,31 @@ test: build
 demo: build
 	@HOPS_DENO=$(DENO) $(HOPS_DEBUG) run notebooks/walkthrough.hops
 
-bench: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+bench: release
 	@HOPS_DENO=$(DENO) python3 Tests/Benchmarks/bench.py $(HOPS_RELEASE)
 
+# Man pages from the command definitions, written by argument-parser's own generate-manual tool
+# (what its GenerateManual plugin runs, built here on its own so the release build is not redone);
+# completions from the binary itself.
+install: release
+	$(SWIFT) build --package-path .build/checkouts/swift-argument-parser --scratch-path .build/manual-tool \
+	  --product generate-manual
+	@rm -rf $(MANUAL) && mkdir -p $(MANUAL)
+	.build/manual-tool/debug/generate-manual $(HOPS_RELEASE) --multi-page --output-directory $(MANUAL)
+	install -d $(LIBDIR) $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR)
+	install -m 755 $(HOPS_RELEASE) $(LIBDIR)/hops
+	rm -rf $(LIBDIR)/stdlib && cp -R stdlib $(LIBDIR)/stdlib
+	ln -sf ../lib/hops/hops $(BINDIR)/hops
+	install -m 644 $(MANUAL)/*.1 $(MANDIR)/
+	$(HOPS_RELEASE) --generate-completion-script bash > $(BASHDIR)/hops
+	$(HOPS_RELEASE) --generate-completion-script zsh > $(ZSHDIR)/_hops
+	$(HOPS_RELEASE) --generate-completion-script fish > $(FISHDIR)/hops.fish
+	@$(BINDIR)/hops --version
+
+uninstall:
+	rm -rf $(LIBDIR)
+	rm -f $(BINDIR)/hops $(BASHDIR)/hops $(ZSHDIR)/_hops $(FISHDIR)/hops.fish
+	rm -f $(MANDIR)/hops.1 $(MANDIR)/hops.*.1
+
 clean:
-	rm -rf .build tools
+	rm -rf .build tools $(COMMIT_STAMP)
