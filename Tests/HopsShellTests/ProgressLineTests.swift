@@ -16,17 +16,16 @@ import Testing
     @Test func withoutATerminalOnlyFinishedLinesAreWritten() {
         let capture = Capture()
         let progress = ProgressLine(live: false, write: capture.write)
-        progress.addSecrets(["hunter2-token"])
         progress.begin("push f/ops/backup")
         progress.begin("push f/ops/health")
         progress.end("push f/ops/backup", "created", duration: 0.12)
-        progress.end("push f/ops/health", "unchanged", duration: 12.34, detail: "sent with hunter2-token")
+        progress.end("push f/ops/health", "unchanged", duration: 12.34, detail: "nothing to send")
         progress.note("2 flows pushed")
         progress.finish()
         #expect(
             capture.value == """
                 push f/ops/backup … created 120 ms
-                push f/ops/health … unchanged 12.3 s: sent with ***
+                push f/ops/health … unchanged 12.3 s: nothing to send
                 2 flows pushed
 
                 """)

@@ -1,6 +1,5 @@
 import Foundation
 import HopsRun
-import HopsStore
 
 /// Shows a flow run as it happens, on standard error: a line per step that ends, and on a terminal
 /// a status line of the steps still running with their elapsed time, redrawn in place.
@@ -16,9 +15,6 @@ public final class FlowProgress: Sendable {
         self.line = ProgressLine(live: live)
         self.colored = colored
     }
-
-    /// Masks these values in every line from now on.
-    public func addSecrets(_ secrets: [String]) { line.addSecrets(secrets) }
 
     /// The handler to give `ExecutionOptions.onEvent`.
     public var handler: @Sendable (ExecutionEvent) -> Void { { [weak self] event in self?.handle(event) } }

@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import HopsStore
 import Synchronization
 
 #if canImport(Glibc)
@@ -15,10 +14,10 @@ import Synchronization
 /// Runs, pushes, imports and dependency installs all report through it: `begin` an item when it
 /// starts, `end` it with its outcome, `note` anything else worth a line. Without a terminal only
 /// the finished lines are written, so logs stay plain; nothing ever goes to standard output, where
-/// a `--json` consumer reads. Every line passes through the secret mask. Safe from any thread.
+/// a `--json` consumer reads. Lines are masked where every output is, in `Terminal`'s writers.
+/// Safe from any thread.
 public final class ProgressLine: Sendable {
     private struct State {
-        var redactor = SecretRedactor()
         /// Items under way, in the order they began.
         var running: [(label: String, started: Date)] = []
         var statusShown = false
@@ -39,11 +38,6 @@ public final class ProgressLine: Sendable {
     ) {
         self.live = live
         self.write = write
-    }
-
-    /// Masks these values in every line from now on.
-    public func addSecrets(_ secrets: [String]) {
-        state.withLock { $0.redactor.add(secrets) }
     }
 
     /// `item` has started; it shows on the status line until `end(item…)`.
@@ -121,7 +115,7 @@ public final class ProgressLine: Sendable {
 
     private func printLine(_ text: String, _ state: inout State) {
         eraseStatus(&state)
-        write(state.redactor.redact(text) + "\n")
+        write(text + "\n")
         if live { drawStatus(&state) }
     }
 
@@ -141,7 +135,7 @@ public final class ProgressLine: Sendable {
         // One line only: a wrapped status line could not be erased with one escape.
         let width = Self.terminalWidth()
         if text.count > width - 1 { text = String(text.prefix(max(10, width - 2))) + "…" }
-        write(state.redactor.redact(text))
+        write(text)
         state.statusShown = true
     }
 

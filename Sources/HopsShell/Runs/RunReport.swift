@@ -22,26 +22,19 @@ public struct RunReport {
         self.mask = mask
     }
 
-    /// The mask for a repository: the values of its variables (`.env`, `WM_VAR_*`) and the
-    /// strings of its resources, replaced as every other output of hops replaces them.
-    ///
-    /// The one place the report learns what is secret; values under four characters are left
-    /// alone, as for resources at run time, since they would mask ordinary words everywhere.
+    /// The mask for a repository: the process's one masking layer (`SecretMask`), taught first the
+    /// secrets the run may have met, the values of the repository's variables (`.env`, `WM_VAR_*`)
+    /// and the secret fields of its resources, as resolving them at run time would have.
     public static func mask(forRepositoryAt root: String) -> (String) -> String {
         let context = WorkspaceContext(repositoryRoot: root)
-        func strings(in value: Value) -> [String] {
-            switch value {
-            case .string(let text): [text]
-            case .array(let items): items.flatMap(strings)
-            case .object(let object): object.values.flatMap(strings)
-            default: []
-            }
+        SecretMask.learn(context.fileVariables.values)
+        SecretMask.learn(context.environment.filter { $0.key.hasPrefix("WM_VAR_") }.map(\.value))
+        for path in context.resources.keys {
+            // A resource whose own `$var:` reference does not resolve here gave no run its value
+            // either; the secrets it does name are learnt on the way.
+            if let found = try? context.resolvedResource(path) { SecretMask.learn(found.secrets) }
         }
-        var secrets = Array(context.fileVariables.values)
-        secrets += context.environment.filter { $0.key.hasPrefix("WM_VAR_") }.map(\.value)
-        secrets += context.resources.values.flatMap(strings)
-        let redactor = SecretRedactor(secrets: secrets.filter { $0.count >= 4 })
-        return { redactor.redact($0) }
+        return { SecretMask.redact($0) }
     }
 
     /// The whole page.
