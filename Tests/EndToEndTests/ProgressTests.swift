@@ -32,4 +32,18 @@ import Testing
         #expect(outcome.transcript.contains(status), "\(outcome.transcript)")
         #expect(outcome.transcript.contains("squares[3]/square … ok"))
     }
+
+    @Test func aResumeOnATerminalShowsEachStepAsItIsReusedOrRun() throws {
+        let home = try HopsProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let store = home.appendingPathComponent("store.db").path
+        let (first, _) = try FlowSupport.runJSON(FlowSupport.fixture("parallel.flow"), in: home)
+        #expect(first.status == 0, "\(first.error)")
+        let outcome = try TerminalSession.run(
+            [.expect("reused")], arguments: ["resume", "last", "--store", store], hopsHome: home)
+        #expect(outcome.failure == nil, "\(outcome.transcript)")
+        // The progress lines on standard error, then the resume's own summary on standard output.
+        #expect(outcome.transcript.contains(/squares\[\d\]\/square … cached \d+ ms/), "\(outcome.transcript)")
+        #expect(outcome.transcript.contains("total … cached"), "\(outcome.transcript)")
+    }
 }
