@@ -15,9 +15,15 @@ struct Check: ParsableCommand {
         discussion: """
             Without a path, every flow under windmill/ of the repository is checked: seed flows \
             (windmill/flows/**/*.yaml) and wmill flows (*.flow and *__flow folders). Problems are \
-            printed as file:line:col: error|warning: message. The exit status is 1 when any flow \
-            has an error; warnings alone leave it 0.
+            printed as file:line:col: error|warning: message, or in the --format a CI system reads. \
+            Exit status: 0 no errors (warnings alone leave it 0), 1 a flow has an error, 2 a usage \
+            error or a path that does not exist.
+
+            Example: hops check --format github windmill/flows/monitoring/system-health.yaml
             """)
+
+    @Option(help: "text, json (one object per finding and line), github (workflow commands) or sarif (SARIF 2.1.0).")
+    var format: FlowCheckFormat = .text
 
     @Argument(help: "Flow files or folders; a folder without flow.yaml is searched for flows.")
     var paths: [String] = []
@@ -30,14 +36,17 @@ struct Check: ParsableCommand {
             files = FlowFiles.flows(under: windmill).map(FlowFiles.displayPath)
             if files.isEmpty {
                 Terminal.writeError("error: no flows under \(FlowFiles.displayPath(windmill))\n")
-                throw ExitCode(1)
+                throw ExitCode(2)
             }
         } else {
             for path in paths {
                 var isDirectory: ObjCBool = false
-                let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                    Terminal.writeError("error: no such file or folder: \(path)\n")
+                    throw ExitCode(2)
+                }
                 let isFlowFolder = FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("flow.yaml"))
-                if exists, isDirectory.boolValue, !isFlowFolder {
+                if isDirectory.boolValue, !isFlowFolder {
                     let found = FlowFiles.flows(under: path)
                     files += found.isEmpty ? [path] : found
                 } else {
@@ -45,9 +54,13 @@ struct Check: ParsableCommand {
                 }
             }
         }
-        let (text, summary) = FlowCheckSummary.check(
-            paths: files, repositoryRoot: root, colored: Terminal.useColor(on: STDOUT_FILENO))
-        Terminal.writeOutput((text.isEmpty ? "" : text + "\n") + summary.line + "\n")
-        if summary.errors > 0 { throw ExitCode(1) }
+        let output = FlowCheckOutput.check(paths: files, repositoryRoot: root)
+        Terminal.writeOutput(
+            output.rendered(format, colored: Terminal.useColor(on: STDOUT_FILENO), toolVersion: BuildInfo.version))
+        // The summary of a machine-readable format goes where a consumer of standard output does not read.
+        if format == .json || format == .sarif { Terminal.writeError(output.summary.line + "\n") }
+        if output.summary.errors > 0 { throw ExitCode(1) }
     }
 }
+
+extension FlowCheckFormat: ExpressibleByArgument {}

@@ -191,14 +191,23 @@ struct FlowShow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Print a flow as a tree of steps, with its warnings and errors.",
-        discussion: "Exit status: 0 when the flow loads, 2 when it has errors (the tree shows what could be read).")
+        discussion: """
+            With --mermaid, the flow as a Mermaid flowchart to paste into a README or a pull request \
+            (loops as subgraphs, branches as decisions). Exit status: 0 when the flow loads, 2 when \
+            it has errors (the tree shows what could be read).
+
+            Example: hops flow show windmill/flows/monitoring/system-health.yaml --mermaid
+            """)
 
     @Argument(help: "The flow: a seed .yaml file, a flow.yaml, or a .flow / __flow folder.")
     var path: String
 
+    @Flag(help: "Print a Mermaid flowchart instead of the tree.")
+    var mermaid = false
+
     func run() throws {
         let report = CheckedFlow.check(path, repositoryRoot: FlowFiles.repositoryRoot(ofFlowAt: path))
-        if let flow = report.flow { Terminal.writeOutput(flow.treeDescription() + "\n") }
+        if let flow = report.flow { Terminal.writeOutput((mermaid ? flow.mermaidGraph() : flow.treeDescription()) + "\n") }
         if report.flow == nil || report.hasErrors { throw ExitCode(2) }
     }
 }

@@ -21,6 +21,7 @@ struct Hops: ParsableCommand {
             Without arguments, hops opens a prompt on a terminal, or reads statements from \
             standard input when it is not a terminal.
             """,
+        version: BuildInfo.versionLine,
         subcommands: [
             Prompt.self, Run.self, Check.self, DryRun.self, Export.self, FlowCommand.self, Runs.self, Show.self, Resume.self,
             Replay.self, GC.self, RemoteCommandGroup.self, PushCommand.self,
@@ -38,7 +39,15 @@ struct Hops: ParsableCommand {
         // From here on a signal ends every process hops started before hops itself exits
         // (the prompt takes Ctrl-C over for itself; `flow run` records the run as interrupted).
         ProcessSupervisor.handleSignals([SIGINT, SIGTERM, SIGHUP])
-        main(arguments)
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            // A usage error exits 2, as shell tools do, rather than the parser's own 64.
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            Terminal.writeError(fullMessage(for: error) + "\n")
+            Glibc.exit(2)
+        }
     }
 }
 

@@ -58,7 +58,10 @@ struct Resume: ParsableCommand {
         let cancellation = Cancellation()
         ProcessSupervisor.setSignalHandler(FlowRun.interruptHandler(cancellation))
         defer { ProcessSupervisor.setSignalHandler(nil) }
-        let result = resume.run(cancellation: cancellation)
+        // On a terminal, the live status line of a run; in a pipe only the summary below.
+        let progress = Terminal.isTerminal(STDERR_FILENO) ? FlowProgress() : nil
+        let result = resume.session(onEvent: progress?.handler, cancellation: cancellation).runToEnd()
+        progress?.stop()
         let redactor = SecretRedactor(secrets: result.secretValues)
         if json {
             let text = result.resumeValue(resume.source).jsonString(indent: 2) ?? "{}"

@@ -11,7 +11,12 @@ struct Show: ParsableCommand {
             RUN is an id, a unique prefix of one, `last`, or -1, -2, …. Without STEP: the run's \
             flow, inputs, status and each step attempt (status, attempt, duration, ran or reused, \
             error). With STEP (a step id, ID@PLACE inside loops, or #N for the N-th attempt): its \
-            resolved arguments, result, error, stdout and stderr.
+            resolved arguments, result, error, stdout and stderr. With --html FILE: one \
+            self-contained page of the run (a timeline of its steps, loops and branches nested, the \
+            failed step's error and output, each step's arguments and result a click away), \
+            secrets masked.
+
+            Example: hops show last --html run.html
             """)
 
     @Argument(
@@ -29,12 +34,27 @@ struct Show: ParsableCommand {
     @Flag(name: .long, help: "Print JSON.")
     var json = false
 
+    @Option(name: .long, help: ArgumentHelp("Write the run as one HTML page to FILE.", valueName: "file"))
+    var html: String?
+
     @Option(name: .long, help: "The run store (default: HOPS_STORE, else .hops/hops.db in the repository).")
     var store: String?
 
     func run() throws {
         let runStore = try StoreCommand.open(store, forReading: true)
         let record = try StoreCommand.answer { try RunDetail.resolve(reference, in: runStore) }
+        if let html {
+            guard step == nil else { throw ValidationError("--html writes a whole run; leave out the step") }
+            let report = RunReport(run: record, mask: RunReport.mask(forRepositoryAt: FlowFiles.repositoryRoot()))
+            do {
+                try report.html().write(toFile: html, atomically: true, encoding: .utf8)
+            } catch {
+                Terminal.writeError("error: cannot write \(html): \(error.localizedDescription)\n")
+                throw ExitCode(1)
+            }
+            Terminal.writeError("wrote \(html)\n")
+            return
+        }
         let colored = !json && Terminal.useColor(on: STDOUT_FILENO)
         if let step {
             let attempt = try StoreCommand.answer { try RunDetail.step(step, in: record) }

@@ -62,7 +62,7 @@ extension Flow {
         return " \"\(summary)\""
     }
 
-    private static func kind(of value: ModuleValue) -> String {
+    static func kind(of value: ModuleValue) -> String {
         switch value {
         case .rawScript(let script):
             let file = script.contentFile.map { ", \($0)" } ?? ""
@@ -84,7 +84,7 @@ extension Flow {
         }
     }
 
-    private static func options(of module: FlowModule) -> [String] {
+    static func options(of module: FlowModule) -> [String] {
         var options: [String] = []
         if let skipIf = module.skipIf { options.append("skip if \(brief(skipIf.text))") }
         if let stop = module.stopAfterIf { options.append("stop after if \(brief(stop.expression.text))") }
@@ -108,7 +108,7 @@ extension Flow {
         return options
     }
 
-    private static func describe(_ transform: InputTransform) -> String {
+    static func describe(_ transform: InputTransform) -> String {
         switch transform {
         case .javascript(let expression): return brief(expression.text)
         case .static(.number(let value), _): return number(value)
@@ -122,7 +122,7 @@ extension Flow {
     }
 
     /// An expression on one line, shortened to keep the tree readable.
-    private static func brief(_ text: String) -> String {
+    static func brief(_ text: String) -> String {
         let line = text.split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace() }.joined(separator: " ")
         return line.count > 60 ? String(line.prefix(57)) + "..." : line
     }

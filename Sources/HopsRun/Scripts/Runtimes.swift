@@ -10,12 +10,19 @@ public struct Runtimes: Sendable {
 
     public init(
         repositoryRoot: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-        binaryDirectory: String = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-            .deletingLastPathComponent().path
+        binaryDirectory: String = Runtimes.executableDirectory()
     ) {
         self.repositoryRoot = repositoryRoot
         self.environment = environment
         self.binaryDirectory = binaryDirectory
+    }
+
+    /// The folder of the running hops, links resolved: from `/proc/self/exe`, since a hops found
+    /// on PATH sees only its bare name in `argv[0]`; else from `argv[0]`.
+    public static func executableDirectory() -> String {
+        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments.first ?? ""
+        return URL(fileURLWithPath: path).resolvingSymlinksInPath().deletingLastPathComponent().path
     }
 
     /// `HOPS_DENO`, then `deno` on PATH, then `tools/deno/bin/deno` of the repository or of hops's

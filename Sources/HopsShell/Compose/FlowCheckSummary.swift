@@ -25,19 +25,4 @@ public struct FlowCheckSummary: Sendable, Equatable {
         errors += report.errors.count
         warnings += report.warnings.count
     }
-
-    /// Checks each flow file or folder and returns the printed reports and the summary.
-    public static func check(
-        paths: [String], repositoryRoot: String, colored: Bool, now: Date = Date()
-    ) -> (text: String, summary: FlowCheckSummary) {
-        var summary = FlowCheckSummary()
-        var parts: [String] = []
-        for path in paths {
-            let report = FlowChecker.check(path: path, repositoryRoot: repositoryRoot, now: now)
-            summary.add(report)
-            let text = report.rendered(colored: colored)
-            if !text.isEmpty { parts.append(text) }
-        }
-        return (parts.joined(separator: "\n"), summary)
-    }
 }

@@ -126,7 +126,6 @@ public final class FlowStepper: ShellStepper, LoadedFlowAttachment {
         Interrupts.clear()
         let watcher = InterruptWatcher(cancellation: cancellation)
         watcher.start()
-        progress.start()
         defer {
             progress.stop()
             watcher.stop()
