@@ -10,6 +10,9 @@ public struct HTTPRequest: Sendable {
     public var body: Data?
     /// Seconds for the whole exchange.
     public var timeout: Double
+    /// Bytes of response body accepted: `HOPS_HTTP_LIMIT`, else 10 MB; a longer body is an error.
+    public var maximumBodyBytes: Int = ProcessInfo.processInfo.environment["HOPS_HTTP_LIMIT"].flatMap { Int($0) }
+        ?? 10_000_000
 
     public init(
         method: String, url: String, headers: [(name: String, value: String)] = [], body: Data? = nil,
@@ -71,7 +74,7 @@ public final class HTTPClient {
         guard let scheme = request.url.split(separator: ":").first?.lowercased(), scheme == "http" || scheme == "https"
         else { throw RunError.http("only http and https URLs are supported: \(request.url)") }
         hops_curl_easy_reset(handle)
-        let buffers = ResponseBuffers()
+        let buffers = ResponseBuffers(limit: request.maximumBodyBytes)
         let context = Unmanaged.passRetained(buffers)
         defer { context.release() }
 
@@ -101,6 +104,11 @@ public final class HTTPClient {
             hops_curl_easy_perform(handle)
         }
         let duration = Date().timeIntervalSince(started)
+        if buffers.exceeded {
+            throw RunError.http(
+                "\(request.method.uppercased()) \(request.url): the response body is larger than "
+                    + "\(request.maximumBodyBytes) bytes (HOPS_HTTP_LIMIT)")
+        }
         guard code == CURLE_OK else {
             let reason = String(cString: hops_curl_easy_strerror(code))
             if code == CURLE_OPERATION_TIMEDOUT {
@@ -142,11 +150,20 @@ public final class HTTPClient {
 private final class ResponseBuffers {
     var body = Data()
     var headers: [(name: String, value: String)] = []
+    let limit: Int
+    /// Set when the body outgrew `limit`: the transfer was stopped there.
+    var exceeded = false
+
+    init(limit: Int) { self.limit = limit }
 }
 
 private let bodyCallback: hops_curl_write_callback = { data, size, count, context in
     guard let data, let context else { return 0 }
     let buffers = Unmanaged<ResponseBuffers>.fromOpaque(context).takeUnretainedValue()
+    if buffers.body.count + size * count > buffers.limit {
+        buffers.exceeded = true
+        return 0  // curl stops the transfer
+    }
     buffers.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count)
     return size * count
 }
