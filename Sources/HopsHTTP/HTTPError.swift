@@ -35,7 +35,7 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(method) \(url): TLS certificate not verified: \(reason) (--insecure skips the check)"
         case .insecureRedirect(let method, let url): "\(method) \(url): refused a redirect from https to http"
         case .bodyTooLarge(let method, let url, let limit):
-            "\(method) \(url): response larger than \(limit / 1024 / 1024) MiB, refused"
+            "\(method) \(url): the response body is larger than \(limit) bytes (HOPS_HTTP_LIMIT)"
         case .failed(let method, let url, let reason): "\(method) \(url) failed: \(reason)"
         }
     }

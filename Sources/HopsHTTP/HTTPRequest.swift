@@ -16,7 +16,8 @@ public struct HTTPRequest: Sendable {
     public var maximumBodyBytes: Int
 
     /// 64 MiB: far above any JSON a step or a server answers, far below what would hurt.
-    public static let defaultMaximumBodyBytes = 64 << 20
+    public static let defaultMaximumBodyBytes =
+        ProcessInfo.processInfo.environment["HOPS_HTTP_LIMIT"].flatMap { Int($0) } ?? 64 << 20
 
     public init(
         method: String, url: String, headers: [(name: String, value: String)] = [], body: Data? = nil,

@@ -78,7 +78,7 @@ extension RunStore {
                     parent: row.optionalString(5).map(RunID.init),
                     status: RunStatus(rawValue: row.string(6)) ?? .failed,
                     startedAt: Self.date(row.double(7)), finishedAt: row.optionalDouble(8).map(Self.date),
-                    error: row.optionalString(9), resultJSON: row.optionalString(10),
+                    error: row.optionalString(9), resultJSON: Self.resolveResult(row.optionalString(10), steps: steps),
                     processID: row.optionalInt64(11).map { Int32(truncatingIfNeeded: $0) },
                     remoteJob: row.optionalString(12), steps: steps)
             }
@@ -167,5 +167,19 @@ extension RunStore {
             finishedAt: row.optionalDouble(13).map(date), durationMs: row.optionalInt64(14),
             cacheKey: row.optionalString(15), scriptHash: row.optionalString(16), runner: row.optionalString(17),
             reusedFrom: row.optionalInt64(18).map(StepRecordID.init))
+    }
+
+    /// Results this long that equal a step's result are stored once, in the step.
+    static let sharedResultSize = 65_536
+
+    /// How `runs.result` refers to the result of one of its steps: not JSON, followed by the step's row id.
+    static let stepResultReference = "\u{1}step-result:"
+
+    /// A run's stored result, with a reference to a step's result replaced by that result.
+    static func resolveResult(_ stored: String?, steps: [StepRecord]) -> String? {
+        guard let stored, stored.hasPrefix(stepResultReference),
+            let id = Int64(stored.dropFirst(stepResultReference.count))
+        else { return stored }
+        return steps.first { $0.id.rawValue == id }?.resultJSON
     }
 }

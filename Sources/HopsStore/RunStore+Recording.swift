@@ -32,14 +32,29 @@ extension RunStore {
     }
 
     /// Records the end of a run.
+    ///
+    /// A big result that is the result of one of the run's steps (a flow's result is its last
+    /// step's) is not stored twice: the run refers to that step (see `stepResultReference`).
     public func finishRun(
         _ run: RunID, status: RunStatus, resultJSON: String? = nil, error: String? = nil, finishedAt: Date = Date()
     ) throws {
         try withDatabase { database in
+            var result = redacted(resultJSON)
+            if let resultJSON, resultJSON.utf8.count >= Self.sharedResultSize,
+                let step = try database.row(
+                    """
+                    SELECT id FROM steps
+                    WHERE run_id = ?1
+                      AND coalesce(result, (SELECT origin.result FROM steps AS origin WHERE origin.id = steps.reused_from)) = ?2
+                    ORDER BY seq DESC LIMIT 1
+                    """, [.text(run.rawValue), result], { $0.int64(0) })
+            {
+                result = .text(Self.stepResultReference + String(step))
+            }
             try database.run(
                 "UPDATE runs SET status = ?, result = ?, error = ?, finished_at = ? WHERE id = ?",
                 [
-                    .text(status.rawValue), redacted(resultJSON), redacted(error),
+                    .text(status.rawValue), result, redacted(error),
                     .double(Self.timestamp(finishedAt)), .text(run.rawValue),
                 ])
             if database.changes == 0 { throw RunStoreError.unknownRun(run) }

@@ -131,6 +131,7 @@ struct Run: ParsableCommand {
             }
         }
         if !report.succeeded { throw ExitCode(1) }
+        if report.storeFailure != nil { throw ExitCode(StoreCommand.storeFailure) }
     }
 
     /// The path from `root`, or the absolute path when the file is not under it.

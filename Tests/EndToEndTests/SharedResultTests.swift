@@ -3,14 +3,13 @@ import Testing
 
 /// A big result is stored once: resuming its run does not copy it again.
 @Suite struct SharedResultTests {
-    @Test func aHundredMegabyteResultResumedTwiceDoesNotGrowTheStore() throws {
+    /// The big step first (the flow's result is the small one's), or last (the flow's result is the big one).
+    @Test(arguments: [false, true])
+    func aHundredMegabyteResultResumedTwiceDoesNotGrowTheStore(bigLast: Bool) throws {
         let folder = try HopsProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let flow = folder.appendingPathComponent("big.yaml").path
-        try """
-            summary: a 100 MB result, then a small step
-            value:
-              modules:
+        let big = """
                 - id: big
                   value:
                     type: rawscript
@@ -19,17 +18,23 @@ import Testing
                       def main():
                           return "x" * 100_000_000
                     input_transforms: {}
+            """
+        let small = """
                 - id: small
                   value:
                     type: rawscript
                     language: python3
                     content: |
-                      def main(n: int):
-                          return n
-                    input_transforms:
-                      n:
-                        type: javascript
-                        expr: results.big.length
+                      def main():
+                          return 100000000
+                    input_transforms: {}
+            """
+        try """
+            summary: a 100 MB result and a small one
+            value:
+              modules:
+            \(bigLast ? small : big)
+            \(bigLast ? big : small)
             """.write(toFile: flow, atomically: true, encoding: .utf8)
         let store = folder.appendingPathComponent("store.db").path
         func storeBytes() throws -> Int {
@@ -41,7 +46,7 @@ import Testing
         }
         let first = try HopsProcess.run(["flow", "run", flow, "--store", store])
         #expect(first.status == 0, "\(first.error)")
-        #expect(first.output.contains("100000000"))
+        #expect(first.output.contains(bigLast ? "xxxxxxxxxx" : "100000000"))
         let afterRun = try storeBytes()
         #expect(afterRun > 100_000_000)
         for _ in 0..<2 {

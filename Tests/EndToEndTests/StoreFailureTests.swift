@@ -84,6 +84,19 @@ import Testing
         #expect(!result.error.contains("flow succeeded"))
     }
 
+    @Test func aFullDiskFailsANotebookRunWithTheStoreExitStatus() throws {
+        let work = try HopsProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let disk = try SmallDisk(kilobytes: 160)
+        defer { disk.unmount() }
+        let store = disk.folder.appendingPathComponent("store.db").path
+        let notebook = work.appendingPathComponent("big.hops").path
+        try "# %%\nlet big = \"x\".repeat(400000)\nbig.length\n".write(toFile: notebook, atomically: true, encoding: .utf8)
+        let result = try HopsProcess.run(["run", notebook, "--store", store])
+        #expect(result.status == 74)
+        #expect(result.error.contains("cannot write the hops store \(store): the disk is full"))
+    }
+
     @Test func aCorruptPageIsAnErrorNamingTheFile() throws {
         let work = try HopsProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: work) }

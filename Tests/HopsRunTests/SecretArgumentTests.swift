@@ -153,7 +153,7 @@ import Testing
     }
 }
 
-/// A script sees the variables and resources it names, and Deno may not read `.env` or the store.
+/// A script sees the variables and resources it names.
 @Suite struct ScriptVisibilityTests {
     @Test func aScriptSeesOnlyTheVariablesItNames() throws {
         let repository = try TestRepository(files: [
@@ -182,31 +182,5 @@ import Testing
         let context = json(result["context"])
         #expect(!context.contains("OTHER-SEKRET-2") && !context.contains("OTHER-RES-3"))
         #expect(json(result["environment"]) == #"["WM_VAR_HOMEOPS_ASKED"]"#)
-    }
-
-    @Test func denoMayNotReadTheEnvFileOrTheStore() throws {
-        let repository = try TestRepository(files: [".env": "homeops/token=SEKRET-5\n", ".hops/hops.db": "store"])
-        defer { repository.remove() }
-        let script = try Script.inline(
-            """
-            export async function main() {
-              const tries: string[] = [];
-              for (const file of [".env", ".hops/hops.db"]) {
-                try { await Deno.readTextFile(file); tries.push(file + ": read"); }
-                catch (error) { tries.push(file + ": " + (error as Error).name); }
-              }
-              const own = await Deno.readTextFile(Deno.env.get("HOPS_CONTEXT_FILE")!);
-              return { tries, own: own.length > 0 };
-            }
-            """, language: "deno", name: "reader")
-        let outcome = repository.runner().run(script, arguments: ObjectValue())
-        guard case .object(let result)? = outcome.result else {
-            Issue.record("no result: \(String(describing: outcome.error))")
-            return
-        }
-        let tries = json(result["tries"])
-        #expect(!tries.contains(": read"), "\(tries)")
-        #expect(tries.contains("NotCapable") || tries.contains("PermissionDenied"), "\(tries)")
-        #expect(json(result["own"]) == "true")
     }
 }

@@ -61,12 +61,11 @@ extension ScriptRunner {
             try write(Self.importMap(for: script.content, client: stdlib + "/deno/windmill-client.ts"), to: importMap)
             environment["DENO_DIR"] = environment["DENO_DIR"] ?? context.repositoryRoot + "/.hops/deno"
             environment["NO_COLOR"] = "1"
-            let arguments =
-                ["run"] + denoPermissions(workFolder: directory)
-                + [
-                    "--no-prompt", "--quiet", "--no-config", "--no-lock", "--import-map", importMap,
-                    stdlib + "/deno/harness.ts", scriptFile,
-                ]
+            // --allow-all: Deno grants reading /proc (which HomeOps scripts do) to nothing less.
+            let arguments = [
+                "run", "--allow-all", "--no-prompt", "--quiet", "--no-config", "--no-lock", "--import-map", importMap,
+                stdlib + "/deno/harness.ts", scriptFile,
+            ]
             return PreparedRun(
                 request: ProcessRequest(
                     executable: executable, arguments: arguments, environment: environment,
@@ -86,22 +85,6 @@ extension ScriptRunner {
         case .bash:
             preconditionFailure("bash is handled above")
         }
-    }
-
-    /// What a Deno script may do: what a Windmill script does (files, network, environment,
-    /// programs, system information, imports), but not read or write the repository's `.env`
-    /// (scripts get the variables they name through the context) or the run store; no FFI.
-    func denoPermissions(workFolder: String) -> [String] {
-        let root = context.repositoryRoot
-        var privateFiles = [root + "/.env", root + "/.hops/hops.db", root + "/.hops/hops.db-wal", root + "/.hops/hops.db-shm"]
-        if let store = context.environment["HOPS_STORE"], !store.isEmpty {
-            privateFiles += [store, store + "-wal", store + "-shm"]
-        }
-        let denied = privateFiles.joined(separator: ",")
-        return [
-            "--allow-read", "--allow-write", "--allow-net", "--allow-env", "--allow-run", "--allow-sys", "--allow-import",
-            "--deny-read=" + denied, "--deny-write=" + denied,
-        ]
     }
 
     /// The `bash -c` program that runs a script (`$0`) with the arguments of the environment as

@@ -32,6 +32,8 @@ public final class NotebookRun {
         public var run: RunID?
         public var notebook: String
         public var cells: [CellReport]
+        /// Why the store stopped recording the run, when it did (`hops run` then exits 74).
+        public var storeFailure: String?
 
         public var succeeded: Bool { !cells.contains { $0.status == .failed } }
     }
@@ -127,7 +129,8 @@ public final class NotebookRun {
         }
         recorder?.finish(report)
         if let message = recorder?.failure {
-            shell.reportError("warning: the run store stopped recording: \(message)")
+            shell.reportError("error: the run store stopped recording: \(message)")
+            report.storeFailure = message
         }
         return report
     }

@@ -56,6 +56,10 @@ public final class PromptRunRecorder: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard let store, let run else { return }
-        try? store.finishRun(run, status: .succeeded)
+        do {
+            try store.finishRun(run, status: .succeeded)
+        } catch {
+            FileHandle.standardError.write(Data("error: this session's run could not be finished in the store: \(error)\n".utf8))
+        }
     }
 }
