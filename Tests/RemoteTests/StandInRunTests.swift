@@ -152,6 +152,18 @@ struct TreeCopy {
         #expect(resume.source.decision(stepID: "check_disk", place: "")?.reason == "script changed")
     }
 
+    @Test func anImportSaysWhichStepsDifferFromTheLocalFlow() throws {
+        let (job, _, _) = try run("system_health")
+        let file = copy.flow("system_health") + "/flow.yaml"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "expr: flow_input.memory_threshold", with: "expr: flow_input.threshold")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let imported = try RemoteImport.perform(
+            job: job, client: try server.client(), store: copy.store, tree: copy.tree, repositoryRoot: copy.repository)
+        #expect(imported.differingSteps == ["check_memory"])
+        #expect(imported.lines.last == "tied to windmill/f/homeops/system_health.flow; the local flow differs at: check_memory")
+    }
+
     @Test func truncatedValuesAreFetchedWhole() throws {
         try server.control("POST", "config", StandInServer.json(#"{"too_big_bytes": 50}"#))
         let big = String(repeating: "x", count: 400)
