@@ -14,12 +14,14 @@ import Testing
     }
 
     /// Runs hops from the repository root with the token in WM_TOKEN and a store of the test's own.
-    func hops(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String, error: String) {
+    func hops(_ arguments: [String], input: String = "", in directory: String = StandInServer.repositoryRoot) throws
+        -> (status: Int32, output: String, error: String)
+    {
         let root = StandInServer.repositoryRoot
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.environment["HOPS_BINARY"] ?? root + "/.build/debug/hops")
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: root)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
         environment["WMILL_CONFIG_DIR"] = folder + "/config"
         environment["WM_TOKEN"] = StandInServer.token
@@ -79,6 +81,30 @@ import Testing
             let bytes = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
             #expect(bytes.range(of: Data(StandInServer.token.utf8)) == nil, "\(name)")
         }
+        #expect(try server.violations() == [])
+    }
+
+    @Test func pullWritesWhatTheServerHasIntoTheTree() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let copy = try TreeCopy()
+        defer { copy.remove() }
+        let remote = ["--remote", server.base, "--workspace", "main"]
+        #expect(try hops(["push"] + remote, in: copy.repository).status == 0)
+        let homeops = copy.repository + "/windmill/f/homeops"
+        try FileManager.default.removeItem(atPath: homeops + "/check_load.ts")
+        try FileManager.default.removeItem(atPath: homeops + "/system_health.flow")
+
+        let pulled = try hops(["pull", "f/homeops/system_health", "f/homeops/check_load"] + remote, in: copy.repository)
+        #expect(pulled.status == 0, "\(pulled.error)")
+        #expect(pulled.output.contains("wrote windmill/f/homeops/check_load.ts"), "\(pulled.output)")
+        #expect(pulled.output.contains("wrote windmill/f/homeops/system_health.flow/flow.yaml"), "\(pulled.output)")
+        let original = try String(contentsOfFile: StandInServer.repositoryRoot + "/windmill/f/homeops/check_load.ts", encoding: .utf8)
+        #expect(try String(contentsOfFile: homeops + "/check_load.ts", encoding: .utf8) == original)
+        #expect(try hops(["check", "windmill/f/homeops/system_health.flow"], in: copy.repository).status == 0)
+
+        let missing = try hops(["pull", "f/homeops/nothing"] + remote, in: copy.repository)
+        #expect(missing.status == 1)
+        #expect(missing.error.contains("no flow or script at f/homeops/nothing in workspace main"))
         #expect(try server.violations() == [])
     }
 }
