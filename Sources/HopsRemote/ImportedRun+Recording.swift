@@ -30,7 +30,8 @@ extension ImportedRun {
                 scriptHash = CacheKey.contentHash(content)
             }
             let record = try store.beginStep(
-                run: run, stepID: step.stepID, place: step.place, argsJSON: argumentsJSON, cacheKey: cacheKey,
+                run: run, stepID: step.stepID, place: step.place, attempt: step.attempt, argsJSON: argumentsJSON,
+                cacheKey: cacheKey,
                 runner: nil, scriptHash: scriptHash, startedAt: step.startedAt)
             try store.finishStep(
                 record, status: step.status, resultJSON: step.result?.jsonString(), error: step.error?.description,
@@ -52,7 +53,7 @@ extension ImportedRun {
                 StepReport(
                     id: step.stepID, place: step.place,
                     state: step.status == .succeeded ? .succeeded : step.status == .skipped ? .skipped : .failed,
-                    result: step.result, error: step.error, duration: Double(step.durationMs) / 1000, attempts: 1,
+                    result: step.result, error: step.error, duration: Double(step.durationMs) / 1000, attempts: step.attempt,
                     stdout: step.logs)
             }, runID: runID?.rawValue, failureResult: failureResult, duration: duration)
         if !succeeded { result.result = nil }

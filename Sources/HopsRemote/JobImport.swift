@@ -8,6 +8,8 @@ public struct ImportedStep: Sendable {
     public var stepID: String
     /// Where inside loops and branches, as a local run names it: `loop[2]`, `alert[default]`.
     public var place: String
+    /// 1 for the first try; earlier failed tries (`failed_retries`) come first with lower numbers.
+    public var attempt: Int = 1
     public var status: StepStatus
     public var arguments: Value
     public var result: Value?
@@ -121,7 +123,15 @@ public struct JobImport {
                 }
             default:
                 guard let jobID = status.string("job"), jobID != JobValue.nilJob else { continue }
+                var attempt = 1
+                for case .string(let failedID) in status.array("failed_retries") where failedID != jobID {
+                    var failed = try self.step(id: id, place: place, jobID: failedID, module: module)
+                    failed.attempt = attempt
+                    steps.append(failed)
+                    attempt += 1
+                }
                 var step = try self.step(id: id, place: place, jobID: jobID, module: module)
+                step.attempt = attempt
                 if status.bool("skipped") { step.status = .skipped }
                 steps.append(step)
             }

@@ -26,18 +26,23 @@ extension WmillTree {
         var scripts: [LocalItem] = []
         var flows: [LocalItem] = []
         guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
+        func isSelected(_ full: String) -> Bool {
+            selected.isEmpty || selected.contains { full == $0 || full.hasPrefix($0 + "/") }
+        }
         while let relative = walker.nextObject() as? String {
             let full = root + "/" + relative
             let name = (relative as NSString).lastPathComponent
             let isFlowFolder = name.hasSuffix(".flow") || name.hasSuffix("__flow")
             if isFlowFolder { walker.skipDescendants() }
-            guard isIncluded(relative) || isIncluded(relative + "/flow.yaml") else { continue }
-            guard selected.isEmpty || selected.contains(where: { full == $0 || full.hasPrefix($0 + "/") || $0.hasPrefix(full + "/") })
-            else { continue }
-            if isFlowFolder, FileManager.default.fileExists(atPath: full + "/flow.yaml") {
-                if !selected.isEmpty, !selected.contains(where: { full == $0 || full.hasPrefix($0 + "/") || $0.hasPrefix(full + "/") }) { continue }
+            // A flow is also selected by a file inside its folder (its flow.yaml).
+            if isFlowFolder, isIncluded(relative + "/flow.yaml"), isSelected(full) || selected.contains(where: { $0.hasPrefix(full + "/") }),
+                FileManager.default.fileExists(atPath: full + "/flow.yaml")
+            {
                 flows.append(try flow(folder: full))
-            } else if name.hasSuffix(".script.yaml") {
+            } else if name.hasSuffix(".script.yaml"), isIncluded(relative),
+                // A script is also selected by its content file.
+                isSelected(full) || selected.contains(where: { windmillPath(of: $0) == windmillPath(of: full) })
+            {
                 scripts.append(try script(metadata: full))
             }
         }

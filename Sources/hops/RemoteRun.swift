@@ -33,19 +33,15 @@ enum RemoteFlowRunCommand {
             try remoteRun.follow(job: started.job, cancellation: cancellation) { progress.handle($0) }
         }
         progress.stop()
-        let imported = try RemoteCommand.answer { () throws(RemoteError) in try JobImport(client: client).run(started.job) }
-        let root = FlowFiles.repositoryRoot(ofFlowAt: path)
-        var source = WmillTree.absolute(path)
-        if source.hasPrefix(root + "/") { source = String(source.dropFirst(root.count + 1)) }
-        let sourceHash = FileManager.default.contents(atPath: WmillTree.absolute(path) + "/flow.yaml").map { CacheKey.contentHash($0) }
-        let runner = ScriptRunner(repositoryRoot: root)
-        var runID: RunID?
         do {
-            runID = try imported.record(in: runStore, source: source, sourceHash: sourceHash) { runner.runnerIdentity(for: $0) }
+            let imported = try RemoteImport.perform(
+                job: started.job, client: client, store: runStore, tree: tree,
+                repositoryRoot: FlowFiles.repositoryRoot(ofFlowAt: path))
+            return imported.run.flowRunResult(runID: imported.runID)
         } catch {
-            Terminal.writeError("warning: the run was not recorded: \(error)\n")
+            Terminal.writeError("error: the job finished but could not be read back or recorded: \(error)\n")
+            throw ExitCode(1)
         }
-        return imported.flowRunResult(runID: runID)
     }
 }
 

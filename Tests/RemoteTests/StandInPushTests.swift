@@ -42,6 +42,14 @@ import Testing
         #expect(try server.violations() == [])
     }
 
+    @Test func itemsAreChosenByFolderByContentFileOrByFlowFile() throws {
+        let homeops = StandInServer.repositoryRoot + "/windmill/f/homeops"
+        #expect(try tree.items(under: [homeops + "/check_load.ts"]).map(\.path) == ["f/homeops/check_load"])
+        #expect(try tree.items(under: [homeops + "/system_health.flow/flow.yaml"]).map(\.path) == ["f/homeops/system_health"])
+        #expect(try tree.items(under: [homeops]).count == 8)
+        #expect { _ = try tree.items(under: [homeops + "/nothing.ts"]) } throws: { "\($0)".contains("no such file or folder") }
+    }
+
     @Test func aFlowThatFailsCheckStopsThePushBeforeAnythingIsSent() throws {
         let copy = try TreeCopy()
         defer { copy.remove() }

@@ -152,6 +152,33 @@ struct TreeCopy {
         #expect(resume.source.decision(stepID: "check_disk", place: "")?.reason == "script changed")
     }
 
+    @Test func anImportSaysWhichStepsDifferFromTheLocalFlow() throws {
+        let (job, _, _) = try run("system_health")
+        let file = copy.flow("system_health") + "/flow.yaml"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "expr: flow_input.memory_threshold", with: "expr: flow_input.threshold")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let imported = try RemoteImport.perform(
+            job: job, client: try server.client(), store: copy.store, tree: copy.tree, repositoryRoot: copy.repository)
+        #expect(imported.differingSteps == ["check_memory"])
+        #expect(imported.lines.last == "tied to windmill/f/homeops/system_health.flow; the local flow differs at: check_memory")
+    }
+
+    @Test func aRetriedStepComesHomeWithEachAttempt() throws {
+        try server.control(
+            "POST", "rules",
+            StandInServer.json(#"{"flow": "f/homeops/system_health", "step": "check_load", "fail": "busy", "fail_times": 1}"#))
+        let (job, _, _) = try run("system_health")
+        let imported = try JobImport(client: try server.client()).run(job)
+        #expect(imported.succeeded)
+        let attempts = imported.steps.filter { $0.stepID == "check_load" }.map { "\($0.attempt) \($0.status.rawValue)" }
+        #expect(attempts == ["1 failed", "2 succeeded"])
+        let runID = try imported.record(in: copy.store, source: nil, sourceHash: nil) { _ in ("deno", "test") }
+        let recorded = try #require(try copy.store.run(runID)).steps.filter { $0.stepID == "check_load" }
+        #expect(recorded.map(\.attempt) == [1, 2])
+        #expect(recorded.first?.error == "step check_load: Error: busy")
+    }
+
     @Test func truncatedValuesAreFetchedWhole() throws {
         try server.control("POST", "config", StandInServer.json(#"{"too_big_bytes": 50}"#))
         let big = String(repeating: "x", count: 400)

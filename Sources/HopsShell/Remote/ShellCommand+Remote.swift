@@ -164,15 +164,13 @@ extension ShellCommand {
         watcher.start()
         defer { watcher.stop() }
         try remotely { try remoteRun.follow(job: started.job, cancellation: cancellation) { progress.handle($0) } }
-        let imported = try remotely { try JobImport(client: client).run(started.job) }
-        let root = FlowFiles.repositoryRoot(ofFlowAt: loaded.path)
-        var source = WmillTree.absolute(loaded.path)
-        if source.hasPrefix(root + "/") { source = String(source.dropFirst(root.count + 1)) }
-        let runner = ScriptRunner(repositoryRoot: root)
-        let runID = try remotely {
-            try imported.record(in: try shell.runStore(), source: source, sourceHash: nil) { runner.runnerIdentity(for: $0) }
+        let imported = try remotely {
+            try RemoteImport.perform(
+                job: started.job, client: client, store: try shell.runStore(), tree: tree,
+                repositoryRoot: FlowFiles.repositoryRoot(ofFlowAt: loaded.path))
         }
-        let result = imported.flowRunResult(runID: runID)
+        let runID = imported.runID
+        let result = imported.run.flowRunResult(runID: runID)
         shell.print("flow \(result.status.rawValue) on the server (run \(runID), job \(started.job))")
         if let error = result.error { throw CommandError(error.description) }
         if let value = result.result { shell.print(shell.renderer.render(value)) }

@@ -46,6 +46,7 @@ public enum RunDetail {
         let heading = "run \(run.id)  \(run.kind.rawValue)  \(RunListing.displaySource(run.source))"
         lines.append(TextStyle.keyword.apply(heading, colored: colored))
         if let parent = run.parent { lines.append("resumes   \(parent)") }
+        if let job = run.remoteJob { lines.append("job       \(job) (ran on a Windmill server)") }
         let status = RunListing.statusStyle(run.status.rawValue).map { $0.apply(run.status.rawValue, colored: colored) }
         lines.append("status    \(status ?? run.status.rawValue)")
         lines.append("started   \(RunListing.localTime(run.startedAt))")
@@ -88,6 +89,7 @@ public enum RunDetail {
                 ("id", .string(run.id.rawValue)), ("kind", .string(run.kind.rawValue)),
                 ("flow", run.source.map(Value.string) ?? .null), ("status", .string(run.status.rawValue)),
                 ("parent", run.parent.map { .string($0.rawValue) } ?? .null),
+                ("remote_job", run.remoteJob.map(Value.string) ?? .null),
                 ("started_at", .string(RunListing.isoTime(run.startedAt))),
                 ("finished_at", run.finishedAt.map { .string(RunListing.isoTime($0)) } ?? .null),
                 ("duration_ms", run.duration.map { .number(($0 * 1000).rounded()) } ?? .null),
