@@ -86,7 +86,6 @@ struct FlowRun: ParsableCommand {
         let cancellation = Cancellation()
         ProcessSupervisor.setSignalHandler(Self.interruptHandler(cancellation))
         defer { ProcessSupervisor.setSignalHandler(nil) }
-        progress.start()
         let executor = FlowExecutor(
             flow: flow, repositoryRoot: root,
             options: {

@@ -24,7 +24,6 @@ enum RemoteFlowRunCommand {
         Interrupts.clear()
         let watcher = InterruptWatcher(cancellation: cancellation)
         watcher.start()
-        progress.start()
         defer {
             progress.stop()
             watcher.stop()

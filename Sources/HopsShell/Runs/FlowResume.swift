@@ -100,6 +100,11 @@ public final class FlowResume {
             options: options(onEvent: onEvent, cancellation: cancellation))
     }
 
+    /// Runs the flow again to its end, reusing what the original recorded.
+    public func run(cancellation: Cancellation = Cancellation()) -> FlowRunResult {
+        session(cancellation: cancellation).runToEnd()
+    }
+
     /// One line per step: `  id  reused  key matches` / `  id  ran  script changed`, then a summary.
     public static func lines(_ result: FlowRunResult, source: ResumeSource, colored: Bool = false) -> [String] {
         var rows: [[String]] = []
