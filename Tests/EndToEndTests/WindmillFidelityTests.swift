@@ -70,8 +70,14 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try run(["flow", "run", Self.flow("calls"), "-i", "who=ann", "--json"], in: folder)
         #expect(result.status == 0, "\(result.error)")
-        #expect(result.output.contains("hello ann"), "\(result.output)")
-        #expect(result.output.contains("42"), "\(result.output)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        // early_return: greet — the caller gets greet's result; the subflow still ran.
+        #expect((object["result"] as? [String: Any])?["greeting"] as? String == "hello ann", "\(result.output)")
+        #expect(FlowSupport.step("twice", in: object)?["result"] as? Int == 42, "\(result.output)")
+        // delete_after_secs: greet's arguments and result are not kept in the store.
+        let shown = try run(["show", "last", "greet"], in: folder)
+        #expect(shown.output.contains("result: (none)"), "\(shown.output)")
+        #expect(!shown.output.contains("ann"), "\(shown.output)")
         let check = try HopsProcess.run(["check", Self.flow("calls")])
         #expect(check.status == 0, "\(check.output)")
     }
@@ -214,5 +220,15 @@ import Testing
         #expect(check.output.contains("error: module id '../../x' is not an identifier"), "\(check.output)")
         #expect(check.output.contains("error: the inline file '../outside.sh' of the content of module '../../x' is outside the flow's folder and its tree; not read"), "\(check.output)")
         #expect(check.output.contains("error: the script path of module 'b' 'f/../../etc/passwd' has a '.' or '..' part"), "\(check.output)")
+    }
+
+    @Test func aHubScriptIsAClearErrorOffline() throws {
+        let folder = try HopsProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let check = try HopsProcess.run(["check", Self.flow("hub")])
+        #expect(check.output.contains("warning: step 'notify' runs hub/2451/slack/send_message from the Windmill hub"), "\(check.output)")
+        let result = try run(["flow", "run", Self.flow("hub")], in: folder)
+        #expect(result.status == 1)
+        #expect(result.error.contains("lives on the Windmill hub, which hops does not reach offline"), "\(result.error)")
     }
 }

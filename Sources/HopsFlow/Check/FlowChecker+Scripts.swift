@@ -24,7 +24,13 @@ extension FlowChecker {
             }
         case .script(let script):
             // Hub scripts live on the Windmill hub, not in the tree.
-            if script.path.hasPrefix("hub/") { return }
+            if script.path.hasPrefix("hub/") {
+                if module.mock?.enabled != true {
+                    report(.warning, "step '\(stepName(module))' runs \(script.path) from the Windmill hub, which hops does not reach offline; copy it into the tree or mock the step",
+                        at: module.location)
+                }
+                return
+            }
             // hops's built-in actions (`hops:sh`, `hops:http.get`, ...) take the parameters of the
             // inline scripts they are exported as.
             if script.path.hasPrefix("hops:") {

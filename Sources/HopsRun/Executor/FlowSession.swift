@@ -236,6 +236,12 @@ public final class FlowSession: @unchecked Sendable {
                 }
             }
         }
+        // `early_return`: Windmill answers the caller with that step's result; the rest still runs.
+        if result.status == .succeeded, case .object(let settings)? = flow.settings?.value,
+            case .string(let id)? = settings["early_return"], let early = scope.results[id]
+        {
+            result.result = early
+        }
         result.steps = engine.stepReports
         result.secretValues = engine.knownSecrets
         result.duration = Date().timeIntervalSince(started)
