@@ -231,4 +231,29 @@ import Testing
         #expect(result.status == 1)
         #expect(result.error.contains("lives on the Windmill hub, which hops does not reach offline"), "\(result.error)")
     }
+
+    @Test func atThePromptApprovalAndInputsFollowWindmill() throws {
+        let folder = try HopsProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let script = """
+            :load f/ops/approve.flow
+            :run
+            :approve {"reason": "patch day"}
+            :run
+            :load f/ops/inputs.flow
+            :inputs n=abc nope=1
+            :inputs n=4 name=beta
+            :run
+
+            """
+        let result = try HopsProcess.run(
+            [], input: script, environment: ["HOPS_STORE": folder.appendingPathComponent("store.db").path], currentDirectory: Self.tree)
+        let all = result.output + result.error
+        #expect(all.contains("waits for approval (at the prompt :approve [payload] or :reject"), "\(all)")
+        #expect(all.contains("wait_for_ok approved"), "\(all)")
+        #expect(all.contains(#""reason": "patch day""#), "\(all)")
+        #expect(all.contains("input 'n' expects an integer, got 'abc'"), "\(all)")
+        #expect(all.contains("unknown input 'nope' (did you mean 'name'?)"), "\(all)")
+        #expect(all.contains(#""4 beta""#), "\(all)")
+    }
 }

@@ -201,7 +201,8 @@ final class FlowEngine: @unchecked Sendable {
                 return .failed(
                     StepError(
                         kind: .waitingForApproval,
-                        message: "step '\(module.id)' waits for approval; answer with --approve [--approval-payload JSON] or --reject", stepID: module.id))
+                        message: "step '\(module.id)' waits for approval (at the prompt :approve [payload] or :reject; in batch --approve or --reject)",
+                        stepID: module.id))
             case .reject?:
                 return fail(
                     module, place: place, started: started,

@@ -20,7 +20,7 @@ extension Shell {
 
 extension ShellCommand {
     /// The commands that load a flow and run it step by step.
-    public static var flowCommands: [ShellCommand] { [.load, .flow, .inputs, .step, .runFlow, .reset] }
+    public static var flowCommands: [ShellCommand] { [.load, .flow, .inputs, .step, .runFlow, .reset, .approve, .reject] }
 
     /// `:load PATH`: loads a flow, shows its tree and the inputs it still needs; `:next` steps it.
     public static let load = ShellCommand(
@@ -96,9 +96,16 @@ extension ShellCommand {
                 return .continue
             }
             var inputs = loaded.session.inputs
-            for word in words {
+            // The flow's schema converts and checks each value; a missing input is only an error when the flow runs.
+            let given = try words.map { word -> (name: String, value: FlowInputs.Given) in
                 let (key, value) = try DraftArguments.pair(word)
-                inputs[key] = DraftArguments.literal(value)
+                return (key, .text(value))
+            }
+            do {
+                let bound = try FlowInputs.bind(given, to: loaded.flow, allowMissing: true)
+                for (name, _) in given { inputs[name] = bound[name] }
+            } catch let problems as FlowInputs.Problems {
+                throw CommandError(problems.messages.joined(separator: "\n"))
             }
             loaded.session.inputs = inputs
             loaded.bind(in: shell)
@@ -136,6 +143,37 @@ extension ShellCommand {
                 throw CommandError("the flow has run to its end; :reset starts over")
             }
             try loaded.runToEnd(in: shell, quiet: quiet)
+            return .continue
+        })
+
+    /// `:approve [payload]`: answers the approval step the loaded flow waits at; `:next` or `:run` goes on.
+    public static let approve = ShellCommand(
+        name: "approve", usage: ":approve [payload]",
+        summary: "Approve the step the loaded flow waits at; the payload (JSON) is `resume` in the next step",
+        action: { shell, arguments in
+            let loaded = try shell.requireLoadedFlow()
+            let text = arguments.trimmingCharacters(in: .whitespaces)
+            let payload: Value?
+            do {
+                payload = text.isEmpty ? nil : try Value(parsingJSON: text)
+            } catch {
+                throw CommandError("usage: :approve [payload]: the payload is JSON (\(error))")
+            }
+            let id = loaded.session.waitingStep ?? ""
+            try loaded.session.answer(.approve(payload: payload))
+            loaded.bind(in: shell)
+            shell.print("\(id) approved; :next or :run goes on")
+            return .continue
+        })
+
+    /// `:reject`: rejects the approval step the loaded flow waits at; the run fails there.
+    public static let reject = ShellCommand(
+        name: "reject", usage: ":reject", summary: "Reject the step the loaded flow waits at: the run fails there",
+        action: { shell, _ in
+            let loaded = try shell.requireLoadedFlow()
+            let id = loaded.session.waitingStep ?? ""
+            try loaded.session.answer(.reject)
+            shell.print("\(id) rejected; the run stops here (:reset starts over)")
             return .continue
         })
 
