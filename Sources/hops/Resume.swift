@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HopsFlow
 import HopsRun
 import HopsShell
 import HopsStore
@@ -40,7 +41,12 @@ struct Resume: ParsableCommand {
         let resume: FlowResume
         do {
             resume = try FlowResume(store: runStore, original: record, fresh: fresh)
-            for (name, value) in try FlowInputValues.parse(inputs).entries { resume.inputs[name] = value }
+            let given = try FlowInputValues.named(inputs)
+            let bound = try FlowInputs.bind(given, to: resume.flow, allowMissing: true)
+            for (name, _) in given { resume.inputs[name] = bound[name] }
+        } catch let problems as FlowInputs.Problems {
+            Terminal.writeError("\(problems)\n")
+            throw ExitCode(2)
         } catch {
             Terminal.writeError("error: \(error)\n")
             throw ExitCode(StoreCommand.notFound)

@@ -99,7 +99,9 @@ extension ShellCommand {
             // The flow's schema converts and checks each value; a missing input is only an error when the flow runs.
             let given = try words.map { word -> (name: String, value: FlowInputs.Given) in
                 let (key, value) = try DraftArguments.pair(word)
-                return (key, .text(value))
+                // 'a b' at the prompt is the text a b, as in the arguments of :add.
+                let quoted = value.count >= 2 && value.hasPrefix("'") && value.hasSuffix("'")
+                return (key, .text(quoted ? String(value.dropFirst().dropLast()) : value))
             }
             do {
                 let bound = try FlowInputs.bind(given, to: loaded.flow, allowMissing: true)
