@@ -80,6 +80,8 @@ public enum FlowInputs {
     static func convert(_ text: String, schema: Value) -> Result<Value, Expected> {
         switch type(of: schema) {
         case "string"?:
+            // "text" in JSON quotes is the text (as `:inputs name="a b"` writes it).
+            if text.hasPrefix("\""), case .string(let unquoted)? = try? Value(parsingJSON: text) { return .success(.string(unquoted)) }
             return .success(.string(text))
         case "integer"?, "number"?:
             let trimmed = text.trimmingCharacters(in: .whitespaces)
