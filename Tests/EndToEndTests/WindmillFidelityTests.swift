@@ -220,6 +220,15 @@ import Testing
         #expect(check.output.contains("error: module id '../../x' is not an identifier"), "\(check.output)")
         #expect(check.output.contains("error: the inline file '../outside.sh' of the content of module '../../x' is outside the flow's folder and its tree; not read"), "\(check.output)")
         #expect(check.output.contains("error: the script path of module 'b' 'f/../../etc/passwd' has a '.' or '..' part"), "\(check.output)")
+
+        // The seed format too.
+        let seed = folder.appendingPathComponent("seed.yaml")
+        try Data("summary: s\nsteps:\n  - id: ../x\n    script: ../../etc/passwd\n".utf8).write(to: seed)
+        let seedCheck = try HopsProcess.run(["check", seed.path])
+        #expect(seedCheck.status == 1)
+        #expect(seedCheck.output.contains("error: step id '../x' is not an identifier"), "\(seedCheck.output)")
+        #expect(seedCheck.output.contains("error: the script '../../etc/passwd' of step '../x' has a '.' or '..' part"), "\(seedCheck.output)")
+        #expect(!seedCheck.output.contains("does not exist"), "\(seedCheck.output)")
     }
 
     @Test func aHubScriptIsAClearErrorOffline() throws {

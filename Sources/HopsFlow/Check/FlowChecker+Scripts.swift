@@ -97,6 +97,8 @@ extension FlowChecker {
     }
 
     private mutating func reportMissingScript(_ path: String, module: FlowModule) {
+        // A path Windmill would refuse is reported where it was read; no file is looked for.
+        if WindmillPaths.problem(with: path) != nil { return }
         if flow.format == .seed {
             let scriptsRoot = seedScriptsRoot().map { " under \($0)" } ?? " (no windmill/scripts folder found)"
             report(.error, "script '\(path)' of step '\(stepName(module))' does not exist\(scriptsRoot)",
