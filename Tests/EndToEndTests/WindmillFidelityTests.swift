@@ -265,4 +265,13 @@ import Testing
         #expect(all.contains("unknown input 'nope' (did you mean 'name'?)"), "\(all)")
         #expect(all.contains(#""4 beta""#), "\(all)")
     }
+
+    @Test func timeoutAndSleepAsTransformsAreEvaluatedWhenTheStepRuns() throws {
+        let folder = try HopsProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try run(["flow", "run", Self.flow("timing")], in: folder)
+        #expect(result.status == 1)
+        #expect(result.error.contains("a … ok"), "\(result.error)")
+        #expect(result.error.contains(#"error: step b: timeout: must be a number of seconds, not "soon""#), "\(result.error)")
+    }
 }
