@@ -98,7 +98,8 @@ public enum FlowInputs {
         case "object"?:
             if text.hasPrefix("$res:") || text.hasPrefix("$var:") { return .success(.string(text)) }
             guard let value = try? Value(parsingJSON: text), case .object = value else {
-                return .failure(Expected(expected: "a JSON object"))
+                let resource = field("format", of: schema)?.stringValue?.hasPrefix("resource-") == true
+                return .failure(Expected(expected: resource ? "a $res:path reference or a JSON object" : "a JSON object"))
             }
             return .success(value)
         case "array"?:
