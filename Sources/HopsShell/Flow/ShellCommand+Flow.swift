@@ -30,12 +30,13 @@ extension ShellCommand {
             let words = try DraftArguments.words(arguments)
             guard words.count == 1, let word = words.first else { throw CommandError("usage: :load PATH") }
             let path = (DraftArguments.literal(word).stringValue ?? word as String).expandingTilde
-            let result = FlowLoader.read(path: path)
-            for diagnostic in result.diagnostics { shell.reportError(diagnostic.rendered(colored: shell.colorErrors)) }
-            guard let flow = result.flow, result.errors.isEmpty else {
-                throw CommandError("the flow at \(path) does not load")
-            }
             let root = FlowFiles.repositoryRoot(ofFlowAt: path)
+            // Checked as `hops check` and `flow run` check it: the same warnings, and an error refuses it.
+            let report = FlowChecker.check(path: path, repositoryRoot: root)
+            for diagnostic in report.diagnostics { shell.reportError(diagnostic.rendered(colored: shell.colorErrors)) }
+            guard let flow = report.flow, !report.hasErrors else {
+                throw CommandError("the flow at \(path) does not load" + (report.flow == nil ? "" : ": check finds errors in it (see above)"))
+            }
             var store: RunStore?
             do {
                 // The session's store when it has one (a notebook run with --store), else the flow's.
