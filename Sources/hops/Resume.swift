@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HopsFlow
 import HopsRemote
 import HopsRun
 import HopsShell
@@ -49,7 +50,12 @@ struct Resume: ParsableCommand {
             resume.source.freshSteps = Set(freshStep)
             // $var: and $res: the repository does not define come from the server.
             if remote.remote != nil { resume.secretFallback = RemoteSecrets(target: try remote.target()) }
-            for (name, value) in try FlowInputValues.parse(inputs).entries { resume.inputs[name] = value }
+            let given = try FlowInputValues.named(inputs)
+            let bound = try FlowInputs.bind(given, to: resume.flow, allowMissing: true)
+            for (name, _) in given { resume.inputs[name] = bound[name] }
+        } catch let problems as FlowInputs.Problems {
+            Terminal.writeError("\(problems)\n")
+            throw ExitCode(2)
         } catch {
             Terminal.writeError("error: \(error)\n")
             throw ExitCode(StoreCommand.notFound)

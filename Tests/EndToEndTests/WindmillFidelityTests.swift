@@ -70,8 +70,14 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try run(["flow", "run", Self.flow("calls"), "-i", "who=ann", "--json"], in: folder)
         #expect(result.status == 0, "\(result.error)")
-        #expect(result.output.contains("hello ann"), "\(result.output)")
-        #expect(result.output.contains("42"), "\(result.output)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        // early_return: greet — the caller gets greet's result; the subflow still ran.
+        #expect((object["result"] as? [String: Any])?["greeting"] as? String == "hello ann", "\(result.output)")
+        #expect(FlowSupport.step("twice", in: object)?["result"] as? Int == 42, "\(result.output)")
+        // delete_after_secs: greet's arguments and result are not kept in the store.
+        let shown = try run(["show", "last", "greet"], in: folder)
+        #expect(shown.output.contains("result: (none)"), "\(shown.output)")
+        #expect(!shown.output.contains("ann"), "\(shown.output)")
         let check = try HopsProcess.run(["check", Self.flow("calls")])
         #expect(check.status == 0, "\(check.output)")
     }
@@ -214,5 +220,58 @@ import Testing
         #expect(check.output.contains("error: module id '../../x' is not an identifier"), "\(check.output)")
         #expect(check.output.contains("error: the inline file '../outside.sh' of the content of module '../../x' is outside the flow's folder and its tree; not read"), "\(check.output)")
         #expect(check.output.contains("error: the script path of module 'b' 'f/../../etc/passwd' has a '.' or '..' part"), "\(check.output)")
+
+        // The seed format too.
+        let seed = folder.appendingPathComponent("seed.yaml")
+        try Data("summary: s\nsteps:\n  - id: ../x\n    script: ../../etc/passwd\n".utf8).write(to: seed)
+        let seedCheck = try HopsProcess.run(["check", seed.path])
+        #expect(seedCheck.status == 1)
+        #expect(seedCheck.output.contains("error: step id '../x' is not an identifier"), "\(seedCheck.output)")
+        #expect(seedCheck.output.contains("error: the script '../../etc/passwd' of step '../x' has a '.' or '..' part"), "\(seedCheck.output)")
+        #expect(!seedCheck.output.contains("does not exist"), "\(seedCheck.output)")
+    }
+
+    @Test func aHubScriptIsAClearErrorOffline() throws {
+        let folder = try HopsProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let check = try HopsProcess.run(["check", Self.flow("hub")])
+        #expect(check.output.contains("warning: step 'notify' runs hub/2451/slack/send_message from the Windmill hub"), "\(check.output)")
+        let result = try run(["flow", "run", Self.flow("hub")], in: folder)
+        #expect(result.status == 1)
+        #expect(result.error.contains("lives on the Windmill hub, which hops does not reach offline"), "\(result.error)")
+    }
+
+    @Test func atThePromptApprovalAndInputsFollowWindmill() throws {
+        let folder = try HopsProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let script = """
+            :load f/ops/approve.flow
+            :run
+            :approve {"reason": "patch day"}
+            :run
+            :load f/ops/inputs.flow
+            :inputs n=abc nope=1
+            :inputs n=4 name=beta
+            :run
+
+            """
+        let result = try HopsProcess.run(
+            [], input: script, environment: ["HOPS_STORE": folder.appendingPathComponent("store.db").path], currentDirectory: Self.tree)
+        let all = result.output + result.error
+        #expect(all.contains("waits for approval (at the prompt :approve [payload] or :reject"), "\(all)")
+        #expect(all.contains("wait_for_ok approved"), "\(all)")
+        #expect(all.contains(#""reason": "patch day""#), "\(all)")
+        #expect(all.contains("input 'n' expects an integer, got 'abc'"), "\(all)")
+        #expect(all.contains("unknown input 'nope' (did you mean 'name'?)"), "\(all)")
+        #expect(all.contains(#""4 beta""#), "\(all)")
+    }
+
+    @Test func timeoutAndSleepAsTransformsAreEvaluatedWhenTheStepRuns() throws {
+        let folder = try HopsProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try run(["flow", "run", Self.flow("timing")], in: folder)
+        #expect(result.status == 1)
+        #expect(result.error.contains("a … ok"), "\(result.error)")
+        #expect(result.error.contains(#"error: step b: timeout: must be a number of seconds, not "soon""#), "\(result.error)")
     }
 }

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # Bytes a flip writes: YAML's structural characters, quotes, expression brackets, and a few others.
@@ -281,11 +282,12 @@ def main():
     runner = Runner(hops, options.timeout, scratch)
     failures = []
     peak = (0, "")
+    slowest = (0.0, "")
     runs = 0
     tried = 0
 
     def exercise(description, folder, target, with_run):
-        nonlocal peak, runs
+        nonlocal peak, slowest, runs
         # The flow is named as users name it: relative to the current folder or absolute, file or folder.
         absolute = os.path.join(folder, target)
         name = rng.choice([target, "./" + target, absolute, target + "/" if os.path.isdir(absolute) else target])
@@ -300,7 +302,11 @@ def main():
             commands.append(["flow", "run", name])
         for arguments in commands:
             runs += 1
+            started = time.monotonic()
             kind, detail, resident = runner.run(arguments, cwd)
+            elapsed = time.monotonic() - started
+            if elapsed > slowest[0]:
+                slowest = (elapsed, "%s: hops %s" % (description, " ".join(arguments)))
             if resident > peak[0]:
                 peak = (resident, "%s: hops %s" % (description, " ".join(arguments)))
             if kind == "ok" and resident > MEMORY_BOUND_KB:
@@ -366,14 +372,16 @@ def main():
         "crashes": sum(1 for failure in failures if failure["kind"] == "crash"),
         "hangs": sum(1 for failure in failures if failure["kind"] == "hang"),
         "over_memory": sum(1 for failure in failures if failure["kind"] == "memory"),
-        "peak_resident_kb": peak[0], "peak_input": peak[1], "failures": failures,
+        "peak_resident_kb": peak[0], "peak_input": peak[1], "slowest_seconds": round(slowest[0], 2),
+        "slowest_input": slowest[1], "failures": failures,
     }
     if options.json:
         print(json.dumps(summary, indent=2))
     else:
-        print("fuzz (seed %d): %d inputs tried in %d runs; %d crashes, %d hangs, %d over %d MiB; peak memory %d MiB (%s)" % (
-            options.seed, tried, runs, summary["crashes"], summary["hangs"], summary["over_memory"], MEMORY_BOUND_KB // 1024,
-            peak[0] // 1024, peak[1]))
+        print("fuzz (seed %d): %d inputs tried in %d runs; %d crashes, %d hangs, %d over %d MiB; peak memory %d MiB (%s); "
+              "slowest run %.1f s (%s)" % (
+                  options.seed, tried, runs, summary["crashes"], summary["hangs"], summary["over_memory"], MEMORY_BOUND_KB // 1024,
+                  peak[0] // 1024, peak[1], slowest[0], slowest[1]))
         if failures and options.keep:
             print("failing inputs kept in %s" % options.keep)
     return 1 if failures else 0

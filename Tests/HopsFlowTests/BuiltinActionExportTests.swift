@@ -109,7 +109,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: tree) }
         let report = FlowChecker.check(try FlowLoader.load(path: file), repositoryRoot: tree)
         let messages = report.errors.map(\.message)
-        #expect(messages.contains { $0.contains("passes 'link', which main of 'hops:http.get' does not take (parameters: url, headers)") }, "\(messages)")
+        #expect(messages.contains { $0.contains("passes 'link', which main of 'hops:http.get' does not take (parameters: url, headers, timeout)") }, "\(messages)")
         #expect(messages.contains { $0.contains("does not pass 'url', a required parameter of main of 'hops:http.get'") }, "\(messages)")
         #expect(!messages.contains { $0.contains("'send'") }, "\(messages)")
         #expect(messages.contains { $0.contains("'hops:frobnicate', which is not a built-in action of hops") }, "\(messages)")

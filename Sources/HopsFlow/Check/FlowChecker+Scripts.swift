@@ -24,7 +24,13 @@ extension FlowChecker {
             }
         case .script(let script):
             // Hub scripts live on the Windmill hub, not in the tree.
-            if script.path.hasPrefix("hub/") { return }
+            if script.path.hasPrefix("hub/") {
+                if module.mock?.enabled != true {
+                    report(.warning, "step '\(stepName(module))' runs \(script.path) from the Windmill hub, which hops does not reach offline; copy it into the tree or mock the step",
+                        at: module.location)
+                }
+                return
+            }
             // hops's built-in actions (`hops:sh`, `hops:http.get`, ...) take the parameters of the
             // inline scripts they are exported as.
             if script.path.hasPrefix("hops:") {
@@ -91,6 +97,8 @@ extension FlowChecker {
     }
 
     private mutating func reportMissingScript(_ path: String, module: FlowModule) {
+        // A path Windmill would refuse is reported where it was read; no file is looked for.
+        if WindmillPaths.problem(with: path) != nil { return }
         if flow.format == .seed {
             let scriptsRoot = seedScriptsRoot().map { " under \($0)" } ?? " (no windmill/scripts folder found)"
             report(.error, "script '\(path)' of step '\(stepName(module))' does not exist\(scriptsRoot)",

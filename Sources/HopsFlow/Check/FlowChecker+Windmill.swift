@@ -25,6 +25,10 @@ extension FlowChecker {
                     at: keyLocation(ignored[0], below: SourceLocation(file: flow.file ?? "", line: 1, column: 1)) ?? flow.file.map { SourceLocation(file: $0, line: 1, column: 1) })
             }
         }
+        if flow.sameWorker {
+            report(.warning, "same_worker: hops runs every step in the repository folder, so ./shared is the repository's shared/ for every run, not a folder of this run's own",
+                at: keyLocation("same_worker", below: SourceLocation(file: flow.file ?? "", line: 1, column: 1)) ?? flow.file.map { SourceLocation(file: $0, line: 1, column: 1) })
+        }
         let all = flow.allModules + [flow.failureModule, flow.preprocessorModule].compactMap { $0 }
         for module in all {
             var ignored = Self.moduleFieldsNotActedOn.filter { module.extra($0) != nil }

@@ -38,7 +38,11 @@ public struct FlowChecker {
         // The loader already reports expression syntax errors; the checker finds them again on a
         // flow it did not load (a draft), so here the same finding is kept once.
         var seen = Set<String>()
-        let unique = (loaderDiagnostics + report.diagnostics).filter {
+        // Where the loader found an expression invalid, the checker's own wording of it is left out.
+        let invalidPlaces = Set(loaderDiagnostics.filter { $0.isError }.compactMap { $0.location.map { "\($0)" } })
+        let unique = (loaderDiagnostics + report.diagnostics.filter {
+            !($0.message.hasPrefix("invalid expression") && invalidPlaces.contains($0.location.map { "\($0)" } ?? ""))
+        }).filter {
             seen.insert("\($0.location.map { "\($0)" } ?? ""): \($0.severity) \($0.message)").inserted
         }
         report.diagnostics = sorted(unique)

@@ -80,6 +80,8 @@ public enum FlowInputs {
     static func convert(_ text: String, schema: Value) -> Result<Value, Expected> {
         switch type(of: schema) {
         case "string"?:
+            // "text" in JSON quotes is the text (as `:inputs name="a b"` writes it).
+            if text.hasPrefix("\""), case .string(let unquoted)? = try? Value(parsingJSON: text) { return .success(.string(unquoted)) }
             return .success(.string(text))
         case "integer"?, "number"?:
             let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -96,7 +98,8 @@ public enum FlowInputs {
         case "object"?:
             if text.hasPrefix("$res:") || text.hasPrefix("$var:") { return .success(.string(text)) }
             guard let value = try? Value(parsingJSON: text), case .object = value else {
-                return .failure(Expected(expected: "a JSON object"))
+                let resource = field("format", of: schema)?.stringValue?.hasPrefix("resource-") == true
+                return .failure(Expected(expected: resource ? "a $res:path reference or a JSON object" : "a JSON object"))
             }
             return .success(value)
         case "array"?:

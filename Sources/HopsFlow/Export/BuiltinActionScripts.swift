@@ -25,31 +25,12 @@ public enum BuiltinActionScripts {
     /// The step as Windmill runs it: a `hops:` script step turned into its inline script, the same
     /// arguments, and the time limit hops gives the action when the step sets none.
     static func replacing(_ module: FlowModule) -> FlowModule {
+        guard case .script(let pathScript) = module.value, var script = script(for: pathScript.path) else { return module }
         var module = module
-        switch module.value {
-        case .script(let pathScript):
-            guard var script = script(for: pathScript.path) else { return module }
-            script.inputTransforms = pathScript.inputTransforms
-            script.contentFile = nil
-            module.value = .rawScript(script)
-            if pathScript.path == "hops:sh", module.timeout == nil {
-                module.timeout = .static(.number(shellTimeout), location: nil)
-            }
-        case .forLoop(var loop):
-            loop.modules = loop.modules.map(replacing)
-            module.value = .forLoop(loop)
-        case .whileLoop(var loop):
-            loop.modules = loop.modules.map(replacing)
-            module.value = .whileLoop(loop)
-        case .branchOne(var branch):
-            for index in branch.branches.indices { branch.branches[index].modules = branch.branches[index].modules.map(replacing) }
-            branch.defaultModules = branch.defaultModules.map(replacing)
-            module.value = .branchOne(branch)
-        case .branchAll(var branch):
-            for index in branch.branches.indices { branch.branches[index].modules = branch.branches[index].modules.map(replacing) }
-            module.value = .branchAll(branch)
-        default:
-            break
+        script.inputTransforms = pathScript.inputTransforms
+        module.value = .rawScript(script)
+        if pathScript.path == "hops:sh", module.timeout == nil {
+            module.timeout = .static(.number(shellTimeout), location: nil)
         }
         return module
     }
@@ -89,10 +70,11 @@ public enum BuiltinActionScripts {
         """#
 
     static func http(method: String) -> String {
-        let hasBody = method == "POST" || method == "PUT"
+        // fetch sends no body with GET; hops's own client takes one with the other methods.
+        let hasBody = method != "GET"
         let parameters = hasBody
-            ? "url: string, headers: Record<string, string> = {}, body: unknown = undefined"
-            : "url: string, headers: Record<string, string> = {}"
+            ? "url: string, headers: Record<string, string> = {}, body: unknown = undefined, timeout: number = 30"
+            : "url: string, headers: Record<string, string> = {}, timeout: number = 30"
         let bodyLine = hasBody
             ? "\n    body: body === undefined ? undefined : typeof body === \"string\" ? body : JSON.stringify(body),"
             : ""
@@ -104,7 +86,7 @@ public enum BuiltinActionScripts {
               const response = await fetch(url, {
                 method: "\(method)",
                 headers,\(bodyLine)
-                signal: AbortSignal.timeout(30_000),
+                signal: AbortSignal.timeout(timeout * 1000),
               });
               const text = await response.text();
               const type = response.headers.get("content-type") ?? "";
@@ -129,9 +111,6 @@ extension Flow {
     /// The flow with each built-in action step (`hops:sh`, `hops:http.*`) made the inline script that
     /// does the same on Windmill; the Windmill export writes this flow.
     public func replacingBuiltinActions() -> Flow {
-        var flow = self
-        flow.modules = modules.map(BuiltinActionScripts.replacing)
-        flow.failureModule = failureModule.map(BuiltinActionScripts.replacing)
-        return flow
+        mappingModules(BuiltinActionScripts.replacing)
     }
 }

@@ -96,7 +96,7 @@ public enum FlowExporter {
             let problems = flow.seedFormatProblems()
             if !problems.isEmpty { throw .notExpressible(problems) }
         }
-        let (flowYAML, inlineFiles) = format == .windmill ? flow.openFlowYAML() : ("", [:])
+        let (flowYAML, inlineFiles) = format == .windmill ? flow.namingScriptsFromWmillRoot().openFlowYAML() : ("", [:])
         if inlineFiles["flow.yaml"] != nil {
             throw .notExpressible(["an inline script file is named flow.yaml, which would replace the flow's own file"])
         }

@@ -105,6 +105,7 @@ struct SeedReader {
             return nil
         }
         source.warnUnknown(pairs, known: Self.stepFields, in: "step '\(id)'")
+        if let idNode, let problem = WindmillPaths.idProblem(id) { source.report(.error, "step id '\(id)' \(problem)", at: idNode) }
         let location = source.location(of: idNode ?? node)
         var inputs = InputTransforms()
         if let args = field("args"), !source.isNull(args) {
@@ -200,6 +201,10 @@ struct SeedReader {
     }
 
     private func resolveScript(_ path: String, at node: Node, step: String) -> String? {
+        if let problem = WindmillPaths.problem(with: path) {
+            source.report(.error, "the script '\(path)' of step '\(step)' \(problem)", at: node)
+            return nil
+        }
         guard let scriptsRoot else { return nil }
         let file = (scriptsRoot as NSString).appendingPathComponent(path)
         if FileManager.default.fileExists(atPath: file) { return file }

@@ -22,6 +22,12 @@ extension FlowEngine {
                 return runBuiltin(String(pathScript.path.dropFirst(5)), transforms: pathScript.inputTransforms,
                                   module: module, scope: scope, place: place, attempt: attempt)
             }
+            if pathScript.path.hasPrefix("hub/") {
+                return Execution(
+                    error: StepError(
+                        kind: .scriptNotFound,
+                        message: "script \(pathScript.path) lives on the Windmill hub, which hops does not reach offline; copy it into the tree (f/…) or mock the step"))
+            }
             guard let file = scriptFile(for: pathScript) else {
                 return Execution(error: StepError(kind: .scriptNotFound, message: "script not found: \(pathScript.path)"))
             }
@@ -167,10 +173,12 @@ extension FlowEngine {
             return execution
         }
         var record: StepRecordID?
+        // `delete_after_secs` (`delete_after_use`): Windmill deletes the step's arguments and result; hops never keeps them.
+        let keep = !module.deletesAfterUse
         if let runID {
             let begun = recording { store in
                 try store.beginStep(
-                    run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
+                    run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: keep ? argumentsJSON : "{}",
                     cacheKey: cacheKey, runner: runner, scriptHash: scriptHash)
             }
             switch begun {
@@ -186,7 +194,7 @@ extension FlowEngine {
                 outcome.succeeded ? .succeeded : outcome.error?.kind == .cancelled ? .interrupted : .failed
             let finished = recording { store in
                 try store.finishStep(
-                    record, status: status, resultJSON: outcome.result.flatMap { $0.jsonString() },
+                    record, status: status, resultJSON: keep ? outcome.result.flatMap { $0.jsonString() } : nil,
                     error: outcome.error?.description, stdout: outcome.stdout, stderr: outcome.stderr,
                     durationMs: Int64((outcome.duration * 1000).rounded()))
             }

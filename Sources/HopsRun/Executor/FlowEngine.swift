@@ -174,6 +174,21 @@ final class FlowEngine: @unchecked Sendable {
             }
         }
 
+        // timeout and sleep may be expressions (OpenFlow 1.743): one that fails or is not a number fails the step.
+        for (name, transform) in [("timeout", module.timeout), ("sleep", module.sleep)] {
+            guard let transform else { continue }
+            let problem: String
+            do {
+                switch try FlowExpressions.evaluate(transform, bindings: bindings) {
+                case .number, .null, .undefined: continue
+                case let other: problem = "must be a number of seconds, not \(other.jsonString() ?? other.typeName)"
+                }
+            } catch {
+                problem = "\(error)"
+            }
+            return fail(module, place: place, started: started, StepError(kind: .setup, message: "\(name): \(problem)"))
+        }
+
         var attempt = 0
         var execution: Execution
         let totalAttempts = 1 + (module.retry?.totalAttempts ?? 0)
@@ -219,7 +234,8 @@ final class FlowEngine: @unchecked Sendable {
                 return .failed(
                     StepError(
                         kind: .waitingForApproval,
-                        message: "step '\(module.id)' waits for approval; answer with --approve [--approval-payload JSON] or --reject", stepID: module.id))
+                        message: "step '\(module.id)' waits for approval (at the prompt :approve [payload] or :reject; in batch --approve or --reject)",
+                        stepID: module.id))
             case .reject?:
                 return fail(
                     module, place: place, started: started,

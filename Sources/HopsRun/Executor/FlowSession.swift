@@ -171,6 +171,28 @@ public final class FlowSession: @unchecked Sendable {
         "nativets": "\nexport { preprocessor as main };\n", "python3": "\nmain = preprocessor\n",
     ]
 
+    /// The approval step the run waits at, if it waits.
+    public var waitingStep: String? {
+        failure?.kind == .waitingForApproval ? failure?.stepID : nil
+    }
+
+    /// Answers the approval step the run waits at (`:approve [payload]`, `:reject`); the next step then runs.
+    public func answer(_ approval: Approval) throws {
+        guard let id = waitingStep, let module = flow.modules.first(where: { $0.id == id }) else {
+            throw RunError.invalidArgument("no step waits for approval")
+        }
+        switch approval {
+        case .approve:
+            failure = nil
+            engine.approval = approval
+            engine.afterApproval(module, scope: &scope)
+            engine.approval = options.approval
+        case .reject:
+            states[id] = .failed
+            failure = StepError(kind: .stopped, message: "step '\(id)' was not approved (:reject)", stepID: id)
+        }
+    }
+
     /// Forgets every result and starts over, with the same inputs.
     public func reset() {
         if runID != nil { finishStoreRun() }
@@ -204,6 +226,13 @@ public final class FlowSession: @unchecked Sendable {
         switch outcome {
         case .skipped:
             states[id] = .skipped
+        case .failed(let error) where error.kind == .waitingForApproval:
+            // The approval step ran; its result stands while the run waits for the answer.
+            let result = engine.stepReports.last { $0.id == id && $0.place.isEmpty }?.result ?? .null
+            scope.record(id, result: result)
+            lastResult = result
+            states[id] = nil
+            failure = error
         case .failed(let error):
             states[id] = .failed
             failure = error
@@ -240,6 +269,12 @@ public final class FlowSession: @unchecked Sendable {
                     result.failureResult = value
                 }
             }
+        }
+        // `early_return`: Windmill answers the caller with that step's result; the rest still runs.
+        if result.status == .succeeded, case .object(let settings)? = flow.settings?.value,
+            case .string(let id)? = settings["early_return"], let early = scope.results[id]
+        {
+            result.result = early
         }
         result.steps = engine.stepReports
         result.secretValues = engine.knownSecrets

@@ -9,16 +9,6 @@ public enum FlowInputValues {
         public var description: String { "an input is key=value, not '\(word)'" }
     }
 
-    /// The inputs named by `words`, in order; a value is JSON when it parses as JSON, else a string.
-    public static func parse(_ words: [String]) throws(MalformedInput) -> ObjectValue {
-        var inputs = ObjectValue()
-        for word in words {
-            guard let equals = word.firstIndex(of: "="), equals != word.startIndex else { throw MalformedInput(word: word) }
-            inputs[String(word[..<equals])] = value(of: String(word[word.index(after: equals)...]))
-        }
-        return inputs
-    }
-
     /// The words as named text, for the flow's schema to convert (`FlowInputs.bind`).
     public static func named(_ words: [String]) throws(MalformedInput) -> [(name: String, value: FlowInputs.Given)] {
         try words.map { word throws(MalformedInput) in
@@ -30,10 +20,5 @@ public enum FlowInputValues {
     /// The inputs named by `words`, converted and checked against the flow's schema, defaults applied.
     public static func bind(_ words: [String], to flow: Flow, allowMissing: Bool = false) throws -> ObjectValue {
         try FlowInputs.bind(named(words), to: flow, allowMissing: allowMissing)
-    }
-
-    /// `text` as JSON when it parses, else as a string.
-    public static func value(of text: String) -> Value {
-        (try? Value(parsingJSON: text)) ?? .string(text)
     }
 }

@@ -20,7 +20,7 @@ extension Shell {
 
 extension ShellCommand {
     /// The commands that load a flow and run it step by step.
-    public static var flowCommands: [ShellCommand] { [.load, .flow, .inputs, .step, .runFlow, .reset] }
+    public static var flowCommands: [ShellCommand] { [.load, .flow, .inputs, .step, .runFlow, .reset, .approve, .reject] }
 
     /// `:load PATH`: loads a flow, shows its tree and the inputs it still needs; `:next` steps it.
     public static let load = ShellCommand(
@@ -30,12 +30,13 @@ extension ShellCommand {
             let words = try DraftArguments.words(arguments)
             guard words.count == 1, let word = words.first else { throw CommandError("usage: :load PATH") }
             let path = (DraftArguments.literal(word).stringValue ?? word as String).expandingTilde
-            let result = FlowLoader.read(path: path)
-            for diagnostic in result.diagnostics { shell.reportError(diagnostic.rendered(colored: shell.colorErrors)) }
-            guard let flow = result.flow, result.errors.isEmpty else {
-                throw CommandError("the flow at \(path) does not load")
-            }
             let root = FlowFiles.repositoryRoot(ofFlowAt: path)
+            // Checked as `hops check` and `flow run` check it: the same warnings, and an error refuses it.
+            let report = FlowChecker.check(path: path, repositoryRoot: root)
+            for diagnostic in report.diagnostics { shell.reportError(diagnostic.rendered(colored: shell.colorErrors)) }
+            guard let flow = report.flow, !report.hasErrors else {
+                throw CommandError("the flow at \(path) does not load" + (report.flow == nil ? "" : ": check finds errors in it (see above)"))
+            }
             var store: RunStore?
             do {
                 // The session's store when it has one (a notebook run with --store), else the flow's.
@@ -96,9 +97,18 @@ extension ShellCommand {
                 return .continue
             }
             var inputs = loaded.session.inputs
-            for word in words {
+            // The flow's schema converts and checks each value; a missing input is only an error when the flow runs.
+            let given = try words.map { word -> (name: String, value: FlowInputs.Given) in
                 let (key, value) = try DraftArguments.pair(word)
-                inputs[key] = DraftArguments.literal(value)
+                // 'a b' at the prompt is the text a b, as in the arguments of :add.
+                let quoted = value.count >= 2 && value.hasPrefix("'") && value.hasSuffix("'")
+                return (key, .text(quoted ? String(value.dropFirst().dropLast()) : value))
+            }
+            do {
+                let bound = try FlowInputs.bind(given, to: loaded.flow, allowMissing: true)
+                for (name, _) in given { inputs[name] = bound[name] }
+            } catch let problems as FlowInputs.Problems {
+                throw CommandError(problems.messages.joined(separator: "\n"))
             }
             loaded.session.inputs = inputs
             loaded.bind(in: shell)
@@ -141,6 +151,37 @@ extension ShellCommand {
                 throw CommandError("the flow has run to its end; :reset starts over")
             }
             try loaded.runToEnd(in: shell, quiet: quiet)
+            return .continue
+        })
+
+    /// `:approve [payload]`: answers the approval step the loaded flow waits at; `:next` or `:run` goes on.
+    public static let approve = ShellCommand(
+        name: "approve", usage: ":approve [payload]",
+        summary: "Approve the step the loaded flow waits at; the payload (JSON) is `resume` in the next step",
+        action: { shell, arguments in
+            let loaded = try shell.requireLoadedFlow()
+            let text = arguments.trimmingCharacters(in: .whitespaces)
+            let payload: Value?
+            do {
+                payload = text.isEmpty ? nil : try Value(parsingJSON: text)
+            } catch {
+                throw CommandError("usage: :approve [payload]: the payload is JSON (\(error))")
+            }
+            let id = loaded.session.waitingStep ?? ""
+            try loaded.session.answer(.approve(payload: payload))
+            loaded.bind(in: shell)
+            shell.print("\(id) approved; :next or :run goes on")
+            return .continue
+        })
+
+    /// `:reject`: rejects the approval step the loaded flow waits at; the run fails there.
+    public static let reject = ShellCommand(
+        name: "reject", usage: ":reject", summary: "Reject the step the loaded flow waits at: the run fails there",
+        action: { shell, _ in
+            let loaded = try shell.requireLoadedFlow()
+            let id = loaded.session.waitingStep ?? ""
+            try loaded.session.answer(.reject)
+            shell.print("\(id) rejected; the run stops here (:reset starts over)")
             return .continue
         })
 
