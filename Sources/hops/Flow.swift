@@ -140,11 +140,13 @@ struct FlowRun: ParsableCommand {
 
     /// The flow on the server's workers, reported and recorded as a local run is.
     private func runRemotely() throws {
+        // The local definition is checked, and its schema governs the inputs, as for a local run.
+        let flow = try CheckedFlow.load(path, repositoryRoot: FlowFiles.repositoryRoot(ofFlowAt: path))
         let values: ObjectValue
         do {
-            values = try FlowInputValues.parse(inputs)
+            values = try FlowInputValues.bind(inputs, to: flow)
         } catch {
-            Terminal.writeError("error: \(error)\n")
+            Terminal.writeError(error is FlowInputs.Problems ? "\(error)\n" : "error: \(error)\n")
             throw ExitCode(2)
         }
         let result = try RemoteFlowRunCommand.run(path: path, inputs: values, remote: remote, store: store)
