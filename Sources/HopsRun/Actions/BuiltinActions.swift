@@ -46,7 +46,8 @@ public enum BuiltinActions {
         let exitCode = result.exitCode.map(Int.init) ?? 128 + Int(result.signal ?? 0)
         return .object(
             ObjectValue([
-                ("stdout", .string(result.stdout)), ("stderr", .string(result.stderr)),
+                ("stdout", .string(ProcessResult.text(of: result.standardOutput, keepingControls: true))),
+                ("stderr", .string(ProcessResult.text(of: result.standardError, keepingControls: true))),
                 ("exit_code", .number(Double(exitCode))),
             ]))
     }

@@ -57,9 +57,14 @@ public struct ProcessResult: Sendable {
     /// Output as text that is safe to store and print: valid UTF-8 as it is, except control
     /// characters other than newline and tab, which (like bytes that are not UTF-8) are written
     /// `\xNN`. Binary output thus keeps every byte, and no escape sequence reaches a terminal.
-    public static func text(of bytes: Data) -> String {
+    /// With `keepingControls`, for output that becomes a value (the `sh` action's result, as the same
+    /// command run by Windmill gives it), control characters stay and only bytes that are not UTF-8
+    /// are written `\xNN`.
+    public static func text(of bytes: Data, keepingControls: Bool = false) -> String {
         // Fast path: plain text needs no escaping.
-        if !bytes.contains(where: { ($0 < 0x20 && $0 != 0x0a && $0 != 0x09) || $0 == 0x7f || $0 >= 0x80 }) {
+        if !bytes.contains(where: {
+            (!keepingControls && (($0 < 0x20 && $0 != 0x0a && $0 != 0x09) || $0 == 0x7f)) || $0 >= 0x80
+        }) {
             return String(decoding: bytes, as: UTF8.self)
         }
         var text = ""
@@ -70,13 +75,13 @@ public struct ProcessResult: Sendable {
             let length = byte < 0x80 ? 1 : byte >> 5 == 0b110 ? 2 : byte >> 4 == 0b1110 ? 3 : byte >> 3 == 0b11110 ? 4 : 0
             if length > 1, index + length <= bytes.endIndex,
                 let scalar = String(bytes: bytes[index..<index + length], encoding: .utf8),
-                !scalar.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+                keepingControls || !scalar.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
             {
                 text += scalar
                 index += length
                 continue
             }
-            if length == 1, byte >= 0x20 && byte != 0x7f || byte == 0x0a || byte == 0x09 {
+            if length == 1, keepingControls || byte >= 0x20 && byte != 0x7f || byte == 0x0a || byte == 0x09 {
                 text.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
                 text += "\\x" + String(byte, radix: 16, uppercase: false).leftPadded(to: 2)
