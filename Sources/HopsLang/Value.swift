@@ -28,7 +28,20 @@ public final class ArrayValue: @unchecked Sendable, RandomAccessCollection {
     public private(set) var elements: [Value]
     public private(set) var isFrozen: Bool
     /// Named properties beside the elements: `index`, `input` and `groups` of a RegExp match.
-    var properties: ObjectValue?
+    /// Boxed, as almost no array has any.
+    var properties: ObjectValue? {
+        get { propertiesBox?.object }
+        set { propertiesBox = newValue.map(PropertiesBox.init) }
+    }
+    private var propertiesBox: PropertiesBox?
+
+    private final class PropertiesBox: Sendable {
+        let object: ObjectValue
+
+        init(_ object: ObjectValue) {
+            self.object = object
+        }
+    }
 
     init(_ elements: [Value], frozen: Bool) {
         self.elements = elements
@@ -121,6 +134,13 @@ public struct ObjectValue: Sendable {
     public init() {
         keys = []
         values = []
+    }
+
+    /// An object of `keys` that are known to be distinct, with their `values` in the same order.
+    init(uniqueKeys keys: [String], values: [Value]) {
+        self.keys = keys
+        self.values = values
+        if keys.count >= Self.indexedFrom { indexPositions() }
     }
 
     public init(_ entries: [(String, Value)]) {

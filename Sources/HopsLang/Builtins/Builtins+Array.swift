@@ -9,8 +9,17 @@ extension Builtins {
         let receiver = Value.array(array)
         if let changed = try changingMethod(array, name, arguments, context) { return changed }
         func callback() throws -> FunctionValue { try ArgumentCheck.function(arguments, 0, method) }
+        // One argument array for all the calls: once a call is over it is unique again and is
+        // refilled in place, so a callback costs no allocation (a closure that kept it gets a copy).
+        var callArguments: [Value] = []
         func call(_ function: FunctionValue, _ index: Int) throws -> Value {
-            try context.call(function, [elements[index], .number(Double(index)), receiver])
+            if callArguments.isEmpty {
+                callArguments = [elements[index], .number(Double(index)), receiver]
+            } else {
+                callArguments[0] = elements[index]
+                callArguments[1] = .number(Double(index))
+            }
+            return try context.call(function, callArguments)
         }
 
         switch name {

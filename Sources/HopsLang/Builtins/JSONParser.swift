@@ -8,6 +8,8 @@ struct JSONParser {
     private var depth = 0
     /// Whether the arrays made are frozen: true for values parsed outside an evaluation.
     private let frozen: Bool
+    /// By depth, the keys of the last object read there (see parseObject).
+    private var shapes: [[String]] = []
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>, frozen: Bool) {
         self.bytes = bytes
@@ -103,13 +105,19 @@ struct JSONParser {
     private mutating func parseObject() throws -> Value {
         try enter()
         index += 1
-        var object = ObjectValue()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(object)
+            return .object(ObjectValue())
         }
+        // The objects of a JSON array mostly have the same keys in the same order: while this one
+        // follows the keys of the last object at this depth, it shares that key array.
+        let shape = depth < shapes.count ? shapes[depth] : []
+        var matched = 0
+        var values: [Value] = []
+        values.reserveCapacity(shape.count)
+        var object: ObjectValue?
         while true {
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated object: expected a key") }
@@ -124,7 +132,16 @@ struct JSONParser {
             }
             index += 1
             skipWhitespace()
-            object[key] = try parseValue()
+            let value = try parseValue()
+            if object == nil, matched < shape.count, shape[matched] == key {
+                matched += 1
+                values.append(value)
+            } else {
+                if object == nil {
+                    object = ObjectValue(uniqueKeys: Array(shape[0..<matched]), values: values)
+                }
+                object?[key] = value
+            }
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated object: expected ',' or '}'") }
             switch bytes[index] {
@@ -133,11 +150,25 @@ struct JSONParser {
             case UInt8(ascii: "}"):
                 index += 1
                 depth -= 1
-                return .object(object)
+                if let object {
+                    remember(object.keys)
+                    return .object(object)
+                }
+                if matched == shape.count { return .object(ObjectValue(uniqueKeys: shape, values: values)) }
+                let keys = Array(shape[0..<matched])
+                remember(keys)
+                return .object(ObjectValue(uniqueKeys: keys, values: values))
             default:
                 throw error("unexpected \(describeCurrent()) in object: expected ',' or '}'")
             }
         }
+    }
+
+    /// Keeps the keys of an object just read as the shape the next object at its depth is tried against.
+    private mutating func remember(_ keys: [String]) {
+        let level = depth + 1
+        while shapes.count <= level { shapes.append([]) }
+        shapes[level] = keys
     }
 
     private mutating func parseString() throws -> String {
