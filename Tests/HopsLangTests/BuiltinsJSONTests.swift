@@ -101,6 +101,15 @@ import Testing
         #expect(try Expression("xs[1].k39 + xs[0].k0 + Object.keys(xs[1]).length").evaluate(bindings: ["xs": objectsOfForty]).toNumber() == 79)
     }
 
+    @Test func repeatedSmallArraysAndKeysKeepTheirExactText() throws {
+        let text = #"[{"k\u00e9":["e\u0301",1,-0]},{"ke\u0301":["\u00e9",1,0]},{"ke\u0301":["\u00e9",1,0]}]"#
+        let value = try Value(parsingJSON: text)
+        #expect(value.jsonString() == "[{\"k\u{e9}\":[\"e\u{301}\",1,0]},{\"ke\u{301}\":[\"\u{e9}\",1,0]},{\"ke\u{301}\":[\"\u{e9}\",1,0]}]")
+        let signs = try Expression("xs.map(o => Object.values(o)[0][2]).map(z => 1 / z < 0)").evaluate(bindings: ["xs": value])
+        #expect(signs.jsonString() == "[true,false,false]")
+        #expect(evaluate("((a) => [a[0].t.push(3), a[1].t])(JSON.parse('[{\"t\":[1]},{\"t\":[1]}]'))") == "[2,[1]]")
+    }
+
     @Test func callbacksThatKeepTheirArgumentsKeepTheirOwnCopy() {
         #expect(evaluate("[1, 2, 3].map(x => () => x).map(f => f())") == "[1,2,3]")
         #expect(evaluate("[1, 2, 3].map((x, i, all) => all).map(a => a.length)") == "[3,3,3]")

@@ -10,6 +10,8 @@ struct JSONParser {
     private let frozen: Bool
     /// By depth, the keys of the last object read there (see parseObject).
     private var shapes: [[String]] = []
+    /// By depth, the last small array of scalars read there (see sharing).
+    private var smallArrays: [[Value]] = []
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>, frozen: Bool) {
         self.bytes = bytes
@@ -95,7 +97,7 @@ struct JSONParser {
             case UInt8(ascii: "]"):
                 index += 1
                 depth -= 1
-                return .array(ArrayValue(elements, frozen: frozen))
+                return .array(ArrayValue(sharing(elements), frozen: frozen))
             default:
                 throw error("unexpected \(describeCurrent()) in array: expected ',' or ']'")
             }
@@ -133,7 +135,7 @@ struct JSONParser {
             index += 1
             skipWhitespace()
             let value = try parseValue()
-            if object == nil, matched < shape.count, shape[matched] == key {
+            if object == nil, matched < shape.count, shape[matched].utf8.elementsEqual(key.utf8) {
                 matched += 1
                 values.append(value)
             } else {
@@ -161,6 +163,30 @@ struct JSONParser {
             default:
                 throw error("unexpected \(describeCurrent()) in object: expected ',' or '}'")
             }
+        }
+    }
+
+    /// `elements`, or the elements of the last small array read at this depth when they are the same
+    /// scalars: the `["a", "b"]` of every object of a list is then stored once. Only the storage is
+    /// shared: each array is its own value, and changing one copies it first.
+    private mutating func sharing(_ elements: [Value]) -> [Value] {
+        guard elements.count <= 8 else { return elements }
+        let level = depth + 1
+        while smallArrays.count <= level { smallArrays.append([]) }
+        let last = smallArrays[level]
+        if last.count == elements.count, zip(last, elements).allSatisfy(Self.sameScalar) { return last }
+        if elements.allSatisfy({ Self.sameScalar($0, $0) }) { smallArrays[level] = elements }
+        return elements
+    }
+
+    /// Whether two values are the same string (byte for byte), number (bit for bit), boolean or null.
+    private static func sameScalar(_ left: Value, _ right: Value) -> Bool {
+        switch (left, right) {
+        case (.string(let a), .string(let b)): a.utf8.elementsEqual(b.utf8)
+        case (.number(let a), .number(let b)): a.bitPattern == b.bitPattern
+        case (.bool(let a), .bool(let b)): a == b
+        case (.null, .null): true
+        default: false
         }
     }
 
