@@ -135,7 +135,7 @@ struct JSONParser {
             index += 1
             skipWhitespace()
             let value = try parseValue()
-            if object == nil, matched < shape.count, shape[matched].utf8.elementsEqual(key.utf8) {
+            if object == nil, matched < shape.count, Self.sameBytes(shape[matched], key) {
                 matched += 1
                 values.append(value)
             } else {
@@ -179,10 +179,17 @@ struct JSONParser {
         return elements
     }
 
+    /// Whether two strings have the same UTF-8 bytes (`==` would also equate canonically equivalent ones).
+    private static func sameBytes(_ left: String, _ right: String) -> Bool {
+        var left = left
+        var right = right
+        return left.withUTF8 { a in right.withUTF8 { b in a.count == b.count && a.elementsEqual(b) } }
+    }
+
     /// Whether two values are the same string (byte for byte), number (bit for bit), boolean or null.
     private static func sameScalar(_ left: Value, _ right: Value) -> Bool {
         switch (left, right) {
-        case (.string(let a), .string(let b)): a.utf8.elementsEqual(b.utf8)
+        case (.string(let a), .string(let b)): sameBytes(a, b)
         case (.number(let a), .number(let b)): a.bitPattern == b.bitPattern
         case (.bool(let a), .bool(let b)): a == b
         case (.null, .null): true

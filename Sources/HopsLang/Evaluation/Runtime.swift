@@ -73,13 +73,17 @@ struct Runtime {
     /// Total nesting levels of arrow bodies allowed at once.
     static let maximumWeight = 3000
 
-    init(
-        limits: Limits, isCancelled: (@Sendable () -> Bool)? = nil,
-        actions: Set<ObjectIdentifier> = []
-    ) {
+    init(limits: Limits, isCancelled: (@Sendable () -> Bool)?, actions: Set<ObjectIdentifier>) {
         self.limits = limits
         self.isCancelled = isCancelled
         self.actions = actions.isEmpty ? nil : actions
+    }
+
+    /// A runtime with no actions: what an `Expression` evaluates with, made without building a set.
+    init(limits: Limits, isCancelled: (@Sendable () -> Bool)? = nil) {
+        self.limits = limits
+        self.isCancelled = isCancelled
+        actions = nil
     }
 
     /// Counts `count` steps; checks the budget and, now and then, cancellation.
