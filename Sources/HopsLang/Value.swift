@@ -225,8 +225,14 @@ public final class FunctionValue: Sendable {
 public protocol CallContext {
     func call(_ function: FunctionValue, _ arguments: [Value]) throws -> Value
     /// Counts a string (`length` UTF-8 bytes) or an array (`length` elements) against the
-    /// evaluation budget before it is made; `what` names it in the error ("a string").
-    func allocate(_ what: String, _ length: Double) throws
+    /// evaluation budget before it is made.
+    func allocate(_ kind: Allocation, _ length: Double) throws
+}
+
+/// What an evaluation makes that the budget bounds.
+public enum Allocation: String, Sendable {
+    case string = "a string"
+    case array = "an array"
 }
 
 /// A runtime error raised by the evaluator or a builtin; the evaluator attaches the span.

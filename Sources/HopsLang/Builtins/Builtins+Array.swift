@@ -137,7 +137,7 @@ extension Builtins {
                 if case .array(let more) = argument { return count + more.count }
                 return count + 1
             }
-            try context.allocate("an array", Double(total))
+            try context.allocate(.array, Double(total))
             var result = elements
             for argument in arguments {
                 if case .array(let more) = argument { result.append(contentsOf: more) } else { result.append(argument) }
@@ -179,13 +179,13 @@ extension Builtins {
         let count = array.count
         switch name {
         case "push":
-            try context.allocate("an array", Double(count + arguments.count))
+            try context.allocate(.array, Double(count + arguments.count))
             return try array.modify(method) { elements in
                 elements.append(contentsOf: arguments)
                 return .number(Double(elements.count))
             }
         case "unshift":
-            try context.allocate("an array", Double(count + arguments.count))
+            try context.allocate(.array, Double(count + arguments.count))
             return try array.modify(method) { elements in
                 elements.insert(contentsOf: arguments, at: 0)
                 return .number(Double(elements.count))
@@ -196,7 +196,7 @@ extension Builtins {
             return try array.modify(method) { $0.isEmpty ? .undefined : $0.removeFirst() }
         case "splice":
             let change = spliceArguments(arguments, count: count)
-            try context.allocate("an array", Double(count + change.items.count))
+            try context.allocate(.array, Double(count + change.items.count))
             return try array.modify(method) { elements in
                 let removed = Array(elements[change.range])
                 elements.replaceSubrange(change.range, with: change.items)

@@ -97,10 +97,9 @@ struct Runtime {
 
     /// Counts a string or array about to be made: `length` bytes or elements, checked before making it.
     @inline(__always)
-    mutating func allocate(_ what: String, _ length: Double, _ span: Span) throws(LangError) {
-        guard length <= Double(limits.maxLength) else {
-            throw .tooLong(what, length, limit: limits.maxLength, span)
-        }
+    mutating func allocate(_ kind: Allocation, _ length: Double, _ span: Span) throws(LangError) {
+        let limit = kind == .array ? limits.maxArrayLength : limits.maxLength
+        guard length <= Double(limit) else { throw .tooLong(kind.rawValue, length, limit: limit, span) }
         allocated += Int(length)
         if allocated > limits.maxAllocation { throw .allocationExceeded(limit: limits.maxAllocation, span) }
     }
@@ -109,8 +108,8 @@ struct Runtime {
     @inline(__always)
     mutating func account(_ value: Value, _ span: Span) throws(LangError) {
         switch value {
-        case .string(let text): try allocate("a string", Double(text.utf8.count), span)
-        case .array(let elements): try allocate("an array", Double(elements.count), span)
+        case .string(let text): try allocate(.string, Double(text.utf8.count), span)
+        case .array(let elements): try allocate(.array, Double(elements.count), span)
         default: break
         }
     }
@@ -199,9 +198,9 @@ final class NativeContext: CallContext {
         }
     }
 
-    func allocate(_ what: String, _ length: Double) throws {
+    func allocate(_ kind: Allocation, _ length: Double) throws {
         do {
-            try runtime.allocate(what, length, runtime.nativeSpan)
+            try runtime.allocate(kind, length, runtime.nativeSpan)
         } catch {
             throw Propagated(error: error)
         }
