@@ -6,16 +6,20 @@ typealias Code = (Frame, inout Runtime) throws(LangError) -> Value
 struct Frame {
     let slots: [Value]
     let parent: Environment?
-    /// For the root of an evaluation: which slots have no binding (reading one is an unknown name).
-    let unbound: [Bool]
+    /// For the root of an evaluation: which slots have no binding (reading one is an unknown name);
+    /// nil when every slot has one, so that a frame holds one array fewer.
+    let unbound: [Bool]?
 
     init(slots: [Value], parent: Environment?, unbound: [Bool] = []) {
         self.slots = slots
         self.parent = parent
-        self.unbound = unbound
+        self.unbound = unbound.isEmpty ? nil : unbound
     }
 
-    func isUnbound(_ index: Int) -> Bool { index < unbound.count && unbound[index] }
+    func isUnbound(_ index: Int) -> Bool {
+        guard let unbound else { return false }
+        return index < unbound.count && unbound[index]
+    }
 
     func ancestor(_ depth: Int) -> Frame {
         var frame = self
