@@ -28,7 +28,20 @@ public final class ArrayValue: @unchecked Sendable, RandomAccessCollection {
     public private(set) var elements: [Value]
     public private(set) var isFrozen: Bool
     /// Named properties beside the elements: `index`, `input` and `groups` of a RegExp match.
-    var properties: ObjectValue?
+    /// Boxed, as almost no array has any.
+    var properties: ObjectValue? {
+        get { propertiesBox?.object }
+        set { propertiesBox = newValue.map(PropertiesBox.init) }
+    }
+    private var propertiesBox: PropertiesBox?
+
+    private final class PropertiesBox: Sendable {
+        let object: ObjectValue
+
+        init(_ object: ObjectValue) {
+            self.object = object
+        }
+    }
 
     init(_ elements: [Value], frozen: Bool) {
         self.elements = elements
@@ -123,6 +136,13 @@ public struct ObjectValue: Sendable {
         values = []
     }
 
+    /// An object of `keys` that are known to be distinct, with their `values` in the same order.
+    init(uniqueKeys keys: [String], values: [Value]) {
+        self.keys = keys
+        self.values = values
+        if keys.count >= Self.indexedFrom { indexPositions() }
+    }
+
     public init(_ entries: [(String, Value)]) {
         self.init()
         for (key, value) in entries { self[key] = value }
@@ -205,8 +225,14 @@ public final class FunctionValue: Sendable {
 public protocol CallContext {
     func call(_ function: FunctionValue, _ arguments: [Value]) throws -> Value
     /// Counts a string (`length` UTF-8 bytes) or an array (`length` elements) against the
-    /// evaluation budget before it is made; `what` names it in the error ("a string").
-    func allocate(_ what: String, _ length: Double) throws
+    /// evaluation budget before it is made.
+    func allocate(_ kind: Allocation, _ length: Double) throws
+}
+
+/// What an evaluation makes that the budget bounds.
+public enum Allocation: String, Sendable {
+    case string = "a string"
+    case array = "an array"
 }
 
 /// A runtime error raised by the evaluator or a builtin; the evaluator attaches the span.

@@ -30,7 +30,8 @@ import Testing
 
         let interpreter = Interpreter()
         interpreter.setVariable("ys", outside)
-        #expect(throws: Diagnostic.self) { try interpreter.execute("ys[0] = 5") }
+        _ = try interpreter.execute("ys[0] = 5; let zs = ys; zs.push(6)")
+        #expect(try interpreter.execute("ys").map(describe) == "[5,1,6]")
         #expect(describe(outside) == "[3,1]")
     }
 

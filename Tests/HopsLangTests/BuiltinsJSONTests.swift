@@ -76,4 +76,43 @@ import Testing
         let value = try Value(parsingJSON: Array(#"{"name":"ok"}"#.utf8))
         #expect(value.jsonString() == #"{"name":"ok"}"#)
     }
+
+    /// Objects that follow the keys of the one before share its key array; every other object
+    /// (another order, fewer keys, more keys, a repeated key, many keys) still reads as JSON says.
+    @Test func objectsOfTheSameShapeReadAsWritten() throws {
+        let text = #"""
+            [{"a":1,"b":2},{"a":3,"b":4},{"b":5,"a":6},{"a":7},{"a":8,"b":9,"c":10},{"a":1,"a":2},
+             {"a":{"x":1}},{"a":{"x":2,"y":3}},{"a":{"y":4}},{}, {"a":1,"b":2}]
+            """#
+        let value = try Value(parsingJSON: text)
+        #expect(
+            value.jsonString()
+                == #"[{"a":1,"b":2},{"a":3,"b":4},{"b":5,"a":6},{"a":7},{"a":8,"b":9,"c":10},{"a":2},"#
+                + #"{"a":{"x":1}},{"a":{"x":2,"y":3}},{"a":{"y":4}},{},{"a":1,"b":2}]"#)
+        guard case .array(let objects) = value, case .object(let first) = objects[0],
+            case .object(let second) = objects[1]
+        else {
+            Issue.record("not an array of objects")
+            return
+        }
+        #expect(first.keys.withUnsafeBufferPointer { $0.baseAddress } == second.keys.withUnsafeBufferPointer { $0.baseAddress })
+        let wide = "{" + (0..<40).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + "}"
+        let objectsOfForty = try Value(parsingJSON: "[\(wide),\(wide)]")
+        #expect(try Expression("xs[1].k39 + xs[0].k0 + Object.keys(xs[1]).length").evaluate(bindings: ["xs": objectsOfForty]).toNumber() == 79)
+    }
+
+    @Test func repeatedSmallArraysAndKeysKeepTheirExactText() throws {
+        let text = #"[{"k\u00e9":["e\u0301",1,-0]},{"ke\u0301":["\u00e9",1,0]},{"ke\u0301":["\u00e9",1,0]}]"#
+        let value = try Value(parsingJSON: text)
+        #expect(value.jsonString() == "[{\"k\u{e9}\":[\"e\u{301}\",1,0]},{\"ke\u{301}\":[\"\u{e9}\",1,0]},{\"ke\u{301}\":[\"\u{e9}\",1,0]}]")
+        let signs = try Expression("xs.map(o => Object.values(o)[0][2]).map(z => 1 / z < 0)").evaluate(bindings: ["xs": value])
+        #expect(signs.jsonString() == "[true,false,false]")
+        #expect(evaluate("((a) => [a[0].t.push(3), a[1].t])(JSON.parse('[{\"t\":[1]},{\"t\":[1]}]'))") == "[2,[1]]")
+    }
+
+    @Test func callbacksThatKeepTheirArgumentsKeepTheirOwnCopy() {
+        #expect(evaluate("[1, 2, 3].map(x => () => x).map(f => f())") == "[1,2,3]")
+        #expect(evaluate("[1, 2, 3].map((x, i, all) => all).map(a => a.length)") == "[3,3,3]")
+        #expect(evaluate("[5, 6].map((...args) => args).map(a => a.slice(0, 2))") == "[[5,0],[6,1]]")
+    }
 }

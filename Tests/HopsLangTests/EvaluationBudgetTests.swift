@@ -13,6 +13,7 @@ import Testing
         ("Array.from({length: 1e9})", "an array of 1000000000 would pass the limit"),
         ("Array.from({length: 1e9}).length", "an array of 1000000000 would pass the limit"),
         ("Array(4294967295)", "an array of 4294967295 would pass the limit"),
+        ("Array.from({length: 5e6}).length", "an array of 5000000 would pass the limit of 4194304"),
         ("Array.from({length: 30}).reduce(a => a.concat(a), [1]).length", "an array of"),
     ])
     func runawayAllocationIsRefused(expression: String, message: String) {
@@ -33,6 +34,7 @@ import Testing
 
     @Test func ordinarySizesStayWithinTheBudget() {
         #expect(evaluate("'x'.repeat(1e6).length") == "1000000")
+        #expect(evaluate("'x'.repeat(5e6).length") == "5000000")
         #expect(evaluate("'x'.padStart(100000, 'ab').length") == "100000")
         #expect(evaluate("Array.from({length: 100000}, (_, i) => i).reduce((s, x) => s + x, 0)") == "4999950000")
         #expect(evaluate("Array(3).length") == "3")

@@ -9,8 +9,17 @@ extension Builtins {
         let receiver = Value.array(array)
         if let changed = try changingMethod(array, name, arguments, context) { return changed }
         func callback() throws -> FunctionValue { try ArgumentCheck.function(arguments, 0, method) }
+        // One argument array for all the calls: once a call is over it is unique again and is
+        // refilled in place, so a callback costs no allocation (a closure that kept it gets a copy).
+        var callArguments: [Value] = []
         func call(_ function: FunctionValue, _ index: Int) throws -> Value {
-            try context.call(function, [elements[index], .number(Double(index)), receiver])
+            if callArguments.isEmpty {
+                callArguments = [elements[index], .number(Double(index)), receiver]
+            } else {
+                callArguments[0] = elements[index]
+                callArguments[1] = .number(Double(index))
+            }
+            return try context.call(function, callArguments)
         }
 
         switch name {
@@ -128,7 +137,7 @@ extension Builtins {
                 if case .array(let more) = argument { return count + more.count }
                 return count + 1
             }
-            try context.allocate("an array", Double(total))
+            try context.allocate(.array, Double(total))
             var result = elements
             for argument in arguments {
                 if case .array(let more) = argument { result.append(contentsOf: more) } else { result.append(argument) }
@@ -170,13 +179,13 @@ extension Builtins {
         let count = array.count
         switch name {
         case "push":
-            try context.allocate("an array", Double(count + arguments.count))
+            try context.allocate(.array, Double(count + arguments.count))
             return try array.modify(method) { elements in
                 elements.append(contentsOf: arguments)
                 return .number(Double(elements.count))
             }
         case "unshift":
-            try context.allocate("an array", Double(count + arguments.count))
+            try context.allocate(.array, Double(count + arguments.count))
             return try array.modify(method) { elements in
                 elements.insert(contentsOf: arguments, at: 0)
                 return .number(Double(elements.count))
@@ -187,7 +196,7 @@ extension Builtins {
             return try array.modify(method) { $0.isEmpty ? .undefined : $0.removeFirst() }
         case "splice":
             let change = spliceArguments(arguments, count: count)
-            try context.allocate("an array", Double(count + change.items.count))
+            try context.allocate(.array, Double(count + change.items.count))
             return try array.modify(method) { elements in
                 let removed = Array(elements[change.range])
                 elements.replaceSubrange(change.range, with: change.items)

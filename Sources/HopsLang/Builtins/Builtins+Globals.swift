@@ -244,7 +244,7 @@ extension Builtins {
             guard length >= 0, length == length.rounded(.towardZero), length <= 4_294_967_295 else {
                 throw LangError("Array: invalid array length")
             }
-            try context.allocate("an array", length)
+            try context.allocate(.array, length)
             return .list(Array(repeating: .undefined, count: Int(length)))
         }
         return .list(arguments)
@@ -264,7 +264,7 @@ extension Builtins {
             case .string(let text): elements = text.unicodeScalars.map { .string(String($0)) }
             case .object(let object):
                 let length = object["length"].map { JSNumberParsing.toIntegerOrInfinity($0.toNumber()) } ?? 0
-                try context.allocate("an array", max(0, length))
+                try context.allocate(.array, max(0, length))
                 let count = Int(max(0, length))
                 elements = (0..<count).map { object[String($0)] ?? .undefined }
             case .undefined, .null:

@@ -96,7 +96,7 @@ extension Builtins {
         case "repeat":
             let count = JSNumberParsing.toIntegerOrInfinity(arguments[argument: 0].toNumber())
             guard count >= 0, count.isFinite else { throw LangError("\(method): invalid count value: \(arguments[argument: 0].toJSString())") }
-            try context.allocate("a string", Double(text.utf8.count) * count)
+            try context.allocate(.string, Double(text.utf8.count) * count)
             return .string(String(repeating: text, count: Int(count)))
         case "padStart", "padEnd":
             let target = JSNumberParsing.toIntegerOrInfinity(arguments[argument: 0].toNumber())
@@ -104,7 +104,7 @@ extension Builtins {
             if case .undefined = arguments[argument: 1] {} else { filler = stringArgument(1) }
             let current = text.utf16.count
             guard target > Double(current), !filler.isEmpty else { return .string(text) }
-            try context.allocate("a string", target)
+            try context.allocate(.string, target)
             let length = Int(target)
             let fillerUnits = Array(filler.utf16)
             var padding: [UInt16] = []

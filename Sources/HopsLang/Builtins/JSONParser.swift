@@ -8,6 +8,10 @@ struct JSONParser {
     private var depth = 0
     /// Whether the arrays made are frozen: true for values parsed outside an evaluation.
     private let frozen: Bool
+    /// By depth, the keys of the last object read there (see parseObject).
+    private var shapes: [[String]] = []
+    /// By depth, the last small array of scalars read there (see sharing).
+    private var smallArrays: [[Value]] = []
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>, frozen: Bool) {
         self.bytes = bytes
@@ -93,7 +97,7 @@ struct JSONParser {
             case UInt8(ascii: "]"):
                 index += 1
                 depth -= 1
-                return .array(ArrayValue(elements, frozen: frozen))
+                return .array(ArrayValue(sharing(elements), frozen: frozen))
             default:
                 throw error("unexpected \(describeCurrent()) in array: expected ',' or ']'")
             }
@@ -103,13 +107,19 @@ struct JSONParser {
     private mutating func parseObject() throws -> Value {
         try enter()
         index += 1
-        var object = ObjectValue()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(object)
+            return .object(ObjectValue())
         }
+        // The objects of a JSON array mostly have the same keys in the same order: while this one
+        // follows the keys of the last object at this depth, it shares that key array.
+        let shape = depth < shapes.count ? shapes[depth] : []
+        var matched = 0
+        var values: [Value] = []
+        values.reserveCapacity(shape.count)
+        var object: ObjectValue?
         while true {
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated object: expected a key") }
@@ -124,7 +134,16 @@ struct JSONParser {
             }
             index += 1
             skipWhitespace()
-            object[key] = try parseValue()
+            let value = try parseValue()
+            if object == nil, matched < shape.count, Self.sameBytes(shape[matched], key) {
+                matched += 1
+                values.append(value)
+            } else {
+                if object == nil {
+                    object = ObjectValue(uniqueKeys: Array(shape[0..<matched]), values: values)
+                }
+                object?[key] = value
+            }
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated object: expected ',' or '}'") }
             switch bytes[index] {
@@ -133,11 +152,56 @@ struct JSONParser {
             case UInt8(ascii: "}"):
                 index += 1
                 depth -= 1
-                return .object(object)
+                if let object {
+                    remember(object.keys)
+                    return .object(object)
+                }
+                if matched == shape.count { return .object(ObjectValue(uniqueKeys: shape, values: values)) }
+                let keys = Array(shape[0..<matched])
+                remember(keys)
+                return .object(ObjectValue(uniqueKeys: keys, values: values))
             default:
                 throw error("unexpected \(describeCurrent()) in object: expected ',' or '}'")
             }
         }
+    }
+
+    /// `elements`, or the elements of the last small array read at this depth when they are the same
+    /// scalars: the `["a", "b"]` of every object of a list is then stored once. Only the storage is
+    /// shared: each array is its own value, and changing one copies it first.
+    private mutating func sharing(_ elements: [Value]) -> [Value] {
+        guard elements.count <= 8 else { return elements }
+        let level = depth + 1
+        while smallArrays.count <= level { smallArrays.append([]) }
+        let last = smallArrays[level]
+        if last.count == elements.count, zip(last, elements).allSatisfy(Self.sameScalar) { return last }
+        if elements.allSatisfy({ Self.sameScalar($0, $0) }) { smallArrays[level] = elements }
+        return elements
+    }
+
+    /// Whether two strings have the same UTF-8 bytes (`==` would also equate canonically equivalent ones).
+    private static func sameBytes(_ left: String, _ right: String) -> Bool {
+        var left = left
+        var right = right
+        return left.withUTF8 { a in right.withUTF8 { b in a.count == b.count && a.elementsEqual(b) } }
+    }
+
+    /// Whether two values are the same string (byte for byte), number (bit for bit), boolean or null.
+    private static func sameScalar(_ left: Value, _ right: Value) -> Bool {
+        switch (left, right) {
+        case (.string(let a), .string(let b)): sameBytes(a, b)
+        case (.number(let a), .number(let b)): a.bitPattern == b.bitPattern
+        case (.bool(let a), .bool(let b)): a == b
+        case (.null, .null): true
+        default: false
+        }
+    }
+
+    /// Keeps the keys of an object just read as the shape the next object at its depth is tried against.
+    private mutating func remember(_ keys: [String]) {
+        let level = depth + 1
+        while shapes.count <= level { shapes.append([]) }
+        shapes[level] = keys
     }
 
     private mutating func parseString() throws -> String {

@@ -86,7 +86,8 @@ extension Compiler {
     }
 
     /// `container` with the value at `path` replaced: objects are values and rebuilt along the path;
-    /// an array is changed in place, as it is shared by reference.
+    /// an array is changed in place, as it is shared by reference, unless it is frozen: then it is
+    /// copied like an object.
     static func replacing(_ container: Value, _ path: ArraySlice<(Value, Span)>, with newValue: Value) throws(LangError) -> Value {
         guard let (key, span) = path.first else { return newValue }
         let rest = path.dropFirst()
@@ -104,8 +105,10 @@ extension Compiler {
                 throw LangError("array index \(position) is too far past the end", span: span)
             }
             let element = try replacing(position < array.count ? array[position] : .undefined, rest, with: newValue)
+            // A frozen array (an input, a step result) is copied, as objects are, rather than changed.
+            let target = array.isFrozen ? ArrayValue(array.elements, frozen: false) : array
             do {
-                try array.modify("assignment") { items in
+                try target.modify("assignment") { items in
                     if position >= items.count {
                         items += repeatElement(.undefined, count: position - items.count + 1)
                     }
@@ -116,7 +119,7 @@ extension Compiler {
             } catch {
                 throw LangError(String(describing: error), span: span)
             }
-            return container
+            return .array(target)
         default:
             throw .cannotSet(key.toJSString(), of: container, span)
         }

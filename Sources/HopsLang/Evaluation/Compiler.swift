@@ -203,7 +203,7 @@ struct Compiler {
             for index in parts.indices {
                 result += try parts[index](frame, &runtime).toJSString()
                 result += strings[index + 1]
-                try runtime.allocate("a string", Double(result.utf8.count), span)
+                try runtime.allocate(.string, Double(result.utf8.count), span)
             }
             return .string(result)
         }

@@ -44,12 +44,12 @@ public final class Expression: @unchecked Sendable {
 
     /// Evaluates with `arguments` bound to the parameters by position: the fast path.
     public func evaluate(_ arguments: [Value]) throws -> Value {
-        try run(positionalFrame(arguments), Runtime(limits: limits))
+        try run(positionalFrame(arguments))
     }
 
     /// The fast path with a cancellation check, for evaluations someone may interrupt.
     public func evaluate(_ arguments: [Value], isCancelled: @escaping @Sendable () -> Bool) throws -> Value {
-        try run(positionalFrame(arguments), Runtime(limits: limits, isCancelled: isCancelled))
+        try run(positionalFrame(arguments), isCancelled: isCancelled)
     }
 
     private func positionalFrame(_ arguments: [Value]) -> Frame {
@@ -73,19 +73,19 @@ public final class Expression: @unchecked Sendable {
             slots.append(value ?? .undefined)
             unbound.append(value == nil)
         }
-        return try run(Frame(slots: slots, parent: nil, unbound: unbound), Runtime(limits: limits))
+        return try run(Frame(slots: slots, parent: nil, unbound: unbound))
     }
 
     /// Evaluates with a cancellation check, for long evaluations someone may interrupt.
     public func evaluate(bindings: [String: Value], isCancelled: @escaping @Sendable () -> Bool) throws -> Value {
         let slots = slotNames.map { bindings[$0] ?? Builtins.globals[$0] ?? .undefined }
         let unbound = slotNames.map { bindings[$0] == nil && Builtins.globals[$0] == nil }
-        return try run(
-            Frame(slots: slots, parent: nil, unbound: unbound), Runtime(limits: limits, isCancelled: isCancelled))
+        return try run(Frame(slots: slots, parent: nil, unbound: unbound), isCancelled: isCancelled)
     }
 
-    private func run(_ frame: Frame, _ runtime: Runtime) throws -> Value {
-        var runtime = runtime
+    /// Runs the code with a runtime made here, so that it is never copied.
+    private func run(_ frame: Frame, isCancelled: (@Sendable () -> Bool)? = nil) throws -> Value {
+        var runtime = Runtime(limits: limits, isCancelled: isCancelled)
         do {
             // The result leaves the evaluation: its arrays are frozen, so whoever holds it may share it.
             let result = try code(frame, &runtime)

@@ -4,17 +4,21 @@ public struct Limits: Sendable {
     public var maxSteps: Int
     /// How deeply function calls may nest.
     public var maxDepth: Int
-    /// The longest string (in UTF-8 bytes) or array (in elements) an evaluation may make.
+    /// The longest string (in UTF-8 bytes) an evaluation may make.
     public var maxLength: Int
+    /// The longest array (in elements) an evaluation may make.
+    public var maxArrayLength: Int
     /// How many string bytes and array elements an evaluation may make in all.
     public var maxAllocation: Int
 
     public init(
-        maxSteps: Int = 10_000_000, maxDepth: Int = 200, maxLength: Int = 1 << 24, maxAllocation: Int = 1 << 28
+        maxSteps: Int = 10_000_000, maxDepth: Int = 200, maxLength: Int = 1 << 24, maxArrayLength: Int = 1 << 22,
+        maxAllocation: Int = 1 << 28
     ) {
         self.maxSteps = maxSteps
         self.maxDepth = maxDepth
         self.maxLength = maxLength
+        self.maxArrayLength = maxArrayLength
         self.maxAllocation = maxAllocation
     }
 }

@@ -6,16 +6,20 @@ typealias Code = (Frame, inout Runtime) throws(LangError) -> Value
 struct Frame {
     let slots: [Value]
     let parent: Environment?
-    /// For the root of an evaluation: which slots have no binding (reading one is an unknown name).
-    let unbound: [Bool]
+    /// For the root of an evaluation: which slots have no binding (reading one is an unknown name);
+    /// nil when every slot has one, so that a frame holds one array fewer.
+    let unbound: [Bool]?
 
     init(slots: [Value], parent: Environment?, unbound: [Bool] = []) {
         self.slots = slots
         self.parent = parent
-        self.unbound = unbound
+        self.unbound = unbound.isEmpty ? nil : unbound
     }
 
-    func isUnbound(_ index: Int) -> Bool { index < unbound.count && unbound[index] }
+    func isUnbound(_ index: Int) -> Bool {
+        guard let unbound else { return false }
+        return index < unbound.count && unbound[index]
+    }
 
     func ancestor(_ depth: Int) -> Frame {
         var frame = self
@@ -73,13 +77,17 @@ struct Runtime {
     /// Total nesting levels of arrow bodies allowed at once.
     static let maximumWeight = 3000
 
-    init(
-        limits: Limits, isCancelled: (@Sendable () -> Bool)? = nil,
-        actions: Set<ObjectIdentifier> = []
-    ) {
+    init(limits: Limits, isCancelled: (@Sendable () -> Bool)?, actions: Set<ObjectIdentifier>) {
         self.limits = limits
         self.isCancelled = isCancelled
         self.actions = actions.isEmpty ? nil : actions
+    }
+
+    /// A runtime with no actions: what an `Expression` evaluates with, made without building a set.
+    init(limits: Limits, isCancelled: (@Sendable () -> Bool)? = nil) {
+        self.limits = limits
+        self.isCancelled = isCancelled
+        actions = nil
     }
 
     /// Counts `count` steps; checks the budget and, now and then, cancellation.
@@ -93,10 +101,9 @@ struct Runtime {
 
     /// Counts a string or array about to be made: `length` bytes or elements, checked before making it.
     @inline(__always)
-    mutating func allocate(_ what: String, _ length: Double, _ span: Span) throws(LangError) {
-        guard length <= Double(limits.maxLength) else {
-            throw .tooLong(what, length, limit: limits.maxLength, span)
-        }
+    mutating func allocate(_ kind: Allocation, _ length: Double, _ span: Span) throws(LangError) {
+        let limit = kind == .array ? limits.maxArrayLength : limits.maxLength
+        guard length <= Double(limit) else { throw .tooLong(kind.rawValue, length, limit: limit, span) }
         allocated += Int(length)
         if allocated > limits.maxAllocation { throw .allocationExceeded(limit: limits.maxAllocation, span) }
     }
@@ -105,8 +112,8 @@ struct Runtime {
     @inline(__always)
     mutating func account(_ value: Value, _ span: Span) throws(LangError) {
         switch value {
-        case .string(let text): try allocate("a string", Double(text.utf8.count), span)
-        case .array(let elements): try allocate("an array", Double(elements.count), span)
+        case .string(let text): try allocate(.string, Double(text.utf8.count), span)
+        case .array(let elements): try allocate(.array, Double(elements.count), span)
         default: break
         }
     }
@@ -195,9 +202,9 @@ final class NativeContext: CallContext {
         }
     }
 
-    func allocate(_ what: String, _ length: Double) throws {
+    func allocate(_ kind: Allocation, _ length: Double) throws {
         do {
-            try runtime.allocate(what, length, runtime.nativeSpan)
+            try runtime.allocate(kind, length, runtime.nativeSpan)
         } catch {
             throw Propagated(error: error)
         }
