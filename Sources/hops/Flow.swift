@@ -37,6 +37,9 @@ struct FlowRun: ParsableCommand {
     @Option(name: .long, help: "The run store to record into.")
     var store: String?
 
+    @Flag(name: .long, help: "Run every deno and python3 step in a fresh process instead of the script's warm one.")
+    var isolate = false
+
     func run() throws {
         let loaded = FlowLoader.read(path: path)
         let colored = Terminal.useColor(on: STDERR_FILENO)
@@ -66,7 +69,7 @@ struct FlowRun: ParsableCommand {
         watcher.start()
         progress.start()
         let executor = FlowExecutor(
-            flow: flow, repositoryRoot: root,
+            flow: flow, runner: ScriptRunner(repositoryRoot: root, isolate: isolate),
             options: ExecutionOptions(store: runStore, onEvent: progress.handler, cancellation: cancellation))
         let result = executor.run(inputs: values)
         progress.stop()

@@ -83,7 +83,7 @@ extension FlowEngine {
         } catch {
             return Execution(error: StepError(kind: .setup, message: "\(error)"))
         }
-        let identity = runner.runnerIdentity(for: script.language)
+        let identity = runner.runnerIdentity(for: script)
         let argumentsJSON = Value.object(arguments).canonicalJSON()
         let cacheKey = CacheKey.make(
             runner: identity.runner, runnerVersion: identity.version, scriptContent: script.content,

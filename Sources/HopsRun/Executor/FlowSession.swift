@@ -38,6 +38,8 @@ public final class FlowSession: @unchecked Sendable {
             flow: flow, runner: runner, store: options.store, onEvent: options.onEvent,
             cancellation: options.cancellation, maxWhileIterations: options.maxWhileIterations)
         engine.resume = options.resume
+        // The first scripts' runtimes start while the inputs of the first steps are evaluated.
+        if options.resume == nil || options.resume?.fresh == true { runner.warm?.prewarm(flow) }
     }
 
     public convenience init(
