@@ -7,13 +7,18 @@ return value as JSON. stdout and stderr stay the script's own log.
 as JSON lines on descriptor 4 (see stdlib/README.md)."""
 
 import importlib.util
-import inspect
 import json
 import os
 import sys
-import traceback
+import types
 
 import wmill
+
+
+def thrown(error):
+    import traceback
+
+    return failure(type(error).__name__, str(error), traceback.format_exc())
 
 
 def failure(name, message, stack=""):
@@ -34,10 +39,15 @@ def load(path):
 
 
 def call(main, args):
-    parameters = inspect.signature(main).parameters.values()
-    if any(p.kind == inspect.Parameter.VAR_KEYWORD for p in parameters):
+    """main called with the arguments it names (all of them when it takes **kwargs), read from
+    its code object: `inspect` costs more to import than a trivial step takes to run."""
+    function = main
+    while hasattr(function, "__wrapped__"):
+        function = function.__wrapped__
+    code = getattr(function, "__code__", None)
+    if code is None or code.co_flags & 0x08:  # not plain Python, or CO_VARKEYWORDS
         return main(**args)
-    names = {p.name for p in parameters if p.kind != inspect.Parameter.VAR_POSITIONAL}
+    names = set(code.co_varnames[: code.co_argcount + code.co_kwonlyargcount])
     return main(**{name: value for name, value in args.items() if name in names})
 
 
@@ -46,18 +56,18 @@ def run_step(script, args):
     try:
         module = load(script)
     except BaseException as error:  # noqa: BLE001 - a script's failure, whatever it is, is reported
-        return failure(type(error).__name__, str(error), traceback.format_exc())
+        return thrown(error)
     entry = getattr(module, "main", None)
     if not callable(entry):
         return failure("MissingMain", f"{script} does not define a function named main")
     try:
         result = call(entry, args)
-        if inspect.iscoroutine(result):
+        if isinstance(result, types.CoroutineType):
             import asyncio
 
             result = asyncio.run(result)
     except BaseException as error:  # noqa: BLE001
-        return failure(type(error).__name__, str(error), traceback.format_exc())
+        return thrown(error)
     try:
         json.dumps(result, allow_nan=False)
     except (TypeError, ValueError) as error:
@@ -83,15 +93,13 @@ def run_once(script):
 
 
 def serve():
-    import platform
-
     responses = os.fdopen(4, "w", encoding="utf-8")
 
     def respond(value):
         responses.write(json.dumps(value) + "\n")
         responses.flush()
 
-    respond({"ready": True, "version": "Python " + platform.python_version(), "executable": sys.executable})
+    respond({"ready": True, "version": "Python " + sys.version.split()[0], "executable": sys.executable})
     for line in os.fdopen(3, encoding="utf-8"):
         request = json.loads(line)
         os.environ.update(request.get("env") or {})

@@ -139,11 +139,12 @@ extension FlowEngine {
             let json = cached.resultJSON, !json.contains(SecretRedactor.mask), let value = try? Value(parsingJSON: json)
         {
             // A result stored with a secret masked in it is not the result: such steps run again.
-            if let runID, let record = try? store.beginStep(
-                run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
-                cacheKey: cacheKey, runner: runner, scriptHash: scriptHash)
-            {
-                try? store.finishStep(record, status: .reused, durationMs: 0, reusedFrom: cached.step)
+            if let runID {
+                _ = try? store.recordReused([
+                    ReusedStep(
+                        run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
+                        cacheKey: cacheKey, runner: runner, scriptHash: scriptHash, from: cached.step)
+                ])
             }
             resume?.noteCacheHit(stepID: module.id, place: place, from: cached.step)
             var execution = Execution(result: value)

@@ -194,6 +194,7 @@ public final class FlowSession: @unchecked Sendable {
 
     private func finishStoreRun() {
         guard let runID, let store = options.store else { return }
+        options.resume?.flush(to: store)
         let status: RunStatus = failure == nil ? .succeeded : .failed
         try? store.finishRun(
             runID, status: status, resultJSON: failure == nil ? (lastResult ?? .null).jsonString() : nil,

@@ -14,13 +14,17 @@ extension FlowEngine {
             let record = resume.decide(
                 stepID: module.id, place: place, cacheKey: cacheKey, scriptHash: scriptHash, runner: runner),
             let value = try? Value(parsingJSON: record.resultJSON ?? "null")
-        else { return nil }
-        if let runID, let store,
-            let step = try? store.beginStep(
-                run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
-                cacheKey: cacheKey, runner: runner, scriptHash: scriptHash)
-        {
-            try? store.finishStep(step, status: .reused, durationMs: 0, reusedFrom: record.id)
+        else {
+            // This step runs (or is served by cache_ttl): the reused ones before it are written first.
+            if let store { resume.flush(to: store) }
+            return nil
+        }
+        if let runID, let store {
+            resume.pend(
+                ReusedStep(
+                    run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
+                    cacheKey: cacheKey, runner: runner, scriptHash: scriptHash, from: record.id),
+                to: store)
         }
         var execution = Execution(result: value)
         execution.cached = true
@@ -29,4 +33,3 @@ extension FlowEngine {
         return execution
     }
 }
-

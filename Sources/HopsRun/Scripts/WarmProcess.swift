@@ -107,12 +107,17 @@ final class WarmProcess: @unchecked Sendable {
 
     /// The next line the harness writes on descriptor 4, waiting until `deadline` (nil: no limit).
     func readLine(deadline: Date?) -> Reply {
+        var searched = 0
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+            // Only the bytes read since the last look can hold the newline: a result of many
+            // megabytes is scanned once.
+            if let newline = pending[searched...].firstIndex(of: UInt8(ascii: "\n")) {
                 let line = String(decoding: pending[..<newline], as: UTF8.self)
                 pending.removeSubrange(...newline)
                 return .line(line)
             }
+            searched = pending.count
             var descriptor = pollfd(fd: responses, events: Int16(POLLIN), revents: 0)
             let milliseconds = deadline.map { Int32(max(0, min(Double(Int32.max), $0.timeIntervalSinceNow * 1000).rounded(.up))) } ?? -1
             let ready = poll(&descriptor, 1, milliseconds)
@@ -121,7 +126,6 @@ final class WarmProcess: @unchecked Sendable {
                 return .ended
             }
             if ready == 0 { return .timedOut }
-            var buffer = [UInt8](repeating: 0, count: 65536)
             let count = buffer.withUnsafeMutableBytes { read(responses, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { return .ended }
@@ -272,12 +276,15 @@ final class StreamCollector: @unchecked Sendable {
     func take(through marker: [UInt8], deadline: Date) -> String {
         condition.lock()
         defer { condition.unlock() }
+        var searched = 0
         while true {
-            if let range = Self.find(marker, in: data) {
+            if let range = Self.find(marker, in: data, from: searched) {
                 let text = String(decoding: data[..<range.lowerBound], as: UTF8.self)
                 data.removeSubrange(..<range.upperBound)
                 return text
             }
+            // The marker may straddle what was read next: look again from just before the end.
+            searched = max(0, data.count - marker.count + 1)
             if ended || !condition.wait(until: deadline) { break }
         }
         let text = String(decoding: data, as: UTF8.self)
@@ -296,14 +303,14 @@ final class StreamCollector: @unchecked Sendable {
         return text
     }
 
-    private static func find(_ marker: [UInt8], in data: [UInt8]) -> Range<Int>? {
-        guard let first = marker.first, data.count >= marker.count else { return nil }
-        var index = 0
-        while index + marker.count <= data.count {
-            if data[index] == first && data[index..<index + marker.count].elementsEqual(marker) {
-                return index..<index + marker.count
-            }
-            index += 1
+    /// Where `marker` first occurs in `data` at or after `start`.
+    private static func find(_ marker: [UInt8], in data: [UInt8], from start: Int) -> Range<Int>? {
+        guard let first = marker.first else { return nil }
+        var index = start
+        while let found = data[index...].firstIndex(of: first) {
+            guard found + marker.count <= data.count else { return nil }
+            if data[found..<found + marker.count].elementsEqual(marker) { return found..<found + marker.count }
+            index = found + 1
         }
         return nil
     }

@@ -297,7 +297,6 @@ extension ScriptRunner {
         _ script: Script, in warm: WarmRuntimes, resolved: ResolvedArguments, timeout: Double?, cancellation: Cancellation?
     ) -> StepOutcome? {
         guard let plan = try? warm.plan(for: script) else { return nil }
-        let started = Date()
         let process: WarmProcess
         do {
             process = try warm.checkOut(plan)
@@ -305,27 +304,32 @@ extension ScriptRunner {
             return .failure(StepError(kind: .setup, message: "cannot start \(plan.executable): \(error)"))
         }
         warm.startNext(after: plan.key)
-        guard warm.ready(process, plan: plan) != nil else {
-            process.terminate()
-            let output = process.remainingOutput()
-            return .failure(
-                StepError(
-                    kind: .setup, message: "the \(plan.language.rawValue) harness did not start",
-                    stderrTail: StepError.tail(output.stderr)),
-                stdout: output.stdout, stderr: output.stderr)
-        }
         if let cancellation, !cancellation.register(group: process.pid) {
             process.stop()
             return .failure(StepError(kind: .cancelled, message: "cancelled"))
         }
         defer { cancellation?.unregister(group: process.pid) }
+        guard warm.ready(process, plan: plan) != nil else {
+            process.terminate()
+            let output = process.remainingOutput()
+            let cancelled = cancellation?.isCancelled == true
+            return .failure(
+                StepError(
+                    kind: cancelled ? .cancelled : .setup,
+                    message: cancelled ? "cancelled" : "the \(plan.language.rawValue) harness did not start",
+                    stderrTail: StepError.tail(output.stderr)),
+                stdout: output.stdout, stderr: output.stderr)
+        }
+        let started = Date()
         let marker = "\u{1}hops-step-end-\(UUID().uuidString)\u{1}"
         let request = ObjectValue([
             ("script", .string(plan.scriptFile)), ("args", .object(resolved.values)), ("marker", .string(marker)),
             ("env", .object(ObjectValue([("HOPS_STATE_FILE", .string(context.stateFile(for: script.name)))]))),
         ])
         let sent = process.send(Value.object(request).jsonString() ?? "{}")
-        let reply = sent ? process.readLine(deadline: timeout.map { started.addingTimeInterval($0) }) : .ended
+        // The timeout counts from the request: the process's own start-up is not the step's.
+        let deadline = timeout.map { started.addingTimeInterval($0) }
+        let reply = sent ? process.readLine(deadline: deadline) : .ended
         switch reply {
         case .line(let text):
             let output = process.takeOutput(through: marker)
