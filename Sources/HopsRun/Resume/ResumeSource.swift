@@ -81,7 +81,7 @@ public final class ResumeSource: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard !pending.isEmpty else { return }
-        try? store.recordReused(pending)
+        _ = try? store.recordReused(pending)
         pending.removeAll()
     }
 
