@@ -45,6 +45,10 @@ struct FlowRun: ParsableCommand {
         let colored = Terminal.useColor(on: STDERR_FILENO)
         for diagnostic in loaded.diagnostics { Terminal.writeError(diagnostic.rendered(colored: colored) + "\n") }
         guard let flow = loaded.flow, loaded.errors.isEmpty else { throw ExitCode(2) }
+        let root = FlowFiles.repositoryRoot(ofFlowAt: path)
+        // The first scripts' runtimes start now, while the store opens and the inputs are read.
+        let runner = ScriptRunner(repositoryRoot: root, isolate: isolate)
+        runner.warm?.prewarm(flow)
         let values: ObjectValue
         do {
             values = try FlowInputValues.parse(inputs)
@@ -52,7 +56,6 @@ struct FlowRun: ParsableCommand {
             Terminal.writeError("error: \(error)\n")
             throw ExitCode(2)
         }
-        let root = FlowFiles.repositoryRoot(ofFlowAt: path)
         var runStore: RunStore?
         do {
             runStore = try StoreLocation.open(option: store, near: root)
@@ -69,7 +72,7 @@ struct FlowRun: ParsableCommand {
         watcher.start()
         progress.start()
         let executor = FlowExecutor(
-            flow: flow, runner: ScriptRunner(repositoryRoot: root, isolate: isolate),
+            flow: flow, runner: runner,
             options: ExecutionOptions(store: runStore, onEvent: progress.handler, cancellation: cancellation))
         let result = executor.run(inputs: values)
         progress.stop()

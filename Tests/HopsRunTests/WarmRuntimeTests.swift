@@ -116,4 +116,28 @@ import Testing
             #expect(!outcome.stdout.contains("s3cr3t-value") && !outcome.stdout.isEmpty, "\(outcome.stdout)")
         }
     }
+
+    @Test func aPyenvShimResolvesAsPyenvResolvesIt() throws {
+        let repository = try TestRepository(files: [
+            "pyenv/shims/python3": "#!/bin/sh\n", "pyenv/version": "3.99.1\n",
+            "pyenv/versions/3.99.1/bin/python3": "#!/bin/sh\n", "pyenv/versions/3.98.0/bin/python3": "#!/bin/sh\n",
+            "project/.python-version": "# pinned for this project\n3.98.0\n", "project/sub/notes.txt": "",
+        ])
+        defer { repository.remove() }
+        for file in ["pyenv/shims/python3", "pyenv/versions/3.99.1/bin/python3", "pyenv/versions/3.98.0/bin/python3"] {
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: repository.root + "/" + file)
+        }
+        let shim = repository.root + "/pyenv/shims/python3"
+        let versions = repository.root + "/pyenv/versions/"
+        func resolve(_ environment: [String: String], in folder: String) -> String? {
+            Interpreters.pyenvInterpreter(shim: shim, environment: environment, folder: repository.root + folder)
+        }
+        #expect(resolve([:], in: "/project/sub") == versions + "3.98.0/bin/python3")
+        #expect(resolve([:], in: "/pyenv") == versions + "3.99.1/bin/python3")
+        #expect(resolve(["PYENV_VERSION": "system:3.99.1"], in: "/project") == versions + "3.99.1/bin/python3")
+        // What only pyenv itself can decide goes through the shim.
+        #expect(resolve(["PYENV_VERSION": "3.99"], in: "/project") == nil)
+        #expect(resolve(["PYENV_VERSION": "system"], in: "/project") == nil)
+        #expect(Interpreters.pyenvInterpreter(shim: "/usr/bin/python3", environment: [:], folder: repository.root) == nil)
+    }
 }

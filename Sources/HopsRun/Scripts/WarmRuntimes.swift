@@ -231,7 +231,8 @@ enum Interpreters {
         var executable: String
         /// PATH with the interpreter's folder first, as the shim sets it.
         var path: String
-        var version: String
+        /// `Python X.Y.Z`, once a harness or a probe has said it.
+        var version: String?
     }
 
     private static let lock = NSLock()
@@ -243,28 +244,44 @@ enum Interpreters {
             .joined(separator: "\u{0}")
     }
 
-    /// The python3 already resolved for `runtimes`, if any.
+    /// The python3 already resolved for `runtimes`, else the one a pyenv shim would start; nil
+    /// when only running it would tell.
     static func known(runtimes: Runtimes) -> Resolved? {
         lock.lock()
-        defer { lock.unlock() }
-        return resolved[key(runtimes)]
+        if let found = resolved[key(runtimes)] {
+            lock.unlock()
+            return found
+        }
+        lock.unlock()
+        guard let shim = try? runtimes.executable(for: .python3),
+            let executable = pyenvInterpreter(shim: shim, environment: runtimes.environment, folder: runtimes.repositoryRoot)
+        else { return nil }
+        let found = Resolved(executable: executable, path: path(for: executable, runtimes: runtimes), version: nil)
+        lock.lock()
+        resolved[key(runtimes)] = found
+        lock.unlock()
+        return found
     }
 
     /// Notes the interpreter a harness reported (`sys.executable`) and its version.
     static func learn(runtimes: Runtimes, executable: String, version: String) {
         guard executable.hasPrefix("/"), access(executable, X_OK) == 0 else { return }
-        let folder = (executable as NSString).deletingLastPathComponent
-        let path = [folder, runtimes.environment["PATH"]].compactMap { $0 }.joined(separator: ":")
         lock.lock()
-        resolved[key(runtimes)] = Resolved(executable: executable, path: path, version: version)
+        resolved[key(runtimes)] = Resolved(executable: executable, path: path(for: executable, runtimes: runtimes), version: version)
         lock.unlock()
     }
 
-    /// The real python3 of `runtimes`' PATH, asked once when no harness has said it yet.
-    static func python(runtimes: Runtimes) throws -> Resolved {
-        if let found = known(runtimes: runtimes) { return found }
-        let name = try runtimes.executable(for: .python3)
-        let probe = "import platform, sys; print(sys.executable); print('Python ' + platform.python_version())"
+    private static func path(for executable: String, runtimes: Runtimes) -> String {
+        [(executable as NSString).deletingLastPathComponent, runtimes.environment["PATH"]].compactMap { $0 }
+            .joined(separator: ":")
+    }
+
+    /// The real python3 of `runtimes`' PATH and its version, asked once when no harness has said it yet.
+    static func python(runtimes: Runtimes) throws -> (executable: String, version: String) {
+        let known = known(runtimes: runtimes)
+        if let known, let version = known.version { return (known.executable, version) }
+        let name = try known?.executable ?? runtimes.executable(for: .python3)
+        let probe = "import sys; print(sys.executable); print('Python ' + sys.version.split()[0])"
         let result = try ProcessRunner.run(
             ProcessRequest(
                 executable: name, arguments: ["-c", probe], environment: runtimes.environment,
@@ -274,7 +291,41 @@ enum Interpreters {
             throw RunError.invalidArgument("\(name) did not say which interpreter it is: \(StepError.tail(result.stderr))")
         }
         learn(runtimes: runtimes, executable: lines[0], version: lines[1])
-        return known(runtimes: runtimes) ?? Resolved(executable: name, path: runtimes.environment["PATH"] ?? "", version: lines[1])
+        return (access(lines[0], X_OK) == 0 ? lines[0] : name, lines[1])
+    }
+
+    /// The interpreter a pyenv shim at `shim` starts in `folder`, found as pyenv finds it:
+    /// `PYENV_VERSION`, else the nearest `.python-version` from `folder` up, else `<root>/version`;
+    /// the first named version holding `bin/python3`. nil for anything else (not a pyenv shim,
+    /// `system`, a version pyenv would have to match by prefix), which then runs through the shim.
+    static func pyenvInterpreter(shim: String, environment: [String: String], folder: String) -> String? {
+        let suffix = "/shims/python3"
+        guard shim.hasSuffix(suffix) else { return nil }
+        let root = String(shim.dropLast(suffix.count))
+        var names: [String] = []
+        if let configured = environment["PYENV_VERSION"], !configured.isEmpty {
+            names = configured.split(separator: ":").map(String.init)
+        } else {
+            var directory = folder
+            var file = root + "/version"
+            while !directory.isEmpty {
+                if FileManager.default.fileExists(atPath: directory + "/.python-version") {
+                    file = directory + "/.python-version"
+                    break
+                }
+                if directory == "/" { break }
+                directory = (directory as NSString).deletingLastPathComponent
+            }
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
+            for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+                names += line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
+            }
+        }
+        for name in names where name != "system" && !name.contains("/") {
+            let candidate = root + "/versions/" + name + "/bin/python3"
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
     }
 }
 
