@@ -170,13 +170,28 @@ final class WarmProcess: @unchecked Sendable {
     func stop() {
         lock.lock()
         let done = stopped
+        let gone = reaped
         stopped = true
         lock.unlock()
         if done { return }
         close(requests)
-        terminate()
         close(responses)
+        // A reaped process's id may already belong to another process.
+        if gone { return }
+        killGroup(pid)
+        // Reaped on a thread of its own (holding only the id: this may run in deinit), so hops
+        // ending does not wait for a runtime to tear down.
+        let pid = pid
+        Thread.detachNewThread {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        }
     }
+
+    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+    /// posix_spawn_file_actions_addchdir_np, which Swift's Glibc module does not declare.
+    private static let addChdir: AddChdir? = dlsym(nil, "posix_spawn_file_actions_addchdir_np")
+        .map { unsafeBitCast($0, to: AddChdir.self) }
 
     /// posix_spawn with `descriptors` (parent's, child's) in place, the child leading a new process
     /// group with default signal handling, started in `workingDirectory`.
@@ -194,6 +209,13 @@ final class WarmProcess: @unchecked Sendable {
         }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         for (parent, child) in descriptors { posix_spawn_file_actions_adddup2(&actions, parent, child) }
+        // glibc's chdir action (2.29 and later), else a shell changes the directory and execs.
+        var program = executable
+        var argumentList = [executable] + arguments
+        if Self.addChdir?(&actions, workingDirectory) != 0 {
+            program = "/bin/sh"
+            argumentList = ["/bin/sh", "-c", "cd -- \"$0\" && exec \"$@\"", workingDirectory, executable] + arguments
+        }
         var defaults = sigset_t()
         sigemptyset(&defaults)
         for signal in [SIGPIPE, SIGINT, SIGQUIT, SIGTERM, SIGCHLD] { sigaddset(&defaults, signal) }
@@ -203,8 +225,7 @@ final class WarmProcess: @unchecked Sendable {
         posix_spawnattr_setsigmask(&attributes, &emptyMask)
         posix_spawnattr_setpgroup(&attributes, 0)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        // posix_spawn has no portable "change directory" action: a shell does it, then execs.
-        let argv = (["/bin/sh", "-c", "cd -- \"$0\" && exec \"$@\"", workingDirectory, executable] + arguments).map { strdup($0) }
+        let argv = argumentList.map { strdup($0) }
         let envp = environment.map { strdup("\($0.key)=\($0.value)") }
         defer {
             for pointer in argv { free(pointer) }
@@ -215,7 +236,7 @@ final class WarmProcess: @unchecked Sendable {
             (envp + [nil]).withUnsafeBufferPointer { envpBuffer in
                 guard let argvBase = argvBuffer.baseAddress, let envpBase = envpBuffer.baseAddress else { return EINVAL }
                 return posix_spawn(
-                    &pid, "/bin/sh", &actions, &attributes, UnsafeMutablePointer(mutating: argvBase),
+                    &pid, program, &actions, &attributes, UnsafeMutablePointer(mutating: argvBase),
                     UnsafeMutablePointer(mutating: envpBase))
             }
         }

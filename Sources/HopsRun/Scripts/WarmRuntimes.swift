@@ -203,9 +203,18 @@ public final class WarmRuntimes: @unchecked Sendable {
         return path
     }
 
+    /// Writes a private file (mode 0600) without syncing it: it lives only as long as the run.
     private func write(_ text: String, to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
-        else { throw RunError.invalidArgument("cannot write \(path)") }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw RunError.invalidArgument("cannot write \(path)") }
+        defer { close(descriptor) }
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { throw RunError.invalidArgument("cannot write \(path)") }
+            bytes = bytes.dropFirst(written)
+        }
     }
 
     /// The script a module runs, when it is a deno or python3 script hops can find.
