@@ -132,12 +132,14 @@ public final class RunStore: @unchecked Sendable {
     public func addSecrets(_ secrets: some Sequence<String>) {
         lock.lock()
         defer { lock.unlock() }
+        let secrets = Array(secrets)
         redactor.add(secrets)
+        SecretMask.learn(secrets)
     }
 
-    /// The redactor applied to every text written.
+    /// Every text written, masked by the store's own secrets and by every secret the process has learnt.
     func redacted(_ text: String?) -> SQLValue {
-        SQLValue(redactor.redact(text))
+        SQLValue(SecretMask.redact(redactor.redact(text)))
     }
 
     /// The machine's name from gethostname(2): no name-service lookup, so opening the store stays fast.

@@ -24,11 +24,49 @@ public struct SecretRedactor: Sendable, Equatable {
     public mutating func add(_ secrets: some Sequence<String>) {
         var all = Set(patterns)
         for secret in secrets where !secret.isEmpty {
-            all.insert(Array(secret.utf8))
-            let escaped = Self.jsonEscaped(secret)
-            if escaped != secret { all.insert(Array(escaped.utf8)) }
+            for form in Self.encodings(of: secret) { all.insert(Array(form.utf8)) }
         }
         patterns = all.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
+    }
+
+    /// The forms a secret takes once a program has printed it: as is, JSON-escaped (as JavaScript
+    /// and Swift write it, and as Python's `json.dumps` writes it, with `\uXXXX` for non-ASCII),
+    /// URL-encoded (`%20` and `+` for spaces), and base64 at each of the three alignments it can
+    /// have inside a longer base64 text.
+    static func encodings(of secret: String) -> Set<String> {
+        let json = jsonEscaped(secret, asciiOnly: false)
+        var forms: Set<String> = [
+            secret, json, jsonEscaped(secret, asciiOnly: true), json.replacingOccurrences(of: "/", with: "\\/"),
+        ]
+        if let percent = secret.addingPercentEncoding(withAllowedCharacters: unreservedURLCharacters) {
+            forms.insert(percent)
+            forms.insert(percent.replacingOccurrences(of: "%20", with: "+"))
+            forms.insert(percent.replacingOccurrences(of: "%2F", with: "/").replacingOccurrences(of: "%3A", with: ":"))
+        }
+        forms.formUnion(base64Fragments(of: Array(secret.utf8)))
+        return forms.filter { !$0.isEmpty }
+    }
+
+    /// RFC 3986's unreserved characters: what `encodeURIComponent` and Python's `quote` leave as is.
+    private static let unreservedURLCharacters = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    /// The base64 text that any encoding of a stream holding `bytes` contains, for each of the three
+    /// offsets the secret can start at: only whole groups of three of the secret's own bytes, so the
+    /// fragment does not depend on what comes before or after. Fragments under 8 characters are left
+    /// out, as they would mask unrelated text. The whole secret's own encoding, padding included, is kept.
+    static func base64Fragments(of bytes: [UInt8]) -> [String] {
+        var fragments = [Data(bytes).base64EncodedString()]
+        for skip in 1...2 where bytes.count > skip {
+            let body = bytes.dropFirst(skip)
+            let whole = body.prefix(body.count / 3 * 3)
+            let fragment = Data(whole).base64EncodedString()
+            if fragment.count >= 8 { fragments.append(fragment) }
+        }
+        let unpadded = bytes.prefix(bytes.count / 3 * 3)
+        let fragment = Data(unpadded).base64EncodedString()
+        if fragment.count >= 8 { fragments.append(fragment) }
+        return fragments
     }
 
     /// `text` with every secret replaced by `***`.
@@ -86,12 +124,27 @@ public struct SecretRedactor: Sendable, Equatable {
         return nil
     }
 
-    /// The secret as it appears inside a JSON string literal (without the quotes).
-    private static func jsonEscaped(_ secret: String) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: [secret], options: [.withoutEscapingSlashes]),
-            let array = String(data: data, encoding: .utf8)
-        else { return secret }
-        // `["…"]` → the part between the quotes.
-        return String(array.dropFirst(2).dropLast(2))
+    /// The secret as it appears inside a JSON string literal (without the quotes); with `asciiOnly`,
+    /// every non-ASCII character as `\uXXXX` (surrogate pairs beyond the BMP), as Python writes it.
+    static func jsonEscaped(_ secret: String, asciiOnly: Bool) -> String {
+        var escaped = ""
+        for scalar in secret.unicodeScalars {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
+            case "\u{08}": escaped += "\\b"
+            case "\u{0C}": escaped += "\\f"
+            default:
+                if scalar.value < 0x20 || (asciiOnly && scalar.value > 0x7F) {
+                    for unit in String(scalar).utf16 { escaped += String(format: "\\u%04x", unit) }
+                } else {
+                    escaped.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return escaped
     }
 }

@@ -3,8 +3,8 @@ import Testing
 
 /// `hops check` through the built binary.
 @Suite struct CheckTests {
-    /// The corpus of real Windmill flows, kept beside the repository.
-    static let corpus = HopsProcess.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/windmill-flows").path
+    /// The corpus of real Windmill flows, in the shared fixtures.
+    static let corpus = HopsProcess.repositoryRoot.appendingPathComponent("Tests/Fixtures/windmill-flows").path
 
     @Test func theRepositorysWindmillTreeIsClean() throws {
         let result = try HopsProcess.run(["check", HopsProcess.repositoryRoot.appendingPathComponent("windmill").path])
@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func theCorpusShowsOnlyMissingInlineFilesAndTheVerifiedFindings() throws {
-        guard FileManager.default.fileExists(atPath: Self.corpus) else { return }
+        try #require(FileManager.default.fileExists(atPath: Self.corpus), "the corpus is missing at \(Self.corpus)")
         let result = try HopsProcess.run(["check", Self.corpus])
         #expect(result.status == 1)
         let errors = result.output.split(separator: "\n").filter { $0.contains(": error: ") }

@@ -5,7 +5,7 @@ import Testing
 /// validates against the OpenFlow schema, and `--branch` commits only the exported files.
 @Suite struct ExportCommandTests {
     static let healthFlow = HopsProcess.repositoryRoot.appendingPathComponent("windmill/flows/monitoring/system-health.yaml").path
-    static let spec = HopsProcess.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/spec/openflow.openapi.yaml").path
+    static let spec = HopsProcess.repositoryRoot.appendingPathComponent("Tests/Fixtures/spec/openflow.openapi.yaml").path
 
     /// Runs a program and returns its status and output (stdout and stderr together).
     @discardableResult

@@ -121,7 +121,7 @@ import Testing
 
 /// `hops flow show` prints every flow of the corpus of real Windmill flows without crashing.
 @Suite struct FlowShowTests {
-    static let corpus = HopsProcess.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/windmill-flows")
+    static let corpus = HopsProcess.repositoryRoot.appendingPathComponent("Tests/Fixtures/windmill-flows")
 
     @Test func everyCorpusFlowPrintsAsATree() throws {
         let root = ProcessInfo.processInfo.environment["HOPS_CORPUS"].map { URL(fileURLWithPath: $0) } ?? Self.corpus

@@ -6,7 +6,7 @@ import Testing
 @Suite struct ExportTests {
     static let healthFlow = TestPaths.testsFolder.appendingPathComponent("CheckFixtures/tree/windmill/flows/monitoring/system-health.yaml").path
     static let brokenFlow = TestPaths.testsFolder.appendingPathComponent("CheckFixtures/tree/windmill/flows/monitoring/broken.yaml").path
-    static let spec = TestPaths.repository.deletingLastPathComponent().appendingPathComponent("shared/spec/openflow.openapi.yaml").path
+    static let spec = TestPaths.openFlowSpec
 
     func temporaryFolder() throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)").path

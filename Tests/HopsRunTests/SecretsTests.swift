@@ -34,6 +34,42 @@ import Testing
         #expect("\(RunError.missingResource(path: "f/x/gone"))".contains("resource not found: f/x/gone"))
     }
 
+    @Test func onlyTheSecretFieldsOfAResourceAreSecret() throws {
+        var files = Self.files
+        files["windmill/resources/mail.resource.yaml"] =
+            "resource_type: smtp_custom\nvalue:\n  host: localhost\n  login: ops-user\n  word: hunter2-mail\n  relay_token: $var:f/homeops/slack_token\n"
+        files["windmill/smtp_custom.resource-type.yaml"] =
+            "schema:\n  properties:\n    host: {type: string}\n    word: {type: string, password: true}\n"
+        let repository = try TestRepository(files: files)
+        defer { repository.remove() }
+        let context = repository.context()
+        let mail = try context.resolvedResource("mail")
+        // The type marks `word`; `relay_token` is a variable reference; host and login are not secret.
+        #expect(Set(mail.secrets) == ["hunter2-mail", "xoxb-secret-123"])
+        #expect(json(mail.value).contains(#""relay_token":"xoxb-secret-123""#))
+        let database = try context.resolvedResource("f/databases/main")
+        #expect(database.secrets == ["pg-secret-777"])
+        let webhook = try context.resolvedResource("services/webhook")
+        #expect(webhook.secrets == ["hook-secret-999"])
+    }
+
+    @Test func credentialHeadersAreMaskedOnRecord() {
+        let arguments = Value.array([
+            .string("https://example.test/api"),
+            .object(ObjectValue([("headers", .object(ObjectValue([
+                ("Authorization", .string("Bearer abcd-1234-token")), ("X-Api-Key", .string("k-998877")),
+                ("Accept", .string("application/json")),
+            ])))])),
+        ])
+        let masked = json(SensitiveHeaders.masked(arguments))
+        #expect(masked.contains(#""Authorization":"***""#))
+        #expect(masked.contains(#""X-Api-Key":"***""#))
+        #expect(masked.contains(#""Accept":"application/json""#))
+        #expect(!masked.contains("abcd-1234-token") && !masked.contains("k-998877"))
+        #expect(SensitiveHeaders.isSensitive("x-auth-token") && SensitiveHeaders.isSensitive("Cookie"))
+        #expect(!SensitiveHeaders.isSensitive("Content-Type"))
+    }
+
     @Test func secretArgumentsResolveAndAreMaskedInOutput() throws {
         let repository = try TestRepository(files: Self.files)
         defer { repository.remove() }

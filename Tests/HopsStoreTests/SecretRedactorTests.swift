@@ -22,6 +22,25 @@ import Testing
         #expect(redactor.redact("raw: \(secret)") == "raw: ***")
     }
 
+    @Test func masksTheEncodingsProgramsPrint() {
+        let secret = "tr1cky\"q/sl\\\u{fc}-PW"
+        let redactor = SecretRedactor(secrets: [secret])
+        // Python's json.dumps (ASCII only), JavaScript's JSON.stringify, Foundation's escaped slash.
+        #expect(redactor.redact(#"{"t": "tr1cky\"q/sl\\\u00fc-PW"}"#) == #"{"t": "***"}"#)
+        #expect(redactor.redact(#"["tr1cky\"q\/sl\\ü-PW"]"#) == #"["***"]"#)
+        // encodeURIComponent / quote(safe="") and quote_plus.
+        #expect(redactor.redact("?t=tr1cky%22q%2Fsl%5C%C3%BC-PW&x=1") == "?t=***&x=1")
+        let spaced = SecretRedactor(secrets: ["a secret value"])
+        #expect(spaced.redact("q=a+secret+value") == "q=***")
+        // base64 of the secret alone, and inside a longer base64 text at each alignment.
+        #expect(redactor.redact(Data(secret.utf8).base64EncodedString()) == "***")
+        for prefix in ["", "x", "xy"] {
+            let encoded = Data((prefix + secret + "tail").utf8).base64EncodedString()
+            #expect(redactor.redact(encoded).contains("***"), "\(prefix): \(encoded)")
+        }
+        #expect(redactor.redact("an ordinary line") == "an ordinary line")
+    }
+
     @Test func secretsNeverReachTheFile() throws {
         let fixture = try StoreFixture()
         let secret = "hunter2-\(UUID().uuidString)"

@@ -104,8 +104,8 @@ final class FlowEngine: @unchecked Sendable {
         let resource = FunctionValue(name: "resource") { [weak self] arguments, _ in
             guard case .string(let path)? = arguments.first else { throw LangError("resource(path): path must be a string") }
             do {
-                let found = try context.resource(path)
-                self?.learnSecrets(WorkspaceContext.secretStrings(in: found.value))
+                let found = try context.resolvedResource(path)
+                self?.learnSecrets(found.secrets)
                 return found.value
             } catch {
                 throw LangError("\(error)")

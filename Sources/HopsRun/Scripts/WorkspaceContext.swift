@@ -1,5 +1,6 @@
 import Foundation
 import HopsLang
+import HopsStore
 import Yams
 
 /// Variables, resources and state locations of a repository, as scripts and `$var:`/`$res:` see them.
@@ -12,6 +13,11 @@ public struct WorkspaceContext: Sendable {
     public let fileVariables: [String: String]
     /// Resources read from `windmill/resources`, by path.
     public let resources: [String: Value]
+    /// The resource type named by each resource file that names one, by resource path.
+    public let resourceTypes: [String: String]
+    /// The fields each resource type (`*.resource-type.yaml|json` under `windmill/`) marks as
+    /// passwords (`password: true` or `format: password` in its schema).
+    public let secretFieldsByType: [String: Set<String>]
     public let environment: [String: String]
     /// Files that could not be read as resources, with why; shown, never fatal.
     public let problems: [String]
@@ -22,7 +28,10 @@ public struct WorkspaceContext: Sendable {
         self.environment = environment
         var problems: [String] = []
         fileVariables = Self.readEnvFile(at: repositoryRoot + "/.env")
-        resources = Self.readResources(under: repositoryRoot + "/windmill/resources", problems: &problems)
+        let read = Self.readResources(under: repositoryRoot + "/windmill/resources", problems: &problems)
+        resources = read.values
+        resourceTypes = read.types
+        secretFieldsByType = Self.readResourceTypes(under: repositoryRoot + "/windmill", problems: &problems)
         self.problems = problems
     }
 
@@ -51,9 +60,12 @@ public struct WorkspaceContext: Sendable {
         let overrides = (try? Data(contentsOf: URL(fileURLWithPath: variablesFile)))
             .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] } ?? [:]
         for candidate in Self.candidates(path) {
-            if let value = overrides[candidate] as? String { return (value, candidate) }
-            if let value = environment[Self.environmentName(candidate)] { return (value, candidate) }
-            if let value = fileVariables[candidate] { return (value, candidate) }
+            let found = overrides[candidate] as? String ?? environment[Self.environmentName(candidate)]
+                ?? fileVariables[candidate]
+            if let found {
+                SecretMask.learn([found])
+                return (found, candidate)
+            }
         }
         let shortest = Self.candidates(path).last ?? path
         throw RunError.missingVariable(path: path, environmentName: Self.environmentName(shortest))
@@ -100,10 +112,14 @@ extension WorkspaceContext {
         return variables
     }
 
-    static func readResources(under directory: String, problems: inout [String]) -> [String: Value] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [:] }
+    static func readResources(
+        under directory: String, problems: inout [String]
+    ) -> (values: [String: Value], types: [String: String]) {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return ([:], [:]) }
         var resources: [String: Value] = [:]
+        var types: [String: String] = [:]
         while let relative = enumerator.nextObject() as? String {
+            if relative.hasSuffix(".resource-type.yaml") || relative.hasSuffix(".resource-type.json") { continue }
             let suffixes = [".resource.yaml", ".resource.json", ".yaml", ".yml", ".json"]
             guard let suffix = suffixes.first(where: { relative.hasSuffix($0) }) else { continue }
             let key = String(relative.dropLast(suffix.count))
@@ -113,15 +129,46 @@ extension WorkspaceContext {
                 var value =
                     suffix.hasSuffix("json") ? try Value(parsingJSON: text) : Self.value(fromYAML: try Yams.load(yaml: text))
                 // Windmill's own resource files wrap the value next to its type.
-                if case .object(let object) = value, let inner = object["value"], object["resource_type"] != nil {
+                if case .object(let object) = value, let inner = object["value"], case .string(let type)? = object["resource_type"] {
                     value = inner
+                    types[key] = type
                 }
                 resources[key] = value
             } catch {
                 problems.append("\(file): \(error)")
             }
         }
-        return resources
+        return (resources, types)
+    }
+
+    /// The password fields of each resource type defined in the tree, by type name (the file's name).
+    static func readResourceTypes(under directory: String, problems: inout [String]) -> [String: Set<String>] {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [:] }
+        var types: [String: Set<String>] = [:]
+        while let relative = enumerator.nextObject() as? String {
+            guard let suffix = [".resource-type.yaml", ".resource-type.json"].first(where: { relative.hasSuffix($0) })
+            else { continue }
+            let name = String((relative as NSString).lastPathComponent.dropLast(suffix.count))
+            let file = directory + "/" + relative
+            do {
+                let text = try String(contentsOfFile: file, encoding: .utf8)
+                let definition =
+                    suffix.hasSuffix("json") ? try Value(parsingJSON: text) : Self.value(fromYAML: try Yams.load(yaml: text))
+                guard case .object(let object) = definition, case .object(let schema)? = object["schema"],
+                    case .object(let properties)? = schema["properties"]
+                else { continue }
+                var fields: Set<String> = []
+                for (field, property) in properties.entries {
+                    guard case .object(let details) = property else { continue }
+                    if case .bool(true)? = details["password"] { fields.insert(field) }
+                    if case .string("password")? = details["format"] { fields.insert(field) }
+                }
+                types[name] = fields
+            } catch {
+                problems.append("\(file): \(error)")
+            }
+        }
+        return types
     }
 
     static func value(fromYAML node: Any?) -> Value {

@@ -132,11 +132,12 @@ public final class NotebookRun {
         return report
     }
 
-    /// The notebook's text with the outputs of this run under its cells.
+    /// The notebook's text with the outputs of this run under its cells, every known secret masked:
+    /// the file is usually tracked by Git.
     public func updatedText(for report: Report) -> String {
         var outputs: [Int: [String]] = [:]
         for (offset, (position, _)) in notebook.runnableCells.enumerated() where offset < report.cells.count {
-            let lines = report.cells[offset].outputLines
+            let lines = report.cells[offset].outputLines.map { SecretMask.redact($0) }
             if !lines.isEmpty { outputs[position] = lines }
         }
         return notebook.serialized(outputs: outputs)

@@ -1,3 +1,5 @@
+import HopsStore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -16,11 +18,11 @@ public enum Terminal {
         return true
     }
 
-    /// Writes text to standard output.
-    public static func writeOutput(_ text: String) { write(text, to: STDOUT_FILENO) }
+    /// Writes text to standard output, every secret learnt so far masked.
+    public static func writeOutput(_ text: String) { write(SecretMask.redact(text), to: STDOUT_FILENO) }
 
-    /// Writes text to standard error.
-    public static func writeError(_ text: String) { write(text, to: STDERR_FILENO) }
+    /// Writes text to standard error, every secret learnt so far masked.
+    public static func writeError(_ text: String) { write(SecretMask.redact(text), to: STDERR_FILENO) }
 
     /// Writes all of `text` to the descriptor, retrying short writes and interruptions.
     public static func write(_ text: String, to descriptor: Int32) {

@@ -36,11 +36,12 @@ public final class PromptRunRecorder: @unchecked Sendable {
             guard let run else { return }
             count += 1
             let step = try store.beginStep(
-                run: run, stepID: "\(action)-\(count)", argsJSON: Value.array(arguments).canonicalJSON(),
+                run: run, stepID: "\(action)-\(count)",
+                argsJSON: SensitiveHeaders.masked(.array(arguments)).canonicalJSON(),
                 cacheKey: nil, runner: "hops:\(action)", startedAt: started)
             switch outcome {
             case .success(let value):
-                try store.finishStep(step, status: .succeeded, resultJSON: value.jsonString() ?? "null")
+                try store.finishStep(step, status: .succeeded, resultJSON: SensitiveHeaders.masked(value).jsonString() ?? "null")
             case .failure(let error):
                 try store.finishStep(step, status: .failed, error: "\(error)")
             }
