@@ -49,6 +49,9 @@ struct FlowRun: ParsableCommand {
 
     @OptionGroup(title: "Running on a Windmill server (with --remote)") var remote: RemoteOptions
 
+    @Flag(name: .long, help: "Run every deno and python3 step in a fresh process instead of the script's warm one.")
+    var isolate = false
+
     func run() throws {
         if remote.remote != nil {
             try runRemotely()
@@ -56,6 +59,9 @@ struct FlowRun: ParsableCommand {
         }
         let root = FlowFiles.repositoryRoot(ofFlowAt: path)
         let flow = try CheckedFlow.load(path, repositoryRoot: root)
+        // The first scripts' runtimes start now, while the store opens and the inputs are read.
+        let runner = ScriptRunner(repositoryRoot: root, isolate: isolate)
+        runner.warm?.prewarm(flow)
         var values = ObjectValue()
         var triggered: Trigger?
         do {
@@ -87,7 +93,7 @@ struct FlowRun: ParsableCommand {
         ProcessSupervisor.setSignalHandler(Self.interruptHandler(cancellation))
         defer { ProcessSupervisor.setSignalHandler(nil) }
         let executor = FlowExecutor(
-            flow: flow, repositoryRoot: root,
+            flow: flow, runner: runner,
             options: {
                 var options = ExecutionOptions(store: runStore, onEvent: progress.handler, cancellation: cancellation)
                 options.approval = approval

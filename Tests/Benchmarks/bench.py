@@ -32,6 +32,19 @@ def wall(command, repeat=15, stdin=None):
     return statistics.median(times)
 
 
+def peak_memory(command, repeat=3):
+    """The largest resident set (maxrss) of `command` over `repeat` runs, in MiB."""
+    peak = 0
+    for _ in range(repeat):
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            raise subprocess.CalledProcessError(process.returncode, command)
+        peak = max(peak, usage.ru_maxrss / 1024)
+    return peak
+
+
 def output(command, **kwargs):
     return subprocess.run(command, capture_output=True, text=True, check=True, **kwargs).stdout.strip()
 
@@ -73,6 +86,9 @@ def bench_large_data():
     hops = wall(hops_command, repeat=5)
     row("200k objects", "filter/map over hosts.json", hops * 1000, "ms", "jq", wall(jq_command, repeat=5) * 1000)
     row("200k objects", "filter/map over hosts.json", hops * 1000, "ms", "deno", wall(deno_command, repeat=5) * 1000)
+    hops_memory = peak_memory(hops_command)
+    row("200k objects", "  peak memory (maxrss)", hops_memory, "MiB", "jq", peak_memory(jq_command))
+    row("200k objects", "  peak memory (maxrss)", hops_memory, "MiB", "deno", peak_memory(deno_command))
 
 
 def bench_in_process():

@@ -1,21 +1,13 @@
-// Runs one Windmill script as Windmill does: arguments by name onto main's parameters,
-// main's return value as JSON. stdout and stderr stay the script's own log; the outcome goes
-// to the file named by HOPS_RESULT_FILE as {"result": …} or {"error": {name, message, stack}}.
-import { usedSecrets } from "./windmill-client.ts";
+// Runs Windmill scripts as Windmill does: arguments by name onto main's parameters, main's return
+// value as JSON. stdout and stderr stay the script's own log.
+//
+// `harness.ts SCRIPT`: one step; the outcome goes to the file named by HOPS_RESULT_FILE as
+// {"result": …} or {"error": {name, message, stack}}, with a non-zero exit on an error.
+// `harness.ts --serve`: a warm process; steps arrive as JSON lines on descriptor 3, outcomes leave
+// as JSON lines on descriptor 4 (see stdlib/README.md).
+import { clearUsedSecrets, usedSecrets } from "./windmill-client.ts";
 
-const scriptPath = Deno.args[0];
-const resultFile = Deno.env.get("HOPS_RESULT_FILE") ?? "";
-const argsFile = Deno.env.get("HOPS_ARGS_FILE") ?? "";
-
-function writeOutcome(outcome: Record<string, unknown>): void {
-  outcome.secrets_used = usedSecrets();
-  Deno.writeTextFileSync(resultFile, JSON.stringify(outcome));
-}
-
-function fail(name: string, message: string, stack = ""): never {
-  writeOutcome({ error: { name, message, stack } });
-  Deno.exit(1);
-}
+type Outcome = Record<string, unknown>;
 
 /** Splits a parameter list at top-level commas, skipping strings, comments and nesting. */
 function splitParameters(text: string): string[] {
@@ -71,43 +63,110 @@ function parameterNames(main: (...args: unknown[]) => unknown): string[] {
   });
 }
 
-let args: Record<string, unknown> = {};
-try {
-  args = JSON.parse(Deno.readTextFileSync(argsFile));
-} catch (error) {
-  fail("ArgumentError", `could not read the arguments: ${error}`);
+function failure(name: string, message: string, stack = ""): Outcome {
+  return { error: { name, message, stack } };
 }
 
-let module: Record<string, unknown>;
-try {
-  const url = new URL("file://" + (scriptPath.startsWith("/") ? "" : Deno.cwd() + "/") + scriptPath);
-  module = await import(url.href);
-} catch (error) {
+function thrown(error: unknown): Outcome {
   const e = error as Error;
-  fail(e?.name ?? "ImportError", e?.message ?? String(error), e?.stack ?? "");
+  if (e instanceof Error) return failure(e.name, e.message, e.stack ?? "");
+  return failure("Error", typeof error === "string" ? error : JSON.stringify(error) ?? String(error));
 }
 
-const main = module.main;
-if (typeof main !== "function") {
-  fail("MissingMain", `${scriptPath} does not export a function named main`);
-}
-
-try {
-  const names = parameterNames(main as (...args: unknown[]) => unknown);
-  const positional = names.map((name) => (name in args ? args[name] : undefined));
-  const result = await (main as (...args: unknown[]) => unknown)(...positional);
+/** Imports the module at `specifier` (a fresh instance for a fresh specifier) and calls its main. */
+async function runStep(scriptPath: string, specifier: string, args: Record<string, unknown>): Promise<Outcome> {
+  let module: Record<string, unknown>;
+  try {
+    module = await import(specifier);
+  } catch (error) {
+    const e = error as Error;
+    return failure(e?.name ?? "ImportError", e?.message ?? String(error), e?.stack ?? "");
+  }
+  const main = module.main;
+  if (typeof main !== "function") {
+    return failure("MissingMain", `${scriptPath} does not export a function named main`);
+  }
+  let result: unknown;
+  try {
+    const names = parameterNames(main as (...args: unknown[]) => unknown);
+    const positional = names.map((name) => (name in args ? args[name] : undefined));
+    result = await (main as (...args: unknown[]) => unknown)(...positional);
+  } catch (error) {
+    return thrown(error);
+  }
   let json: string | undefined;
   try {
     json = JSON.stringify(result === undefined ? null : result);
   } catch (error) {
-    fail("ResultError", `the result of main is not JSON-serialisable: ${(error as Error).message}`);
+    return failure("ResultError", `the result of main is not JSON-serialisable: ${(error as Error).message}`);
   }
   if (json === undefined) {
-    fail("ResultError", `the result of main is not JSON-serialisable: ${typeof result}`);
+    return failure("ResultError", `the result of main is not JSON-serialisable: ${typeof result}`);
   }
-  writeOutcome({ result: JSON.parse(json) });
-} catch (error) {
-  const e = error as Error;
-  if (e instanceof Error) fail(e.name, e.message, e.stack ?? "");
-  fail("Error", typeof error === "string" ? error : JSON.stringify(error) ?? String(error));
+  return { result: JSON.parse(json) };
+}
+
+function fileURL(path: string): string {
+  return new URL("file://" + (path.startsWith("/") ? "" : Deno.cwd() + "/") + path).href;
+}
+
+function writeAll(file: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): void {
+  let offset = 0;
+  while (offset < bytes.length) offset += file.writeSync(bytes.subarray(offset));
+}
+
+/** One step, its outcome written to HOPS_RESULT_FILE. */
+async function runOnce(scriptPath: string): Promise<void> {
+  let outcome: Outcome;
+  try {
+    const args = JSON.parse(Deno.readTextFileSync(Deno.env.get("HOPS_ARGS_FILE") ?? ""));
+    outcome = await runStep(scriptPath, fileURL(scriptPath), args);
+  } catch (error) {
+    outcome = failure("ArgumentError", `could not read the arguments: ${error}`);
+  }
+  outcome.secrets_used = usedSecrets();
+  Deno.writeTextFileSync(Deno.env.get("HOPS_RESULT_FILE") ?? "", JSON.stringify(outcome));
+  if (outcome.error) Deno.exit(1);
+}
+
+/** Steps one after another, each importing its script as a fresh module instance. */
+async function serve(): Promise<void> {
+  const requests = await Deno.open("/dev/fd/3", { read: true });
+  const responses = Deno.openSync("/dev/fd/4", { write: true });
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  const respond = (value: unknown) => writeAll(responses, encoder.encode(JSON.stringify(value) + "\n"));
+  respond({ ready: true, version: `deno ${Deno.version.deno}`, executable: Deno.execPath() });
+  const buffer = new Uint8Array(1 << 16);
+  let pending = "";
+  let steps = 0;
+  while (true) {
+    const count = await requests.read(buffer);
+    if (count === null) break;
+    pending += decoder.decode(buffer.subarray(0, count), { stream: true });
+    let newline: number;
+    while ((newline = pending.indexOf("\n")) >= 0) {
+      const line = pending.slice(0, newline);
+      pending = pending.slice(newline + 1);
+      const request = JSON.parse(line);
+      for (const [name, value] of Object.entries(request.env ?? {})) Deno.env.set(name, value as string);
+      clearUsedSecrets();
+      // The first step gets the module as it is named; later ones a new specifier, so a new instance.
+      const specifier = fileURL(request.script) + (steps++ === 0 ? "" : `?hops-step=${steps}`);
+      const outcome = await runStep(request.script, specifier, request.args ?? {});
+      outcome.secrets_used = usedSecrets();
+      const marker = encoder.encode(request.marker);
+      writeAll(Deno.stdout, marker);
+      writeAll(Deno.stderr, marker);
+      respond(outcome);
+    }
+  }
+}
+
+if (Deno.args[0] === "--serve") {
+  await serve();
+  // hops closed the request pipe: end, whatever timers a script left behind.
+  Deno.exit(0);
+} else {
+  await runOnce(Deno.args[0]);
 }

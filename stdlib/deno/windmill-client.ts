@@ -64,6 +64,11 @@ export function usedSecrets(): string[] {
   return [...used];
 }
 
+/** Forgets the secrets read so far: a warm harness calls it before each step. */
+export function clearUsedSecrets(): void {
+  used.length = 0;
+}
+
 /** The value of a variable: set by setVariable, the environment (WM_VAR_…), or `.env`. */
 export async function getVariable(path: string): Promise<string> {
   const overrides = readJSON(Deno.env.get("HOPS_VARIABLES_FILE"));

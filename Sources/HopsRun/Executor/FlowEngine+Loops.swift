@@ -45,7 +45,8 @@ extension FlowEngine {
                 collector.halt()
             case .failed(let error):
                 collector.set(index, .failure(error))
-                if !loop.skipFailures { collector.halt(error: error) }
+                // A cancel (Ctrl-C) is no failure of the item: it stops the loop, skip_failures or not.
+                if !loop.skipFailures || error.kind == .cancelled { collector.halt(error: error) }
             }
         }
         if let error = collector.firstError {
@@ -93,7 +94,7 @@ extension FlowEngine {
                 execution.failures = .array(failures)
                 return execution
             case .failed(let error):
-                guard loop.skipFailures else { return Execution(error: error) }
+                guard loop.skipFailures, error.kind != .cancelled else { return Execution(error: error) }
                 results.append(.object(ObjectValue([("error", error.value)])))
                 failures.append(.object(ObjectValue([("index", .number(Double(index))), ("error", error.value)])))
             }

@@ -95,7 +95,7 @@ extension FlowEngine {
         } catch {
             return Execution(error: StepError(kind: .setup, message: "\(error)"))
         }
-        let identity = runner.runnerIdentity(for: script.language)
+        let identity = runner.runnerIdentity(for: script)
         let argumentsJSON = Value.object(arguments).canonicalJSON()
         let cacheKey = CacheKey.make(
             runner: identity.runner, runnerVersion: identity.version, scriptContent: script.content,
@@ -160,10 +160,11 @@ extension FlowEngine {
             // A result stored with a secret masked in it is not the result: such steps run again.
             if let runID {
                 let written = recording { store in
-                    let record = try store.beginStep(
-                        run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
-                        cacheKey: cacheKey, runner: runner, scriptHash: scriptHash)
-                    try store.finishStep(record, status: .reused, durationMs: 0, reusedFrom: cached.step)
+                    try store.recordReused([
+                        ReusedStep(
+                            run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
+                            cacheKey: cacheKey, runner: runner, scriptHash: scriptHash, from: cached.step)
+                    ])
                 }
                 if case .failure(let error) = written { return Execution(error: error) }
             }

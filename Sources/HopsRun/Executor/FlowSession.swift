@@ -39,6 +39,8 @@ public final class FlowSession: @unchecked Sendable {
             cancellation: options.cancellation, maxWhileIterations: options.maxWhileIterations)
         engine.resume = options.resume
         engine.approval = options.approval
+        // The first scripts' runtimes start while the inputs of the first steps are evaluated.
+        if options.resume == nil || options.resume?.fresh == true { runner.warm?.prewarm(flow) }
     }
 
     public convenience init(
@@ -307,6 +309,8 @@ public final class FlowSession: @unchecked Sendable {
             ? .succeeded : failure?.kind == .cancelled || failure?.kind == .waitingForApproval ? .interrupted : .failed
         let error = failure?.kind == .waitingForApproval ? "waiting for approval: \(failure?.message ?? "")" : failure?.description
         _ = engine.recording {
+            // The reused steps still pending are written before the run is finished.
+            try options.resume?.flush(to: $0)
             try $0.finishRun(
                 runID, status: status, resultJSON: failure == nil ? (lastResult ?? .null).jsonString() : nil, error: error)
             try $0.verify(run: runID)

@@ -14,13 +14,18 @@ extension FlowEngine {
             let record = resume.decide(
                 stepID: module.id, place: place, cacheKey: cacheKey, scriptHash: scriptHash, runner: runner),
             let value = try? Value(parsingJSON: record.resultJSON ?? "null")
-        else { return nil }
+        else {
+            // This step runs (or is served by cache_ttl): the reused ones before it are written first.
+            if case .failure(let error)? = recording({ try resume.flush(to: $0) }) { return Execution(error: error) }
+            return nil
+        }
         if let runID {
             let written = recording { store in
-                let step = try store.beginStep(
-                    run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
-                    cacheKey: cacheKey, runner: runner, scriptHash: scriptHash)
-                try store.finishStep(step, status: .reused, durationMs: 0, reusedFrom: record.id)
+                try resume.pend(
+                    ReusedStep(
+                        run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
+                        cacheKey: cacheKey, runner: runner, scriptHash: scriptHash, from: record.id),
+                    to: store)
             }
             if case .failure(let error) = written { return Execution(error: error) }
         }
@@ -31,4 +36,3 @@ extension FlowEngine {
         return execution
     }
 }
-

@@ -38,6 +38,10 @@ public final class ResumeSource: @unchecked Sendable {
     private let lastAttempts: [String: StepRecord]
     let lock = NSLock()
     var decisions: [String: Decision] = [:]
+    /// Reused steps not yet written: they are written together, before the next step that runs
+    /// and when the run finishes.
+    private var pending: [ReusedStep] = []
+    private var pendingStore: RunStore?
 
     /// Reads what `original` recorded.
     public convenience init(store: RunStore, original: RunID, fresh: Bool = false) throws {
@@ -58,6 +62,30 @@ public final class ResumeSource: @unchecked Sendable {
         }
         self.succeeded = succeeded
         self.lastAttempts = last
+    }
+
+    deinit {
+        if let pendingStore { flush(to: pendingStore) }
+    }
+
+    /// Notes a reused step for `store`, written with the others at the next `flush`.
+    func pend(_ step: ReusedStep, to store: RunStore) throws {
+        lock.lock()
+        pending.append(step)
+        pendingStore = store
+        let full = pending.count >= 256
+        lock.unlock()
+        if full { try flush(to: store) }
+    }
+
+    /// Writes the reused steps noted so far, in one transaction.
+    public func flush(to store: RunStore) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !pending.isEmpty else { return }
+        let steps = pending
+        pending.removeAll()
+        _ = try store.recordReused(steps)
     }
 
     static func key(_ stepID: String, _ place: String) -> String { place.isEmpty ? stepID : place + "/" + stepID }

@@ -148,6 +148,13 @@ extension ScriptRunner {
                 : exitError(process, tail: tail)
             return outcome
         }
+        return reported(text, in: outcome, script: script, tail: tail)
+    }
+
+    /// `outcome` completed with what a harness reported: `{"result": …}` or `{"error": …}`, and the
+    /// secrets the script read.
+    func reported(_ text: String, in outcome: StepOutcome, script: Script, tail: String) -> StepOutcome {
+        var outcome = outcome
         let report: Value
         do {
             report = try Value(parsingJSON: text)
@@ -174,7 +181,7 @@ extension ScriptRunner {
         return outcome
     }
 
-    private func exitError(_ process: ProcessResult, tail: String) -> StepError {
+    func exitError(_ process: ProcessResult, tail: String) -> StepError {
         let how = process.signal.map { "was killed by signal \($0)" } ?? "exited with status \(process.exitCode ?? -1)"
         return StepError(kind: .exitStatus, message: "the script \(how)", stderrTail: tail)
     }

@@ -10,15 +10,20 @@ import HopsStore
 public struct ScriptRunner: Sendable {
     public let context: WorkspaceContext
     public let runtimes: Runtimes
+    /// The warm deno and python3 processes steps run in; nil when every step gets a fresh process.
+    public let warm: WarmRuntimes?
 
-    public init(context: WorkspaceContext, runtimes: Runtimes? = nil) {
+    /// `isolate`: a fresh process for every step instead of warm ones.
+    public init(context: WorkspaceContext, runtimes: Runtimes? = nil, isolate: Bool = false) {
         self.context = context
-        self.runtimes = runtimes ?? Runtimes(repositoryRoot: context.repositoryRoot, environment: context.environment)
+        let runtimes = runtimes ?? Runtimes(repositoryRoot: context.repositoryRoot, environment: context.environment)
+        self.runtimes = runtimes
+        warm = isolate ? nil : WarmRuntimes(context: context, runtimes: runtimes)
     }
 
     /// A runner for the repository at `repositoryRoot`, reading its `.env` and resources.
-    public init(repositoryRoot: String) {
-        self.init(context: WorkspaceContext(repositoryRoot: repositoryRoot))
+    public init(repositoryRoot: String, isolate: Bool = false) {
+        self.init(context: WorkspaceContext(repositoryRoot: repositoryRoot), isolate: isolate)
     }
 
     /// The runner's name and version, as the cache key takes them.
@@ -28,8 +33,17 @@ public struct ScriptRunner: Sendable {
         let key = [language.rawValue, environment["HOPS_DENO"] ?? "", environment["PATH"] ?? "", context.repositoryRoot]
             .joined(separator: "\u{0}")
         if let known = VersionCache.shared.value(for: key) { return (language.rawValue, known) }
-        guard let executable = try? runtimes.executable(for: language) else { return (language.rawValue, "missing") }
-        let version = runtimes.version(of: executable)
+        let version: String
+        switch language {
+        case .python3:
+            guard let interpreter = try? Interpreters.python(runtimes: runtimes) else { return (language.rawValue, "missing") }
+            version = interpreter.version
+        case .deno, .bash:
+            guard let executable = try? runtimes.executable(for: language) else { return (language.rawValue, "missing") }
+            // `deno 2.1.4 (stable, release, …)`: the words a warm harness also reports.
+            let full = runtimes.version(of: executable)
+            version = language == .deno ? full.split(separator: " ").prefix(2).joined(separator: " ") : full
+        }
         VersionCache.shared.set(version, for: key)
         return (language.rawValue, version)
     }
@@ -64,14 +78,19 @@ public struct ScriptRunner: Sendable {
     private func execute(
         _ script: Script, resolved: ResolvedArguments, timeout: Double?, cancellation: Cancellation?
     ) -> StepOutcome {
-        let executable: String
-        do {
-            executable = try runtimes.executable(for: script.language)
-        } catch {
-            return .failure(StepError(kind: .setup, message: "\(error)"))
-        }
         if let file = script.file, !FileManager.default.fileExists(atPath: file) {
             return .failure(StepError(kind: .scriptNotFound, message: "script not found: \(file)"))
+        }
+        if let warm, let outcome = runWarm(script, in: warm, resolved: resolved, timeout: timeout, cancellation: cancellation) {
+            return outcome
+        }
+        let executable: String
+        do {
+            // python3 as its shim (pyenv) resolved it once, not through the shim every step.
+            executable = try script.language == .python3
+                ? Interpreters.python(runtimes: runtimes).executable : runtimes.executable(for: script.language)
+        } catch {
+            return .failure(StepError(kind: .setup, message: "\(error)"))
         }
         let workDirectory: String
         do {

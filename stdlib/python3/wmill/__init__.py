@@ -77,6 +77,11 @@ def used_secrets():
     return list(_used)
 
 
+def clear_used_secrets():
+    """Forgets the secrets read so far: a warm harness calls it before each step."""
+    _used.clear()
+
+
 def get_variable(path):
     """The value of a variable: set by set_variable, the environment (WM_VAR_...), or `.env`."""
     overrides = _read_json(os.environ.get("HOPS_VARIABLES_FILE"))

@@ -10,6 +10,20 @@
 #include <unistd.h>
 #include <histedit.h>
 
+// libedit (and the terminal libraries it brings) is loaded when the prompt first needs it, not
+// when hops starts: `hops -e` and `hops flow run` never edit a line. loader.c defines the plain
+// functions Swift calls (el_init, el_gets, ...) as forwarders; the variadic ones are reached
+// through these pointers.
+
+/// The address of a libedit function, loading libedit on first use; NULL when it cannot be loaded.
+void *hops_edit_symbol(const char *name);
+
+typedef int (*hops_el_variadic)(EditLine *, int, ...);
+typedef int (*hops_history_variadic)(History *, HistEvent *, int, ...);
+#define HOPS_EL_SET(...) (hops_edit_symbol("el_set") ? ((hops_el_variadic)hops_edit_symbol("el_set"))(__VA_ARGS__) : -1)
+#define HOPS_EL_GET(...) (hops_edit_symbol("el_get") ? ((hops_el_variadic)hops_edit_symbol("el_get"))(__VA_ARGS__) : -1)
+#define HOPS_HISTORY(...) (hops_edit_symbol("history") ? ((hops_history_variadic)hops_edit_symbol("history"))(__VA_ARGS__) : -1)
+
 /// The C stdio globals, which Swift sees only as mutable globals of unclear concurrency.
 static inline FILE *hops_stdin(void) { return stdin; }
 static inline FILE *hops_stdout(void) { return stdout; }
@@ -90,7 +104,7 @@ static int hops_read_character(EditLine *el, wchar_t *character) {
 
 /// Makes the editor read through `hops_read_character`, so Ctrl-C ends a read promptly.
 static inline int hops_el_use_interruptible_reader(EditLine *el) {
-    return el_set(el, EL_GETCFN, hops_read_character);
+    return HOPS_EL_SET(el, EL_GETCFN, hops_read_character);
 }
 
 // MARK: - el_set / el_get wrappers for the variadic calls
@@ -99,48 +113,48 @@ typedef char *(*hops_prompt_function)(EditLine *);
 typedef unsigned char (*hops_editor_function)(EditLine *, int);
 
 static inline int hops_el_set_prompt(EditLine *el, hops_prompt_function prompt) {
-    return el_set(el, EL_PROMPT, prompt);
+    return HOPS_EL_SET(el, EL_PROMPT, prompt);
 }
 static inline int hops_el_set_editor(EditLine *el, const char *mode) {
-    return el_set(el, EL_EDITOR, mode);
+    return HOPS_EL_SET(el, EL_EDITOR, mode);
 }
 static inline int hops_el_set_signal(EditLine *el, int on) {
-    return el_set(el, EL_SIGNAL, on);
+    return HOPS_EL_SET(el, EL_SIGNAL, on);
 }
 static inline int hops_el_set_history(EditLine *el, History *list) {
-    return el_set(el, EL_HIST, history, list);
+    return HOPS_EL_SET(el, EL_HIST, hops_edit_symbol("history"), list);
 }
 static inline int hops_el_set_client_data(EditLine *el, void *data) {
-    return el_set(el, EL_CLIENTDATA, data);
+    return HOPS_EL_SET(el, EL_CLIENTDATA, data);
 }
 static inline void *hops_el_get_client_data(EditLine *el) {
     void *data = NULL;
-    if (el_get(el, EL_CLIENTDATA, &data) != 0) return NULL;
+    if (HOPS_EL_GET(el, EL_CLIENTDATA, &data) != 0) return NULL;
     return data;
 }
 static inline int hops_el_add_function(
     EditLine *el, const char *name, const char *help, hops_editor_function function) {
-    return el_set(el, EL_ADDFN, name, help, function);
+    return HOPS_EL_SET(el, EL_ADDFN, name, help, function);
 }
 static inline int hops_el_bind(EditLine *el, const char *key, const char *command) {
-    return el_set(el, EL_BIND, key, command, (const char *)NULL);
+    return HOPS_EL_SET(el, EL_BIND, key, command, (const char *)NULL);
 }
 
 // MARK: - history wrappers
 
 static inline int hops_history_set_size(History *h, HistEvent *event, int size) {
-    return history(h, event, H_SETSIZE, size);
+    return HOPS_HISTORY(h, event, H_SETSIZE, size);
 }
 static inline int hops_history_set_unique(History *h, HistEvent *event, int unique) {
-    return history(h, event, H_SETUNIQUE, unique);
+    return HOPS_HISTORY(h, event, H_SETUNIQUE, unique);
 }
 static inline int hops_history_enter(History *h, HistEvent *event, const char *line) {
-    return history(h, event, H_ENTER, line);
+    return HOPS_HISTORY(h, event, H_ENTER, line);
 }
 static inline int hops_history_load(History *h, HistEvent *event, const char *path) {
-    return history(h, event, H_LOAD, path);
+    return HOPS_HISTORY(h, event, H_LOAD, path);
 }
 static inline int hops_history_save(History *h, HistEvent *event, const char *path) {
-    return history(h, event, H_SAVE, path);
+    return HOPS_HISTORY(h, event, H_SAVE, path);
 }
 #endif
