@@ -96,6 +96,7 @@ install: release
 	.build/manual-tool/debug/generate-manual $(HOPS_RELEASE) --multi-page --output-directory $(MANUAL)
 	install -d $(LIBDIR) $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR)
 	install -m 755 $(HOPS_RELEASE) $(LIBDIR)/hops
+	install -m 755 .build/release/hops-step $(LIBDIR)/hops-step
 	rm -rf $(LIBDIR)/stdlib && cp -R stdlib $(LIBDIR)/stdlib
 	ln -sf ../lib/hops/hops $(BINDIR)/hops
 	install -m 644 $(MANUAL)/*.1 $(MANDIR)/

@@ -52,11 +52,7 @@ let package = Package(
             dependencies: [
                 "HopsShell", "HopsLang", "HopsFlow", "HopsRun", "HopsStore", "HopsRemote",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            // A release binary with the Swift runtime linked in holds ~90,000 pointers that a
-            // position-independent executable must relocate at every start; linked at a fixed
-            // address it starts in two thirds of the time.
-            linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(configuration: .release))]),
+            ]),
 
         .testTarget(
             name: "HopsLangTests", dependencies: ["HopsLang"], exclude: ["Conformance"],

@@ -46,7 +46,9 @@ extension RunStore {
                         INSERT INTO steps (run_id, seq, step_id, place, attempt, status, args, result, started_at,
                                            finished_at, duration_ms, cache_key, script_hash, runner, reused_from)
                         VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM steps WHERE run_id = ?1), ?2, ?3, ?4,
-                                'reused', ?5, (SELECT result FROM steps WHERE id = ?10), ?6, ?6, 0, ?7, ?8, ?9, ?10)
+                                'reused', ?5, NULL, ?6, ?6, 0, ?7, ?8, ?9,
+                                coalesce((SELECT source.reused_from FROM steps AS source
+                                          WHERE source.id = ?10 AND source.result IS NULL AND source.reused_from IS NOT NULL), ?10))
                         """,
                         [
                             .text(step.run.rawValue), .text(step.stepID), .text(step.place), .integer(Int64(step.attempt)),

@@ -65,7 +65,7 @@ public final class ResumeSource: @unchecked Sendable {
     }
 
     deinit {
-        if let pendingStore { flush(to: pendingStore) }
+        if let pendingStore { try? flush(to: pendingStore) }
     }
 
     /// Notes a reused step for `store`, written with the others at the next `flush`.

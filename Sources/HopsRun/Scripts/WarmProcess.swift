@@ -53,8 +53,7 @@ final class WarmProcess: @unchecked Sendable {
     static func start(
         executable: String, arguments: [String], environment: [String: String], workingDirectory: String
     ) throws -> WarmProcess {
-        ProcessPipe.spawnLock.lock()
-        defer { ProcessPipe.spawnLock.unlock() }
+        ProcessSupervisor.prepare()
         var made: [ProcessPipe] = []
         do {
             for _ in 0..<4 { made.append(try ProcessPipe.make().raised()) }

@@ -47,7 +47,7 @@ public final class WarmRuntimes: @unchecked Sendable {
 
     deinit {
         for process in idle.values.joined() { process.stop() }
-        if let folderPath { try? FileManager.default.removeItem(atPath: folderPath) }
+        if let folderPath { ProcessSupervisor.removeWorkFolder(folderPath) }
     }
 
     /// Starts the processes of the first scripts `flow` runs, and notes the order of the others
@@ -131,6 +131,10 @@ public final class WarmRuntimes: @unchecked Sendable {
     /// How `script`'s warm process starts; throws for bash and when the harness is missing.
     func plan(for script: Script) throws -> Plan {
         guard script.language != .bash else { throw RunError.invalidArgument("bash scripts do not run warm") }
+        // A Python step with packages runs in its own virtual environment, in a process of its own.
+        if script.language == .python3, !PythonDependencies.requirements(source: script.content, lock: script.lock).isEmpty {
+            throw RunError.invalidArgument("a Python step with requirements runs in its own environment")
+        }
         guard let stdlib = runtimes.stdlibDirectory() else {
             throw RunError.invalidArgument("hops's stdlib/ (the script harnesses) not found: set HOPS_STDLIB")
         }
@@ -142,10 +146,11 @@ public final class WarmRuntimes: @unchecked Sendable {
             scriptFile = folder + "/inline-\(CacheKeyHash.short(script.content)).\(script.language.fileExtension)"
             if !FileManager.default.fileExists(atPath: scriptFile) { try write(script.content, to: scriptFile) }
         }
-        var environment = context.environment
+        // Only the WM_VAR_* variables, `.env` variables and resources the script names, as for a cold step.
+        var environment = context.scriptEnvironment(source: script.content)
         environment["HOPS_REPO_ROOT"] = context.repositoryRoot
         environment["WM_WORKSPACE"] = environment["WM_WORKSPACE"] ?? "hops"
-        environment["HOPS_CONTEXT_FILE"] = try contextFile(in: folder)
+        environment["HOPS_CONTEXT_FILE"] = try contextFile(in: folder, source: script.content)
         environment["HOPS_VARIABLES_FILE"] = context.variablesFile
         let plan: Plan
         switch script.language {
@@ -187,19 +192,18 @@ public final class WarmRuntimes: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let folderPath { return folderPath }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hops-warm-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(
-            atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        // A work folder as a step's: private, and removed even when a signal ends hops.
+        let path = try ProcessSupervisor.makeWorkFolder()
         folderPath = path
         return path
     }
 
-    /// The variables and resources, written once for the run's processes (mode 0600).
-    private func contextFile(in folder: String) throws -> String {
-        let path = folder + "/context.json"
+    /// The variables and resources a script names, written once for its warm process (mode 0600).
+    private func contextFile(in folder: String, source: String) throws -> String {
+        let path = folder + "/context-\(CacheKeyHash.short(source)).json"
         lock.lock()
         defer { lock.unlock() }
-        if !FileManager.default.fileExists(atPath: path) { try write(context.harnessContextJSON(), to: path) }
+        if !FileManager.default.fileExists(atPath: path) { try write(context.harnessContextJSON(source: source), to: path) }
         return path
     }
 
@@ -364,11 +368,13 @@ extension ScriptRunner {
             return .failure(StepError(kind: .setup, message: "cannot start \(plan.executable): \(error)"))
         }
         warm.startNext(after: plan.key)
-        if let cancellation, !cancellation.register(group: process.pid) {
+        // The warm process leads its own process group: a cancel kills the group.
+        let running = RunningProcess(pid: process.pid, hasLeader: false)
+        if let cancellation, !cancellation.register(running) {
             process.stop()
             return .failure(StepError(kind: .cancelled, message: "cancelled"))
         }
-        defer { cancellation?.unregister(group: process.pid) }
+        defer { cancellation?.unregister(running) }
         guard warm.ready(process, plan: plan) != nil else {
             process.terminate()
             let output = process.remainingOutput()
