@@ -108,7 +108,7 @@ import Testing
         let repository = try TestRepository()
         defer { repository.remove() }
         let script = try Script.inline(
-            "def main():\n    import os, stat\n    folder = os.path.dirname(os.environ['HOPS_ARGS_FILE'])\n"
+            "def main():\n    import os, stat\n    folder = os.path.dirname(os.environ['HOPS_CONTEXT_FILE'])\n"
                 + "    return {'folder': folder, 'modes': sorted({oct(stat.S_IMODE(os.stat(os.path.join(folder, n)).st_mode)) for n in os.listdir(folder)}),"
                 + " 'self': oct(stat.S_IMODE(os.stat(folder).st_mode))}\n",
             language: "python3", name: "modes")

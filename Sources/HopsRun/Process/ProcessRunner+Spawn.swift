@@ -10,10 +10,11 @@ import Synchronization
 
 extension ProcessRunner {
     /// posix_spawn with the child as leader of a new process group, default signal handling, and
-    /// the working directory changed by a spawn action (no shell in between).
+    /// the working directory changed by a spawn action (no shell in between); `more` puts further
+    /// descriptors of the parent at the child's numbers (a warm harness's request and reply pipes).
     static func spawn(
         executable: String, arguments: [String], environment: [String: String], workingDirectory: String?,
-        standardInput: Int32, standardOutput: Int32, standardError: Int32
+        standardInput: Int32, standardOutput: Int32, standardError: Int32, more: [(parent: Int32, child: Int32)] = []
     ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         var attributes = posix_spawnattr_t()
@@ -26,6 +27,7 @@ extension ProcessRunner {
         posix_spawn_file_actions_adddup2(&actions, standardInput, 0)
         posix_spawn_file_actions_adddup2(&actions, standardOutput, 1)
         posix_spawn_file_actions_adddup2(&actions, standardError, 2)
+        for descriptor in more { posix_spawn_file_actions_adddup2(&actions, descriptor.parent, descriptor.child) }
         if let workingDirectory {
             let code = hops_spawn_add_chdir(&actions, workingDirectory)
             if code != 0 { throw ProcessError.spawnFailed(executable: executable, code: code) }

@@ -35,7 +35,9 @@ struct DenoImportFailure: CustomStringConvertible {
         else { return nil }
         // `at file:///…/main.ts:LINE:COLUMN` points at the import's specifier.
         guard let position = lines.last(where: { $0.hasPrefix("at file://") }),
-            position.split(separator: ":").dropLast(2).last.map({ $0.hasSuffix("/" + fileName) }) == true,
+            let file = position.split(separator: ":").dropLast(2).last.map({ ($0 as Substring).split(separator: "/").last ?? "" }),
+            // An inline script is main.ts in a step's folder, inline-HASH.ts in a warm process's.
+            file == fileName || (fileName == "main.ts" && file.hasPrefix("inline-") && file.hasSuffix(".ts")),
             let (line, column) = Self.position(position),
             let specifier = Self.specifier(in: source, line: line, column: column)
         else { return nil }

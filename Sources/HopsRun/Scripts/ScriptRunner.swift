@@ -82,7 +82,7 @@ public struct ScriptRunner: Sendable {
             return .failure(StepError(kind: .scriptNotFound, message: "script not found: \(file)"))
         }
         if let warm, let outcome = runWarm(script, in: warm, resolved: resolved, timeout: timeout, cancellation: cancellation) {
-            return outcome
+            return explainingImportFailure(outcome, script: script)
         }
         let executable: String
         do {

@@ -65,8 +65,12 @@ final class WarmProcess: @unchecked Sendable {
         let childEnds = [(stdout.write, Int32(1)), (stderr.write, 2), (request.read, 3), (response.write, 4)]
         let pid: pid_t
         do {
-            pid = try spawn(executable: executable, arguments: arguments, environment: environment,
-                            workingDirectory: workingDirectory, descriptors: childEnds)
+            let nothing = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            defer { if nothing >= 0 { close(nothing) } }
+            pid = try ProcessRunner.spawn(
+                executable: executable, arguments: arguments, environment: environment,
+                workingDirectory: workingDirectory, standardInput: nothing, standardOutput: stdout.write,
+                standardError: stderr.write, more: [(request.read, 3), (response.write, 4)])
         } catch {
             for pipe in made { close(pipe.read); close(pipe.write) }
             throw error
@@ -185,62 +189,6 @@ final class WarmProcess: @unchecked Sendable {
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         }
-    }
-
-    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
-    /// posix_spawn_file_actions_addchdir_np, which Swift's Glibc module does not declare.
-    private static let addChdir: AddChdir? = dlsym(nil, "posix_spawn_file_actions_addchdir_np")
-        .map { unsafeBitCast($0, to: AddChdir.self) }
-
-    /// posix_spawn with `descriptors` (parent's, child's) in place, the child leading a new process
-    /// group with default signal handling, started in `workingDirectory`.
-    private static func spawn(
-        executable: String, arguments: [String], environment: [String: String], workingDirectory: String,
-        descriptors: [(Int32, Int32)]
-    ) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawnattr_init(&attributes)
-        defer {
-            posix_spawn_file_actions_destroy(&actions)
-            posix_spawnattr_destroy(&attributes)
-        }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        for (parent, child) in descriptors { posix_spawn_file_actions_adddup2(&actions, parent, child) }
-        // glibc's chdir action (2.29 and later), else a shell changes the directory and execs.
-        var program = executable
-        var argumentList = [executable] + arguments
-        if Self.addChdir?(&actions, workingDirectory) != 0 {
-            program = "/bin/sh"
-            argumentList = ["/bin/sh", "-c", "cd -- \"$0\" && exec \"$@\"", workingDirectory, executable] + arguments
-        }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGINT, SIGQUIT, SIGTERM, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        let argv = argumentList.map { strdup($0) }
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") }
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
-        }
-        var pid: pid_t = 0
-        let code = (argv + [nil]).withUnsafeBufferPointer { argvBuffer in
-            (envp + [nil]).withUnsafeBufferPointer { envpBuffer in
-                guard let argvBase = argvBuffer.baseAddress, let envpBase = envpBuffer.baseAddress else { return EINVAL }
-                return posix_spawn(
-                    &pid, program, &actions, &attributes, UnsafeMutablePointer(mutating: argvBase),
-                    UnsafeMutablePointer(mutating: envpBase))
-            }
-        }
-        guard code == 0 else { throw ProcessError.spawnFailed(executable: executable, code: code) }
-        return pid
     }
 }
 
