@@ -98,7 +98,7 @@ extension ShellCommand {
                     shell.print(report.rendered(colored: shell.colorErrors))
                     throw CommandError("the flow does not pass check; nothing was written")
                 }
-                throw CommandError("\(error)")
+                throw error
             }
             return .continue
         })

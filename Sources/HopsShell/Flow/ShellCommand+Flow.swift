@@ -128,11 +128,7 @@ extension ShellCommand {
             let quiet = words.count == 2 && ["-q", "--quiet"].contains(words[1])
             if quiet { words.removeLast() }
             guard words.count == 1 else { throw CommandError("usage: :step ID [-q]") }
-            do {
-                try loaded.step(words[0], in: shell, quiet: quiet)
-            } catch let error as RunError {
-                throw CommandError("\(error)")
-            }
+            try loaded.step(words[0], in: shell, quiet: quiet)
             return .continue
         })
 

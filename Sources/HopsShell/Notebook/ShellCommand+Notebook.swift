@@ -36,12 +36,7 @@ extension ShellCommand {
         name: "open", usage: ":open PATH", summary: "Open a notebook to step through it with :next",
         action: { shell, arguments in
             guard !arguments.isEmpty else { throw CommandError("usage: :open PATH") }
-            let text: String
-            do {
-                text = try FileContents.text(atPath: arguments)
-            } catch {
-                throw CommandError("\(error)")
-            }
+            let text = try FileContents.text(atPath: arguments)
             let stepper = NotebookStepper(path: arguments, notebook: Notebook(parsing: text))
             shell.stepper = stepper
             guard let first = stepper.notebook.runnableCells.first?.cell else {

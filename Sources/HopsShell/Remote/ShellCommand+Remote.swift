@@ -18,30 +18,15 @@ extension Shell {
 
     /// The session's remote: the one `:remote` chose, else the active wmill profile.
     func remoteClient() throws -> WindmillClient {
-        do {
-            let target = try (attachments[Shell.remoteKey] as? RemoteSelection)?.target
-                ?? RemoteTarget.resolve(remote: nil, workspace: nil)
-            return try WindmillClient(target: target)
-        } catch {
-            throw CommandError("\(error)")
-        }
+        let target = try (attachments[Shell.remoteKey] as? RemoteSelection)?.target
+            ?? RemoteTarget.resolve(remote: nil, workspace: nil)
+        return try WindmillClient(target: target)
     }
 }
 
 extension ShellCommand {
     /// The commands on a Windmill server: `:remote`, `:push`, `:import`.
     public static var remoteCommands: [ShellCommand] { [.remote, .push, .importJob] }
-
-    /// Runs a remote operation, reporting its error as the command's.
-    static func remotely<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as CommandError {
-            throw error
-        } catch {
-            throw CommandError("\(error)")
-        }
-    }
 
     /// `:remote [NAME|URL] [--workspace ID]`: chooses the server for this session and shows who you are there.
     public static let remote = ShellCommand(
@@ -57,11 +42,11 @@ extension ShellCommand {
             }
             guard words.count <= 1 else { throw CommandError("usage: :remote [NAME|URL] [--workspace ID]") }
             if words.first != nil || workspace != nil {
-                let target = try remotely { try RemoteTarget.resolve(remote: words.first, workspace: workspace) }
+                let target = try RemoteTarget.resolve(remote: words.first, workspace: workspace)
                 shell.attachments[Shell.remoteKey] = RemoteSelection(target: target)
             }
             let client = try shell.remoteClient()
-            let identity = try remotely { try RemoteIdentity.fetch(client) }
+            let identity = try RemoteIdentity.fetch(client)
             shell.print(identity.lines.joined(separator: "\n"))
             return .continue
         })
@@ -73,16 +58,16 @@ extension ShellCommand {
             var paths = arguments.split(separator: " ").map(String.init)
             let dryRun = paths.contains("--dry-run")
             paths.removeAll { $0 == "--dry-run" }
-            let tree = try remotely { try WmillTree.find(from: paths.first ?? FileManager.default.currentDirectoryPath) }
-            let items = try remotely { try tree.items(under: paths) }
+            let tree = try WmillTree.find(from: paths.first ?? FileManager.default.currentDirectoryPath)
+            let items = try tree.items(under: paths)
             let failing = Push.checkErrors(items, repositoryRoot: FlowFiles.repositoryRoot(from: tree.root))
             if !failing.isEmpty {
                 for (_, report) in failing { shell.print(report.rendered(colored: shell.renderer.colored)) }
                 throw CommandError("\(failing.map(\.0.path).joined(separator: ", ")) did not pass check; nothing was pushed")
             }
             let push = Push(client: try shell.remoteClient(), tree: tree)
-            let actions = try remotely { try push.plan(items) }
-            if !dryRun { try remotely { try push.apply(actions) } }
+            let actions = try push.plan(items)
+            if !dryRun { try push.apply(actions) }
             for action in actions where action.change != .unchanged { shell.print(Push.line(action, dryRun: dryRun)) }
             shell.print((dryRun ? "dry run: " : "") + Push.summary(actions))
             return .continue
@@ -97,17 +82,15 @@ extension ShellCommand {
             guard !job.contains(" ") else { throw CommandError("usage: :import [JOB]") }
             let client = try shell.remoteClient()
             if job.isEmpty {
-                let newest = try remotely { try RemoteRunListing.fetch(client, failed: true, flow: nil, since: nil, limit: 1) }
+                let newest = try RemoteRunListing.fetch(client, failed: true, flow: nil, since: nil, limit: 1)
                 guard let found = newest.first else { throw CommandError("no failed flow run on the server to import") }
                 job = found.job
             }
             let store = try shell.runStore()
-            let imported = try remotely {
-                try RemoteImport.perform(
-                    job: job, client: client, store: store,
-                    tree: try? WmillTree.find(from: FileManager.default.currentDirectoryPath),
-                    repositoryRoot: FlowFiles.repositoryRoot())
-            }
+            let imported = try RemoteImport.perform(
+                job: job, client: client, store: store,
+                tree: try? WmillTree.find(from: FileManager.default.currentDirectoryPath),
+                repositoryRoot: FlowFiles.repositoryRoot())
             shell.print(imported.lines.joined(separator: "\n"))
             return .continue
         })
@@ -144,7 +127,7 @@ extension ShellCommand {
             index += 1
         }
         let client = try shell.remoteClient()
-        let rows = try remotely { try RemoteRunListing.fetch(client, failed: failed, flow: flow, since: since, limit: limit) }
+        let rows = try RemoteRunListing.fetch(client, failed: failed, flow: flow, since: since, limit: limit)
         shell.print(RemoteRunListing.table(rows))
     }
 }
@@ -154,21 +137,19 @@ extension ShellCommand {
     /// workers, each step shown as it ends, then recorded in the session's store with its job id.
     static func runRemotely(_ loaded: FlowStepper, in shell: Shell) throws {
         let client = try shell.remoteClient()
-        let tree = try remotely { try WmillTree.find(from: loaded.path) }
+        let tree = try WmillTree.find(from: loaded.path)
         let remoteRun = RemoteFlowRun(client: client, tree: tree)
-        let started = try remotely { try remoteRun.start(folder: WmillTree.absolute(loaded.path), arguments: loaded.session.inputs) }
+        let started = try remoteRun.start(folder: WmillTree.absolute(loaded.path), arguments: loaded.session.inputs)
         shell.print("running \(started.path) on \(client.target.baseURL) (\(started.mode.rawValue)), job \(started.job)")
         let progress = FlowProgress(live: false, colored: shell.renderer.colored)
         let cancellation = Cancellation()
         let watcher = InterruptWatcher(cancellation: cancellation)
         watcher.start()
         defer { watcher.stop() }
-        try remotely { try remoteRun.follow(job: started.job, cancellation: cancellation) { progress.handle($0) } }
-        let imported = try remotely {
-            try RemoteImport.perform(
-                job: started.job, client: client, store: try shell.runStore(), tree: tree,
-                repositoryRoot: FlowFiles.repositoryRoot(ofFlowAt: loaded.path))
-        }
+        try remoteRun.follow(job: started.job, cancellation: cancellation) { progress.handle($0) }
+        let imported = try RemoteImport.perform(
+            job: started.job, client: client, store: try shell.runStore(), tree: tree,
+            repositoryRoot: FlowFiles.repositoryRoot(ofFlowAt: loaded.path))
         let runID = imported.runID
         let result = imported.run.flowRunResult(runID: runID)
         shell.print("flow \(result.status.rawValue) on the server (run \(runID), job \(started.job))")

@@ -103,15 +103,11 @@ public final class FlowReplay: ReplayControl {
 
     private func liveSession() throws -> (FlowResume, FlowSession) {
         if let resume, let session { return (resume, session) }
-        do {
-            let flowResume = try FlowResume(store: store, original: original)
-            let session = flowResume.session()
-            resume = flowResume
-            self.session = session
-            return (flowResume, session)
-        } catch {
-            throw CommandError("\(error)")
-        }
+        let flowResume = try FlowResume(store: store, original: original)
+        let session = flowResume.session()
+        resume = flowResume
+        self.session = session
+        return (flowResume, session)
     }
 
     /// Runs the failed step live (the script is read from disk again): the steps before it are

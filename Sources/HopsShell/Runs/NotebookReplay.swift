@@ -50,12 +50,7 @@ public final class NotebookReplay: ReplayControl {
         guard let recorded = original.source, let path = FlowResume.locate(recorded, storePath: store.path) else {
             throw CommandError("the notebook \(original.source ?? "?") of run \(original.id) is no longer there")
         }
-        let text: String
-        do {
-            text = try FileContents.text(atPath: path)
-        } catch {
-            throw CommandError("\(error)")
-        }
+        let text = try FileContents.text(atPath: path)
         let cells = Notebook(parsing: text).runnableCells.map(\.cell)
         return (path, cells, NotebookRun.stepIDs(for: cells))
     }

@@ -9,30 +9,15 @@ extension Shell {
     /// The run store of this session: the one set (`hops replay --store`), else the default one, opened once.
     public func runStore() throws -> RunStore {
         if let store = attachments[Shell.runStoreKey] as? RunStore { return store }
-        do {
-            let store = try StoreLocation.open(option: nil)
-            attachments[Shell.runStoreKey] = store
-            return store
-        } catch {
-            throw CommandError("\(error)")
-        }
+        let store = try StoreLocation.open(option: nil)
+        attachments[Shell.runStoreKey] = store
+        return store
     }
 }
 
 extension ShellCommand {
     /// The commands on recorded runs: `:runs`, `:show`, `:resume`, `:replay`, `:retry`, `:continue`.
     public static var runs: [ShellCommand] { [.listRuns, .show, .resume, .replay, .retry, .continueRun] }
-
-    /// Runs a store query, reporting its errors as the command's.
-    static func asking<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as CommandError {
-            throw error
-        } catch {
-            throw CommandError("\(error)")
-        }
-    }
 
     /// `:runs [N]`: the recorded runs, newest first, as `hops runs` prints them.
     public static let listRuns = ShellCommand(
@@ -46,7 +31,7 @@ extension ShellCommand {
             }
             let limit = Int(arguments) ?? 20
             let store = try shell.runStore()
-            let runs = try asking { try store.runs(limit: max(1, limit)) }
+            let runs = try store.runs(limit: max(1, limit))
             shell.print(RunListing.table(runs, colored: shell.renderer.colored))
             return .continue
         })
@@ -58,9 +43,9 @@ extension ShellCommand {
             let words = arguments.split(separator: " ").map(String.init)
             guard let reference = words.first, words.count <= 2 else { throw CommandError("usage: :show RUN [STEP]") }
             let store = try shell.runStore()
-            let record = try asking { try RunDetail.resolve(reference, in: store) }
+            let record = try RunDetail.resolve(reference, in: store)
             if words.count == 2 {
-                let step = try asking { try RunDetail.step(words[1], in: record) }
+                let step = try RunDetail.step(words[1], in: record)
                 shell.print(RunDetail.text(step, of: record, colored: shell.renderer.colored))
             } else {
                 shell.print(RunDetail.text(record, colored: shell.renderer.colored))
@@ -78,8 +63,8 @@ extension ShellCommand {
             guard words.count <= 1 else { throw CommandError("usage: :resume [RUN] [--fresh]") }
             let store = try shell.runStore()
             let reference = words.first ?? shell.replay?.original.id.rawValue ?? "last"
-            let record = try asking { try RunDetail.resolve(reference, in: store) }
-            let flowResume = try asking { try FlowResume(store: store, original: record, fresh: fresh) }
+            let record = try RunDetail.resolve(reference, in: store)
+            let flowResume = try FlowResume(store: store, original: record, fresh: fresh)
             let session = flowResume.session()
             let result = session.runToEnd()
             let redactor = SecretRedactor(secrets: result.secretValues)
@@ -96,8 +81,8 @@ extension ShellCommand {
         action: { shell, arguments in
             guard !arguments.isEmpty else { throw CommandError("usage: :replay RUN") }
             let store = try shell.runStore()
-            let record = try asking { try RunDetail.resolve(arguments, in: store) }
-            shell.stepper = try asking { try RunReplay.start(record, store: store) }
+            let record = try RunDetail.resolve(arguments, in: store)
+            shell.stepper = try RunReplay.start(record, store: store)
             shell.print(RunReplay.introduction(record))
             return .continue
         })
