@@ -7,7 +7,7 @@ import Testing
 @Suite struct ProcessTreeTests {
     /// A flow whose bash step starts a setsid grandchild and a plain child, writes the pids of
     /// itself and both to the fifo, then waits for them.
-    static func spreadingFlow(fifo: String, timeout: Int? = nil) -> String {
+    static func spreadingFlow(fifo: String, timeout: Int? = nil, ignoringTerm: Bool = false) -> String {
         """
         summary: a step whose grandchild leaves its session
         value:
@@ -17,6 +17,7 @@ import Testing
                 type: rawscript
                 language: bash
                 content: |
+                  \(ignoringTerm ? "trap '' TERM" : "# SIGTERM ends it")
                   fifo="$1"
                   setsid sleep 300 &
                   grandchild=$!
@@ -41,20 +42,37 @@ import Testing
         var folder: URL
         var stderr: Pipe
 
-        init(timeout: Int? = nil) throws {
+        init(timeout: Int? = nil, ignoringTerm: Bool = false, environment: [String: String] = [:]) throws {
             folder = try HopsProcess.temporaryDirectory()
             let fifo = folder.appendingPathComponent("ready").path
             #expect(mkfifo(fifo, 0o600) == 0)
             let flow = folder.appendingPathComponent("flow.yaml")
-            try Self.write(ProcessTreeTests.spreadingFlow(fifo: fifo, timeout: timeout), to: flow)
+            try Self.write(ProcessTreeTests.spreadingFlow(fifo: fifo, timeout: timeout, ignoringTerm: ignoringTerm), to: flow)
             process = Process()
             process.executableURL = URL(fileURLWithPath: try HopsProcess.binary())
+            if !environment.isEmpty {
+                process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            }
             process.arguments = ["flow", "run", flow.path, "--store", folder.appendingPathComponent("store.db").path]
             stderr = Pipe()
             process.standardOutput = FileHandle.nullDevice
             process.standardError = stderr
             try process.run()
             (stepPids, workFolder) = try Self.readPids(fifo: fifo)
+        }
+
+        /// Reads hops's standard error until it holds `text`; throws when hops closes it first.
+        func waitForError(containing text: String) throws -> String {
+            var seen = Data()
+            let descriptor = stderr.fileHandleForReading.fileDescriptor
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while !String(decoding: seen, as: UTF8.self).contains(text) {
+                let count = read(descriptor, &buffer, buffer.count)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { throw HarnessError("hops closed its stderr before saying '\(text)'") }
+                seen.append(contentsOf: buffer[0..<count])
+            }
+            return String(decoding: seen, as: UTF8.self)
         }
 
         static func write(_ text: String, to url: URL) throws {
@@ -112,6 +130,24 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: run.workFolder))
         #expect(try run.status() == "interrupted")
         #expect(String(decoding: errors, as: UTF8.self).contains("flow interrupted"))
+    }
+
+    @Test func aSecondSignalKillsWhatIgnoresTheFirst() throws {
+        // The step ignores SIGTERM, and the grace before SIGKILL is an hour: only the second
+        // Ctrl-C can end it.
+        let run = try RunningFlow(ignoringTerm: true, environment: ["HOPS_GRACE_SECONDS": "3600"])
+        defer { run.cleanUp() }
+        kill(run.process.processIdentifier, SIGINT)
+        _ = try run.waitForError(containing: "again to force")
+        kill(run.process.processIdentifier, SIGINT)
+        // A guard against a hang, not a measure: without the second signal the step would run an hour.
+        let ended = hops_wait_for_process_end(run.process.processIdentifier, 60_000)
+        #expect(ended == 1, "hops still runs after the second Ctrl-C")
+        if ended != 1 { kill(run.process.processIdentifier, SIGKILL) }
+        run.process.waitUntilExit()
+        #expect(run.process.terminationStatus == 128 + SIGINT)
+        #expect(run.survivors() == [], "the step and its children were killed at once")
+        #expect(try run.status() == "interrupted")
     }
 
     @Test func aKilledHopsLeavesNoStepProcessRunning() throws {

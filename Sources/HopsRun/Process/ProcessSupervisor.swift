@@ -42,8 +42,9 @@ final class RunningProcess: Sendable {
 /// a thread reading the pipe hands them to the command's handler, or ends every tree and exits
 /// 128+signal when the command has none.
 public enum ProcessSupervisor {
-    /// Seconds between SIGTERM and SIGKILL when a tree is ended.
-    public static let gracePeriod: Double = 2
+    /// Seconds between SIGTERM and SIGKILL: `HOPS_GRACE_SECONDS`, else 2.
+    public static let gracePeriod: Double =
+        ProcessInfo.processInfo.environment["HOPS_GRACE_SECONDS"].flatMap { Double($0) }.map { max(0, $0) } ?? 2
 
     private struct State {
         var prepared = false
