@@ -6,12 +6,13 @@
 //
 // - It is a child subreaper (PR_SET_CHILD_SUBREAPER): a descendant whose parent exits, even one
 //   that called setsid(), is re-parented to it rather than to init, so it stays in view.
-// - It gets SIGTERM when hops dies (PR_SET_PDEATHSIG), even by SIGKILL.
-// - On SIGTERM, SIGINT, SIGHUP or SIGQUIT (from hops, or hops's death) it sends SIGTERM to every
-//   descendant, and SIGKILL to those left after GRACE_MS; a second signal sends SIGKILL at once.
+// - It gets SIGUSR2 when hops dies (PR_SET_PDEATHSIG), even by SIGKILL.
+// - On SIGTERM, SIGINT, SIGHUP, SIGQUIT or SIGUSR2 (from hops, or hops's death) it sends SIGTERM
+//   to every descendant, and SIGKILL to those left after GRACE_MS; a second signal, or SIGUSR1
+//   (hops's "kill now", which two quick SIGTERMs merged into one could not say), sends SIGKILL at once.
 // - When PROGRAM exits, what it left running is ended the same way.
 //
-// - When hops is gone by then, it removes FOLDER (the step's work folder, with its arguments and
+// - When hops is gone by then (its death was signalled, or it is no longer the parent), it removes FOLDER (the step's work folder, with its arguments and
 //   context), which hops would have removed; "-" for none.
 //
 // It exits once it has no child left (no descendant, being a subreaper), with PROGRAM's exit
@@ -137,12 +138,13 @@ int main(int argc, char **argv) {
 
     sigset_t handled, original;
     sigemptyset(&handled);
-    int signals[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT};
+    int signals[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
     for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) sigaddset(&handled, signals[i]);
     sigprocmask(SIG_BLOCK, &handled, &original);
 
     // Set before looking at the parent: if hops died in between, getppid() shows it.
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    // Its own signal: while hops's other threads are still ending, getppid() may still name hops.
+    prctl(PR_SET_PDEATHSIG, SIGUSR2);
     if (getppid() != parent) return 125;
     prctl(PR_SET_CHILD_SUBREAPER, 1);
 
@@ -163,6 +165,7 @@ int main(int argc, char **argv) {
     int child_status = 0;
     int child_done = 0;
     int stopping = 0;  // 0 running, 1 terminating (SIGTERM sent), 2 killing
+    int orphaned = 0;  // hops died
     long long deadline = 0;
     for (;;) {
         // Reap whatever ended; with no child left, no descendant is left either.
@@ -197,6 +200,11 @@ int main(int argc, char **argv) {
             received = sigtimedwait(&handled, &info, &timeout);
         }
         if (received < 0 || received == SIGCHLD) continue;
+        if (received == SIGUSR2) orphaned = 1;
+        if (received == SIGUSR1) {
+            stopping = 2;
+            continue;
+        }
         // A stop request: terminate now; a second one kills at once.
         if (stopping == 0) {
             stopping = 1;
@@ -207,7 +215,7 @@ int main(int argc, char **argv) {
         }
     }
 finished:
-    if (folder != NULL && getppid() != parent) nftw(folder, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    if (folder != NULL && (orphaned || getppid() != parent)) nftw(folder, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     if (WIFSIGNALED(child_status)) {
         int signal_number = WTERMSIG(child_status);
         struct rlimit no_core = {0, 0};

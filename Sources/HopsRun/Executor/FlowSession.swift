@@ -287,7 +287,7 @@ public final class FlowSession: @unchecked Sendable {
     }
 
     private func ensureStoreRun() {
-        guard runID == nil, let store = options.store else { return }
+        guard runID == nil, options.store != nil else { return }
         let inputsJSON = Value.object(inputs).canonicalJSON()
         let sourceHash = flow.file.flatMap { FileManager.default.contents(atPath: $0) }.map { CacheKey.contentHash($0) }
         if case .success(let created) = engine.recording({

@@ -30,12 +30,14 @@ public final class Cancellation: Sendable {
 
     /// Marks the work cancelled and stops the process trees running now; a second call kills them.
     public func cancel(signal: Int32? = nil) {
-        let running = state.withLock { state -> [RunningProcess] in
+        // A second cancel (a second Ctrl-C) kills at once what the first asked to end.
+        let (running, again) = state.withLock { state -> ([RunningProcess], Bool) in
+            let again = state.cancelled
             state.cancelled = true
             if state.signal == nil { state.signal = signal }
-            return Array(state.running.values)
+            return (Array(state.running.values), again)
         }
-        for process in running { process.stop() }
+        for process in running { again ? process.forceStop() : process.stop() }
     }
 
     /// Makes it usable again after a cancel, for the next command of a prompt that keeps one session.

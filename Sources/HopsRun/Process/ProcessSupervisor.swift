@@ -29,6 +29,16 @@ final class RunningProcess: Sendable {
             kill(-pid, SIGKILL)
         }
     }
+
+    /// Ends the tree at once: SIGUSR1 makes the leader send SIGKILL to every descendant. Its own
+    /// signal, since a second SIGTERM sent before the leader took the first would merge with it.
+    func forceStop() {
+        if hasLeader {
+            kill(pid, SIGUSR1)
+        } else {
+            kill(-pid, SIGKILL)
+        }
+    }
 }
 
 /// What this hops process does for every child it starts: it stays the reaper of their orphans,

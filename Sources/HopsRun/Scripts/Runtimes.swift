@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Finds the programs and files scripts need: deno, python3, bash, and hops's `stdlib/`.
 public struct Runtimes: Sendable {
@@ -85,21 +86,16 @@ public struct Runtimes: Sendable {
 }
 
 /// Versions of programs already asked, shared by every runner of the process.
-final class VersionCache: @unchecked Sendable {
+final class VersionCache: Sendable {
     static let shared = VersionCache()
-    // Guarded by `lock`; steps in parallel ask at the same time.
-    private let lock = NSLock()
-    private var versions: [String: String] = [:]
+    // Steps in parallel ask at the same time.
+    private let versions = Mutex<[String: String]>([:])
 
     func value(for executable: String) -> String? {
-        lock.lock()
-        defer { lock.unlock() }
-        return versions[executable]
+        versions.withLock { $0[executable] }
     }
 
     func set(_ version: String, for executable: String) {
-        lock.lock()
-        versions[executable] = version
-        lock.unlock()
+        versions.withLock { $0[executable] = version }
     }
 }

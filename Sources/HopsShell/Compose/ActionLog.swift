@@ -1,16 +1,14 @@
 import Foundation
 import HopsLang
 import HopsRun
+import Synchronization
 
 /// The actions (`sh(...)`, `http.get(...)`, `run(...)`) that statements of a prompt session ran,
 /// in order, with their arguments and results: what `:compose` turns into a flow.
 ///
 /// Action functions defined with `Shell.defineRecordedAction` report each call here; the shell
 /// keeps the calls of a statement that succeeded and drops those of one that failed.
-public final class ActionLog: @unchecked Sendable {
-    // @unchecked: `entries` and `pending` are only touched while holding `lock`; an action may
-    // run on another thread than the shell's.
-    private let lock = NSLock()
+public final class ActionLog: Sendable {
     /// One call of an action.
     public struct Call: Sendable {
         /// The action's name as called: `sh`, `http.post`, `run`.
@@ -28,60 +26,50 @@ public final class ActionLog: @unchecked Sendable {
         public var call: Call
     }
 
-    private var recorded: [Entry] = []
-    private var names: Set<String> = []
-    private var pending: [Call] = []
+    private struct State {
+        var recorded: [Entry] = []
+        var names: Set<String> = []
+        var pending: [Call] = []
+    }
+    // An action may run on another thread than the shell's.
+    private let state = Mutex(State())
 
     /// The statements that ran actions, in order.
-    public var entries: [Entry] {
-        lock.lock()
-        defer { lock.unlock() }
-        return recorded
-    }
+    public var entries: [Entry] { state.withLock { $0.recorded } }
 
     public init() {}
 
     /// The names of the recorded actions (`sh`, `http`): prompt builtins, not the user's variables.
-    public var actionNames: Set<String> {
-        lock.lock()
-        defer { lock.unlock() }
-        return names
-    }
+    public var actionNames: Set<String> { state.withLock { $0.names } }
 
     func addActionName(_ name: String) {
-        lock.lock()
-        names.insert(name)
-        lock.unlock()
+        state.withLock { _ = $0.names.insert(name) }
     }
 
     /// Called by a recorded action after it returned.
     public func record(_ call: Call) {
-        lock.lock()
-        pending.append(call)
-        lock.unlock()
+        state.withLock { $0.pending.append(call) }
     }
 
     /// The statement `text` succeeded: its calls become entries.
     public func statementSucceeded(_ text: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        let binding = pending.count == 1 ? Self.binding(in: text) : nil
-        for call in pending { recorded.append(Entry(statement: text, binding: binding, call: call)) }
-        pending = []
+        state.withLock { state in
+            let binding = state.pending.count == 1 ? Self.binding(in: text) : nil
+            for call in state.pending { state.recorded.append(Entry(statement: text, binding: binding, call: call)) }
+            state.pending = []
+        }
     }
 
     /// The statement failed: what it called is not kept.
     public func statementFailed() {
-        lock.lock()
-        pending = []
-        lock.unlock()
+        state.withLock { $0.pending = [] }
     }
 
     public func clear() {
-        lock.lock()
-        recorded = []
-        pending = []
-        lock.unlock()
+        state.withLock { state in
+            state.recorded = []
+            state.pending = []
+        }
     }
 
     /// `x` in `let x = …` or `const x = …`.
