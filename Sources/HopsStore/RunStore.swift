@@ -95,6 +95,13 @@ public final class RunStore: @unchecked Sendable {
 
     static func open(path: String, redactor: SecretRedactor, schema: Schema) throws -> RunStore {
         try checkFile(at: path)
+        // Two hops opening one store at once take turns: switching a new file to WAL and migrating
+        // need it alone, and SQLite answers "locked" at once there rather than waiting.
+        let turn = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        if turn >= 0 {
+            while flock(turn, LOCK_EX) != 0 && errno == EINTR {}
+        }
+        defer { if turn >= 0 { close(turn) } }
         let database: Database
         do {
             database = try Database(path: path)
