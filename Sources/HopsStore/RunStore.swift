@@ -96,8 +96,11 @@ public final class RunStore: @unchecked Sendable {
     static func open(path: String, redactor: SecretRedactor, schema: Schema) throws -> RunStore {
         try checkFile(at: path)
         // Two hops opening one store at once take turns: switching a new file to WAL and migrating
-        // need it alone, and SQLite answers "locked" at once there rather than waiting.
-        let turn = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        // need it alone, and SQLite answers "locked" at once there rather than waiting. The lock is
+        // on the store's folder: closing a descriptor of the store file itself would drop the
+        // POSIX locks SQLite holds on it.
+        let folder = (path as NSString).deletingLastPathComponent
+        let turn = Glibc.open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if turn >= 0 {
             while flock(turn, LOCK_EX) != 0 && errno == EINTR {}
         }
