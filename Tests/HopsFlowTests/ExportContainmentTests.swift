@@ -126,13 +126,13 @@ import Testing
     @Test func aLinkThatStaysInsideTheTreeIsFollowed() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        try FileManager.default.createDirectory(atPath: sandbox.out + "/shared", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: sandbox.out + "/linked", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: sandbox.out + "/f", withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: sandbox.out + "/f/ops", withDestinationPath: "../shared")
+        try FileManager.default.createSymbolicLink(atPath: sandbox.out + "/f/ops", withDestinationPath: "../linked")
         let written = try FlowExporter.export(Self.flow([Self.bashStep("step")]), format: .windmill, into: sandbox.out)
         #expect(written.count == 2)
-        #expect(FileManager.default.fileExists(atPath: sandbox.out + "/shared/hostile.flow/flow.yaml"))
-        #expect(try String(contentsOfFile: sandbox.out + "/shared/hostile.flow/step.inline_script.sh", encoding: .utf8) == "echo pwned\n")
+        #expect(FileManager.default.fileExists(atPath: sandbox.out + "/linked/hostile.flow/flow.yaml"))
+        #expect(try String(contentsOfFile: sandbox.out + "/linked/hostile.flow/step.inline_script.sh", encoding: .utf8) == "echo pwned\n")
     }
 
     @Test func aGroupOrNameThatClimbsOutIsRefused() throws {
