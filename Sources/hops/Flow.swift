@@ -166,16 +166,15 @@ struct FlowRun: ParsableCommand {
     }
 
     private func report(_ result: FlowRunResult) {
-        let redactor = SecretRedactor(secrets: result.secretValues)
         if json {
-            Terminal.writeOutput(redactor.redact(result.value.jsonString(indent: 2) ?? "{}") + "\n")
-            if let error = result.error { Terminal.writeError(redactor.redact("error: \(error.description)") + "\n") }
+            Terminal.writeOutput(result.value.jsonString(indent: 2) ?? "{}" + "\n")
+            if let error = result.error { Terminal.writeError("error: \(error.description)" + "\n") }
             return
         }
         let run = result.runID.map { " (run \($0))" } ?? ""
         if result.status == .waiting, let error = result.error {
             Terminal.writeError("flow waiting for approval after \(FlowProgress.duration(result.duration))\(run)\n")
-            Terminal.writeError(redactor.redact(error.message) + "\n")
+            Terminal.writeError(error.message + "\n")
             if let id = result.runID { Terminal.writeError("continue it with: hops resume \(id) --approve (or --reject)\n") }
             return
         }
@@ -183,12 +182,12 @@ struct FlowRun: ParsableCommand {
         let status = result.status == .cancelled ? "interrupted" : result.status.rawValue
         Terminal.writeError("flow \(status) in \(FlowProgress.duration(result.duration))\(early)\(run)\n")
         if let error = result.error {
-            Terminal.writeError(redactor.redact("error: \(error.description)") + "\n")
+            Terminal.writeError("error: \(error.description)" + "\n")
             return
         }
         if let value = result.result {
             let text = ValueRenderer(colored: Terminal.useColor(on: STDOUT_FILENO)).render(value)
-            Terminal.writeOutput(redactor.redact(text) + "\n")
+            Terminal.writeOutput(text + "\n")
         }
     }
 }

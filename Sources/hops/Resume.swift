@@ -68,13 +68,12 @@ struct Resume: ParsableCommand {
         let progress = Terminal.isTerminal(STDERR_FILENO) ? FlowProgress() : nil
         let result = resume.session(onEvent: progress?.handler, cancellation: cancellation).runToEnd()
         progress?.stop()
-        let redactor = SecretRedactor(secrets: result.secretValues)
         if json {
             let text = result.resumeValue(resume.source).jsonString(indent: 2) ?? "{}"
-            Terminal.writeOutput(redactor.redact(text) + "\n")
+            Terminal.writeOutput(text + "\n")
         } else {
             let lines = FlowResume.lines(result, source: resume.source, colored: Terminal.useColor(on: STDOUT_FILENO))
-            Terminal.writeOutput(redactor.redact(lines.joined(separator: "\n")) + "\n")
+            Terminal.writeOutput(lines.joined(separator: "\n") + "\n")
         }
         if result.status == .cancelled { throw ExitCode(128 + (cancellation.signal ?? SIGINT)) }
         if let storeError = result.storeError {

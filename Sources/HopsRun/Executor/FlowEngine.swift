@@ -99,6 +99,8 @@ final class FlowEngine: @unchecked Sendable {
         lock.lock()
         secrets.formUnion(values)
         lock.unlock()
+        // The one masking layer: every writer of the process masks them from now on.
+        SecretMask.learn(values)
         store?.addSecrets(values)
     }
 

@@ -69,7 +69,10 @@ public struct WorkspaceContext: Sendable {
                 return (found, candidate)
             }
         }
-        if let value = try fallback?.variable(path) { return (value, path) }
+        if let value = try fallback?.variable(path) {
+            SecretMask.learn([value])
+            return (value, path)
+        }
         let shortest = Self.candidates(path).last ?? path
         throw RunError.missingVariable(path: path, environmentName: Self.environmentName(shortest))
     }

@@ -61,15 +61,14 @@ public final class FlowStepper: ShellStepper, LoadedFlowAttachment {
     public func runToEnd(in shell: Shell, quiet: Bool = false) throws {
         let result = watchingInterrupts { session.runToEnd() }
         bind(in: shell)
-        let redactor = SecretRedactor(secrets: result.secretValues)
         let run = result.runID.map { " (run \($0))" } ?? ""
         let summary = "flow \(result.status.rawValue) in \(FlowProgress.duration(result.duration))\(run)"
         if let error = result.error {
             shell.reportError(summary)
-            throw CommandError(redactor.redact(error.description))
+            throw CommandError(error.description)
         }
         Terminal.writeError(summary + "\n")
-        if let value = result.result, !quiet { show(value, in: shell, redactor: redactor) }
+        if let value = result.result, !quiet { show(value, in: shell) }
     }
 
     /// Whether the arguments ask for quiet (`-q`, `--quiet`): the state line only, not the result,
@@ -98,17 +97,16 @@ public final class FlowStepper: ShellStepper, LoadedFlowAttachment {
 
     private func finishStep(_ report: StepReport, in shell: Shell, quiet: Bool) throws {
         bind(in: shell)
-        let redactor = SecretRedactor(secrets: session.secretValues)
         // Under continue_on_error a failed step has a result (its error) and the flow goes on.
         if report.state == .failed, report.result == nil {
             let error = report.error ?? StepError(kind: .setup, message: "failed", stepID: report.id)
-            throw CommandError(redactor.redact(error.description))
+            throw CommandError(error.description)
         }
         if report.state == .skipped {
             if !quiet { shell.print("\(report.id) skipped") }
         } else if let result = report.result {
             shell.interpreter.setVariable("_", result)
-            if !quiet { show(result, in: shell, redactor: redactor) }
+            if !quiet { show(result, in: shell) }
         }
         // The last step done: the run in the store is finished with its status.
         if session.nextStepID == nil, session.isFinished, report.state != .failed {
@@ -117,8 +115,8 @@ public final class FlowStepper: ShellStepper, LoadedFlowAttachment {
         }
     }
 
-    private func show(_ value: Value, in shell: Shell, redactor: SecretRedactor) {
-        Terminal.writeOutput(redactor.redact(shell.renderer.render(value)) + "\n")
+    private func show(_ value: Value, in shell: Shell) {
+        Terminal.writeOutput(shell.renderer.render(value) + "\n")
     }
 
     /// Runs `body` while Ctrl-C kills the running step's process group instead of the prompt.

@@ -139,8 +139,7 @@ public final class FlowReplay: ReplayControl {
     public func continueRun(in shell: Shell) throws {
         let (flowResume, session) = try liveSession()
         let result = session.runToEnd()
-        let redactor = SecretRedactor(secrets: result.secretValues)
-        shell.print(redactor.redact(FlowResume.lines(result, source: flowResume.source, colored: shell.renderer.colored).joined(separator: "\n")))
+        shell.print(FlowResume.lines(result, source: flowResume.source, colored: shell.renderer.colored).joined(separator: "\n"))
         bind(session, in: shell)
         if let value = result.result, result.status == .succeeded { shell.show(value) }
         // A finished live run starts over on the next :continue.

@@ -67,9 +67,8 @@ extension ShellCommand {
             let flowResume = try FlowResume(store: store, original: record, fresh: fresh)
             let session = flowResume.session()
             let result = session.runToEnd()
-            let redactor = SecretRedactor(secrets: result.secretValues)
             let lines = FlowResume.lines(result, source: flowResume.source, colored: shell.renderer.colored)
-            shell.print(redactor.redact(lines.joined(separator: "\n")))
+            shell.print(lines.joined(separator: "\n"))
             for (name, value) in session.bindings { shell.interpreter.setVariable(name, value) }
             if result.status != .succeeded { throw CommandError("the resumed run \(result.status.rawValue)") }
             return .continue
