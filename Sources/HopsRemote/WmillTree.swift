@@ -1,4 +1,5 @@
 import Foundation
+import HopsFlow
 import HopsLang
 import Yams
 
@@ -119,13 +120,7 @@ public struct WmillTree: Sendable {
                 }
                 return .string(content)
             }
-            switch Tag.Name(rawValue: tag) {
-            case .null: return .null
-            case .bool: return node.bool.map(Value.bool) ?? .string(scalar.string)
-            case .int: return node.int.map { .number(Double($0)) } ?? .string(scalar.string)
-            case .float: return node.float.map(Value.number) ?? .string(scalar.string)
-            default: return .string(scalar.string)
-            }
+            return node.scalarValue ?? .string(scalar.string)
         case .sequence(let sequence):
             var items: [Value] = []
             for item in sequence { items.append(try value(item, file: file, inlineBase: inlineBase)) }

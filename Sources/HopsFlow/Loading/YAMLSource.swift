@@ -252,14 +252,8 @@ final class YAMLSource {
     /// The node as a JSON value of the language, by YAML's own typing of scalars.
     func value(_ node: Node) -> Value {
         switch node {
-        case .scalar(let scalar):
-            switch Tag.Name(rawValue: node.tag.rawValue) {
-            case .null: return .null
-            case .bool: return node.bool.map(Value.bool) ?? .string(scalar.string)
-            case .int: return node.int.map { .number(Double($0)) } ?? .string(scalar.string)
-            case .float: return node.float.map(Value.number) ?? .string(scalar.string)
-            default: return .string(scalar.string)
-            }
+        case .scalar:
+            return node.scalarValue ?? .null
         case .sequence(let sequence):
             return .array(sequence.map(value))
         case .mapping(let mapping):
@@ -273,6 +267,21 @@ final class YAMLSource {
     func warnUnknown(_ pairs: [(key: String, value: Node, keyNode: Node)], known: Set<String>, in what: String) {
         for pair in pairs where !known.contains(pair.key) {
             report(.warning, "unknown field '\(pair.key)' in \(what), ignored", at: pair.keyNode)
+        }
+    }
+}
+
+extension Node {
+    /// A scalar as a JSON value of the language, by YAML's own typing (null, bool, int, float, else
+    /// text); nil for a sequence, a mapping or an alias.
+    public var scalarValue: HopsLang.Value? {
+        guard case .scalar(let scalar) = self else { return nil }
+        switch Tag.Name(rawValue: tag.rawValue) {
+        case .null: return HopsLang.Value.null
+        case .bool: return bool.map(HopsLang.Value.bool) ?? HopsLang.Value.string(scalar.string)
+        case .int: return int.map { HopsLang.Value.number(Double($0)) } ?? HopsLang.Value.string(scalar.string)
+        case .float: return float.map(HopsLang.Value.number) ?? HopsLang.Value.string(scalar.string)
+        default: return HopsLang.Value.string(scalar.string)
         }
     }
 }
