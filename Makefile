@@ -1,6 +1,8 @@
 # hops: build, test, demo and benchmarks. Each target first installs what a fresh machine lacks.
 SHELL := /bin/bash
 SWIFT ?= swift
+# Chromium (headless) renders the HTML run report in the tests.
+BROWSER_PACKAGES := chromium
 APT_PACKAGES := libedit-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 jq python3-venv openssl $(BROWSER_PACKAGES)
 TOOLS := $(CURDIR)/tools
 DENO := $(TOOLS)/deno/bin/deno
@@ -10,8 +12,6 @@ HOPS_RELEASE := .build/release/hops
 # definition), sarif-pydantic (the SARIF models `hops check --format sarif` is validated with).
 PIP_PACKAGES := jsonschema pyyaml sarif-pydantic
 PIP_MODULES := jsonschema, yaml, sarif_pydantic
-# Chromium (headless) renders the HTML run report in the tests.
-BROWSER_PACKAGES := chromium
 # The commit the build is stamped with; written by `make`, git-ignored, optional for `swift build`.
 COMMIT_STAMP := Sources/hops/BuildInfo+Commit.swift
 
@@ -35,7 +35,7 @@ deps: $(TOOLS)/.apt-ok $(DENO)
 # apt packages, installed only when one is missing.
 $(TOOLS)/.apt-ok: Makefile
 	@missing=""; for p in $(APT_PACKAGES); do \
-	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null \
