@@ -91,14 +91,21 @@ import Testing
         let logs = folder.appendingPathComponent("logs")
         let flow = FlowSupport.windmillPath("flows/maintenance/cleanup-old-logs.yaml")
         let all = ["app.log", "worker.log", "app-2024-01.log", "archive/backup-job.log", "notes.txt"]
-        let (dry, dryObject) = try FlowSupport.runJSON(flow, inputs: ["folder=\(logs.path)"], in: folder)
+        // A folder outside the repository is the Deno sandbox's to refuse until the operator grants it.
+        let refused = try HopsProcess.run(["flow", "run", flow, "-i", "folder=\(logs.path)", "--store", folder.appendingPathComponent("store.db").path])
+        #expect(refused.status == 1)
+        #expect(refused.error.contains("Requires read access to \"\(logs.path)\""), "\(refused.error)")
+        #expect(refused.error.contains("HOPS_DENO_FLAGS"), "\(refused.error)")
+        let granted = ["HOPS_DENO_FLAGS": "--allow-read=\(logs.path) --allow-write=\(logs.path)"]
+        let (dry, dryObject) = try FlowSupport.runJSON(flow, inputs: ["folder=\(logs.path)"], in: folder, environment: granted)
         #expect(dry.status == 0, "\(dry.error)")
         let planned = try #require(FlowSupport.step("cleanup_logs", in: dryObject)?["result"] as? [String: Any])
         #expect(planned["dry_run"] as? Bool == true)
         #expect((planned["deleted"] as? [Any])?.count == 2)
         for name in all { #expect(FileManager.default.fileExists(atPath: logs.appendingPathComponent(name).path), "\(name)") }
 
-        let (real, realObject) = try FlowSupport.runJSON(flow, inputs: ["folder=\(logs.path)", "dry_run=false"], in: folder)
+        let (real, realObject) = try FlowSupport.runJSON(
+            flow, inputs: ["folder=\(logs.path)", "dry_run=false"], in: folder, environment: granted)
         #expect(real.status == 0, "\(real.error)")
         let done = try #require(FlowSupport.step("cleanup_logs", in: realObject)?["result"] as? [String: Any])
         #expect(done["dry_run"] as? Bool == false)
@@ -153,7 +160,7 @@ import Testing
         let result = try HopsProcess.run([
             "flow", "run", FlowSupport.windmillPath("flows/deployment/deploy-service.yaml"), "-i", "project_name=web",
             "-i", "project_dir=\(missing)", "--store", folder.appendingPathComponent("s.db").path,
-        ])
+        ], environment: ["HOPS_DENO_FLAGS": "--allow-read=\(folder.path)"])
         #expect(result.status == 1, "\(result.error)")
         #expect(result.error.contains("error: step pre_deploy_checks: "), "\(result.error)")
         #expect(result.error.contains("project folder does not exist: \(missing)"), "\(result.error)")

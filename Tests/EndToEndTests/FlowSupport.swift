@@ -13,10 +13,12 @@ enum FlowSupport {
     static func fixture(_ relative: String) -> String { fixtures.appendingPathComponent(relative).path }
 
     /// `hops flow run PATH -i … --json` with the store in `folder`; the JSON object it printed.
-    static func runJSON(_ path: String, inputs: [String] = [], in folder: URL) throws -> (HopsProcess.Result, [String: Any]) {
+    static func runJSON(
+        _ path: String, inputs: [String] = [], in folder: URL, environment: [String: String] = [:]
+    ) throws -> (HopsProcess.Result, [String: Any]) {
         var arguments = ["flow", "run", path, "--json", "--store", folder.appendingPathComponent("store.db").path]
         for input in inputs { arguments += ["-i", input] }
-        let result = try HopsProcess.run(arguments)
+        let result = try HopsProcess.run(arguments, environment: environment)
         let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
         return (result, try #require(object, "not one JSON object: \(result.output)\n\(result.error)"))
     }

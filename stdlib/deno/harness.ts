@@ -69,6 +69,12 @@ function failure(name: string, message: string, stack = ""): Outcome {
 
 function thrown(error: unknown): Outcome {
   const e = error as Error;
+  if (e instanceof Deno.errors.NotCapable) {
+    // "Requires read access to …, run again with the --allow-read flag": say how to grant it here.
+    const how = "hops runs Deno steps with the permissions of Windmill's sandboxed workers; " +
+      "grant more with HOPS_DENO_FLAGS (such as --allow-read=PATH, or --allow-all)";
+    return failure(e.name, `${e.message} (${how})`, e.stack ?? "");
+  }
   if (e instanceof Error) return failure(e.name, e.message, e.stack ?? "");
   return failure("Error", typeof error === "string" ? error : JSON.stringify(error) ?? String(error));
 }

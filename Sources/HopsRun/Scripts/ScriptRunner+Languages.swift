@@ -59,13 +59,17 @@ extension ScriptRunner {
         case .deno:
             let importMap = directory + "/import_map.json"
             try write(Self.importMap(for: script.content, client: stdlib + "/deno/windmill-client.ts"), to: importMap)
-            environment["DENO_DIR"] = environment["DENO_DIR"] ?? context.repositoryRoot + "/.hops/deno"
+            let denoDirectory = environment["DENO_DIR"] ?? context.repositoryRoot + "/.hops/deno"
+            environment["DENO_DIR"] = denoDirectory
             environment["NO_COLOR"] = "1"
-            // --allow-all: Deno grants reading /proc (which HomeOps scripts do) to nothing less.
-            let arguments = [
-                "run", "--allow-all", "--no-prompt", "--quiet", "--no-config", "--no-lock", "--import-map", importMap,
-                stdlib + "/deno/harness.ts", scriptFile,
-            ]
+            let permissions = DenoPermissions.flags(
+                source: script.content, scriptFile: scriptFile, workFolder: directory, stdlib: stdlib,
+                context: context, denoDirectory: denoDirectory)
+            let arguments =
+                ["run"] + permissions + [
+                    "--no-prompt", "--quiet", "--no-config", "--no-lock", "--import-map", importMap,
+                    stdlib + "/deno/harness.ts", scriptFile,
+                ]
             return PreparedRun(
                 request: ProcessRequest(
                     executable: executable, arguments: arguments, environment: environment,

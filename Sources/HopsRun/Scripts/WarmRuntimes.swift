@@ -159,15 +159,20 @@ public final class WarmRuntimes: @unchecked Sendable {
             let importMap = ScriptRunner.importMap(for: script.content, client: stdlib + "/deno/windmill-client.ts")
             let mapFile = folder + "/import-map-\(CacheKeyHash.short(importMap)).json"
             if !FileManager.default.fileExists(atPath: mapFile) { try write(importMap, to: mapFile) }
-            environment["DENO_DIR"] = environment["DENO_DIR"] ?? context.repositoryRoot + "/.hops/deno"
+            let denoDirectory = environment["DENO_DIR"] ?? context.repositoryRoot + "/.hops/deno"
+            environment["DENO_DIR"] = denoDirectory
             environment["NO_COLOR"] = "1"
+            let permissions = DenoPermissions.flags(
+                source: script.content, scriptFile: scriptFile, workFolder: folder, stdlib: stdlib, context: context,
+                denoDirectory: denoDirectory, serving: true)
             plan = Plan(
-                key: ["deno", scriptFile, mapFile].joined(separator: "\u{0}"), language: .deno,
+                key: (["deno", scriptFile, mapFile] + permissions).joined(separator: "\u{0}"), language: .deno,
                 executable: executable,
-                arguments: [
-                    "run", "--allow-all", "--no-prompt", "--quiet", "--no-config", "--no-lock", "--import-map", mapFile,
-                    stdlib + "/deno/harness.ts", "--serve",
-                ],
+                arguments:
+                    ["run"] + permissions + [
+                        "--no-prompt", "--quiet", "--no-config", "--no-lock", "--import-map", mapFile,
+                        stdlib + "/deno/harness.ts", "--serve",
+                    ],
                 environment: environment, scriptFile: scriptFile)
         case .python3, .bash:
             // Through the shim until a harness has said which interpreter it starts.
