@@ -82,3 +82,58 @@ import Testing
         #expect(outcome.status == 0)
     }
 }
+
+/// Ctrl-C at the prompt while a loaded flow's step runs, or waits out its retry delay: the wait
+/// ends at once (the watcher and the delay wake on the signal, nothing polls) and the prompt stays.
+@Suite(.serialized) struct PromptStepInterruptTests {
+    /// A wmill flow folder in `tree` whose one module is `module` (YAML, indented for `modules:`).
+    func flow(in tree: URL, _ module: String) throws -> String {
+        let folder = tree.appendingPathComponent("windmill/f/p/wait.flow")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "summary: waits\nvalue:\n  modules:\n\(module)schema:\n  type: object\n  properties: {}\n"
+            .write(to: folder.appendingPathComponent("flow.yaml"), atomically: true, encoding: .utf8)
+        return folder.path
+    }
+
+    func interrupt(_ module: String) throws {
+        let tree = try HopsProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tree) }
+        let path = try flow(in: tree, module)
+        let outcome = try TerminalSession.run(
+            [
+                .expect("hops> "), .send(":load \(path)\r"), .expect("hops> "), .send(":next\r"), .expect("wait"),
+                .send("\u{03}"), .expect("error: step wait: "), .expect("hops> "), .send("6 * 7\r"),
+                .expect("42\n"),
+            ], hopsHome: tree)
+        #expect(outcome.failure == nil, "\(outcome.transcript)")
+        #expect(outcome.status == 0)
+    }
+
+    @Test func ctrlCEndsARunningStep() throws {
+        try interrupt(
+            """
+                - id: wait
+                  value:
+                    type: rawscript
+                    language: bash
+                    content: sleep 600
+
+            """)
+    }
+
+    @Test func ctrlCEndsARetryDelay() throws {
+        try interrupt(
+            """
+                - id: wait
+                  retry:
+                    constant:
+                      attempts: 3
+                      seconds: 3600
+                  value:
+                    type: rawscript
+                    language: bash
+                    content: exit 3
+
+            """)
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import HopsRun
@@ -62,6 +63,22 @@ import Testing
                 ProcessRequest(executable: "bash", arguments: ["-c", "sleep 20"]), cancellation: cancellation)
         }
         #expect(Date().timeIntervalSince(started) < 5)
+    }
+
+    @Test func aCancelWakesAWaitAtOnce() {
+        let cancellation = Cancellation()
+        #expect(cancellation.wait(seconds: 0.01), "an uncancelled wait sleeps its time and answers true")
+        let done = DispatchSemaphore(value: 0)
+        let answer = Mutex<Bool?>(nil)
+        Thread.detachNewThread {
+            let woken = cancellation.wait(seconds: 3600)
+            answer.withLock { $0 = woken }
+            done.signal()
+        }
+        cancellation.cancel()
+        #expect(done.wait(timeout: .now() + 60) == .success, "the wait outlived the cancel")
+        #expect(answer.withLock { $0 } == false)
+        #expect(!cancellation.wait(seconds: 3600))
     }
 
     @Test func missingExecutableIsAClearError() {

@@ -1,6 +1,7 @@
 #ifndef HOPS_CEDITLINE_SHIM_H
 #define HOPS_CEDITLINE_SHIM_H
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <wchar.h>
 #include <signal.h>
@@ -38,16 +39,30 @@ static volatile sig_atomic_t hops_interrupt_flag = 0;
 /// The process group of a running child, killed on SIGINT; 0 when none runs.
 static volatile sig_atomic_t hops_child_process_group = 0;
 
+/// A pipe the handler writes a byte to: whoever waits for Ctrl-C polls its read end, which stays
+/// readable until `hops_clear_interrupt` drains it (the self-pipe trick; no waiter polls the flag).
+static int hops_interrupt_pipe[2] = { -1, -1 };
+/// glibc declares pipe2 only under _GNU_SOURCE, which a module header must not define.
+extern int pipe2(int descriptors[2], int flags);
+
 static void hops_sigint_handler(int signal_number) {
     (void)signal_number;
+    int saved = errno;
     hops_interrupt_flag = 1;
+    if (hops_interrupt_pipe[1] >= 0) {
+        char byte = 1;
+        ssize_t written = write(hops_interrupt_pipe[1], &byte, 1);
+        (void)written;
+    }
     pid_t group = (pid_t)hops_child_process_group;
     if (group > 0) kill(-group, SIGINT);
+    errno = saved;
 }
 
-/// Installs the SIGINT handler. With SA_RESTART: the key reader polls the flag itself, and any
-/// other blocking read in the process (a pipe to git, a child's output) must not fail with EINTR.
+/// Installs the SIGINT handler. With SA_RESTART: any blocking read in the process (a pipe to git,
+/// a child's output) must not fail with EINTR; the waiters below wake on the pipe instead.
 static inline int hops_install_sigint_handler(void) {
+    if (hops_interrupt_pipe[0] < 0 && pipe2(hops_interrupt_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return -1;
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_handler = hops_sigint_handler;
@@ -62,19 +77,41 @@ static inline int hops_install_sigint_handler(void) {
 }
 
 static inline int hops_interrupted(void) { return hops_interrupt_flag != 0; }
-static inline void hops_clear_interrupt(void) { hops_interrupt_flag = 0; }
+static inline void hops_clear_interrupt(void) {
+    hops_interrupt_flag = 0;
+    char drained[64];
+    while (hops_interrupt_pipe[0] >= 0 && read(hops_interrupt_pipe[0], drained, sizeof drained) > 0) {}
+}
+
+/// Blocks until Ctrl-C or until `fd` is readable or closed at its other end: 1 for Ctrl-C, 0 for `fd`.
+static inline int hops_wait_interrupt(int fd) {
+    for (;;) {
+        if (hops_interrupt_flag) return 1;
+        struct pollfd requests[2] = {
+            { .fd = fd, .events = POLLIN, .revents = 0 },
+            { .fd = hops_interrupt_pipe[0], .events = POLLIN, .revents = 0 },
+        };
+        int ready = poll(requests, 2, -1);
+        if (ready < 0 && errno != EINTR) return 0;
+        if (hops_interrupt_flag) return 1;
+        if (ready > 0 && requests[0].revents != 0) return 0;
+    }
+}
 static inline void hops_set_child_process_group(pid_t group) { hops_child_process_group = group; }
 static inline int hops_errno(void) { return errno; }
 
-/// Reads one byte from `fd`, waking every 100 ms to look at the interrupt flag: a SIGINT that
-/// lands between two reads would otherwise leave the editor blocked until the next key.
+/// Reads one byte from `fd`, or fails with EINTR on Ctrl-C: it waits on the interrupt pipe beside
+/// `fd`, so a SIGINT that lands between two reads does not leave the editor blocked until the next key.
 static int hops_read_byte(int fd, unsigned char *byte) {
     for (;;) {
         if (hops_interrupt_flag) { errno = EINTR; return -1; }
-        struct pollfd request = { .fd = fd, .events = POLLIN, .revents = 0 };
-        int ready = poll(&request, 1, 100);
+        struct pollfd requests[2] = {
+            { .fd = fd, .events = POLLIN, .revents = 0 },
+            { .fd = hops_interrupt_pipe[0], .events = POLLIN, .revents = 0 },
+        };
+        int ready = poll(requests, 2, -1);
         if (ready < 0 && errno != EINTR) return -1;
-        if (ready <= 0) continue;
+        if (ready <= 0 || requests[0].revents == 0) continue;
         ssize_t count = read(fd, byte, 1);
         if (count < 0 && errno == EINTR) continue;
         return (int)count;

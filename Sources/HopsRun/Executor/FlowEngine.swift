@@ -207,7 +207,7 @@ final class FlowEngine: @unchecked Sendable {
             else { break }
             let delay = Self.retryDelay(module.retry, afterAttempt: attempt)
             emit(.stepRetrying(id: module.id, place: place, attempt: attempt + 1, delay: delay, error: error))
-            if !wait(seconds: delay) { break }
+            if !cancellation.wait(seconds: delay) { break }
         } while true
 
         var result = execution.result ?? .null
@@ -267,7 +267,7 @@ final class FlowEngine: @unchecked Sendable {
         if let sleep = module.sleep, let seconds = try? FlowExpressions.evaluate(sleep, bindings: bindings).toNumber(),
             seconds > 0
         {
-            _ = wait(seconds: seconds)
+            _ = cancellation.wait(seconds: seconds)
         }
         let elapsed = Date().timeIntervalSince(started)
         addReport(
@@ -327,15 +327,6 @@ final class FlowEngine: @unchecked Sendable {
         return max(0, delay)
     }
 
-    /// Sleeps up to `seconds`, waking early on cancel; false when cancelled.
-    func wait(seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if cancellation.isCancelled { return false }
-            Thread.sleep(forTimeInterval: min(0.05, max(0, deadline.timeIntervalSinceNow)))
-        }
-        return !cancellation.isCancelled
-    }
 }
 
 /// The raw outcome of executing a module once, before its options are applied.

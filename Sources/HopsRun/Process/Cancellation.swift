@@ -18,6 +18,8 @@ public final class Cancellation: Sendable {
         /// The signal that cancelled the work, when one did (SIGINT, SIGTERM, SIGHUP).
         var signal: Int32?
         var running: [pid_t: RunningProcess] = [:]
+        /// Threads in `wait(seconds:)`, woken by a cancel.
+        var sleepers: [ObjectIdentifier: DispatchSemaphore] = [:]
     }
     private let state = Mutex(State())
 
@@ -31,13 +33,30 @@ public final class Cancellation: Sendable {
     /// Marks the work cancelled and stops the process trees running now; a second call kills them.
     public func cancel(signal: Int32? = nil) {
         // A second cancel (a second Ctrl-C) kills at once what the first asked to end.
-        let (running, again) = state.withLock { state -> ([RunningProcess], Bool) in
+        let (running, sleepers, again) = state.withLock { state -> ([RunningProcess], [DispatchSemaphore], Bool) in
             let again = state.cancelled
             state.cancelled = true
             if state.signal == nil { state.signal = signal }
-            return (Array(state.running.values), again)
+            return (Array(state.running.values), Array(state.sleepers.values), again)
         }
+        for sleeper in sleepers { sleeper.signal() }
         for process in running { again ? process.forceStop() : process.stop() }
+    }
+
+    /// Sleeps up to `seconds` (a retry's delay, a poll's interval), woken at once by a cancel;
+    /// false when the work is cancelled.
+    public func wait(seconds: Double) -> Bool {
+        let wake = DispatchSemaphore(value: 0)
+        let waiting = state.withLock { state -> Bool in
+            if !state.cancelled { state.sleepers[ObjectIdentifier(wake)] = wake }
+            return !state.cancelled
+        }
+        guard waiting else { return false }
+        _ = wake.wait(timeout: .now() + max(0, seconds))
+        return state.withLock { state in
+            state.sleepers.removeValue(forKey: ObjectIdentifier(wake))
+            return !state.cancelled
+        }
     }
 
     /// Makes it usable again after a cancel, for the next command of a prompt that keeps one session.

@@ -155,11 +155,16 @@ public enum ProcessRunner {
 
 /// Both ends of a pipe, close-on-exec from creation (pipe2) so no concurrently spawned child
 /// inherits them.
-struct ProcessPipe {
-    var read: Int32
-    var write: Int32
+public struct ProcessPipe: Sendable {
+    public var read: Int32
+    public var write: Int32
 
-    static func make() throws -> ProcessPipe {
+    public init(read: Int32, write: Int32) {
+        self.read = read
+        self.write = write
+    }
+
+    public static func make() throws -> ProcessPipe {
         var descriptors: [Int32] = [-1, -1]
         guard hops_pipe_cloexec(&descriptors) == 0 else {
             throw ProcessError.spawnFailed(executable: "pipe", code: errno)

@@ -20,6 +20,11 @@ public enum Interrupts {
     /// Forgets an earlier Ctrl-C, before starting a new evaluation or line.
     public static func clear() { hops_clear_interrupt() }
 
+    /// Blocks until Ctrl-C (true) or until `descriptor` is readable or its other end closed (false).
+    public static func wait(orUntilReadable descriptor: Int32) -> Bool {
+        hops_wait_interrupt(descriptor) != 0
+    }
+
     /// A cancellation check to hand to an evaluation.
     public static let check: @Sendable () -> Bool = { hops_interrupted() != 0 }
 

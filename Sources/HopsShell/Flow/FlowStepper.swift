@@ -138,40 +138,34 @@ public final class FlowStepper: ShellStepper, LoadedFlowAttachment {
 @available(*, unavailable)
 extension FlowStepper: Sendable {}
 
-/// Polls the Ctrl-C flag while a step runs and cancels the run when it is set.
+/// Cancels the run when Ctrl-C is pressed while a step runs.
 ///
-/// The signal handler may only set a flag; this thread turns it into killing the process groups.
-public final class InterruptWatcher: @unchecked Sendable {
-    // @unchecked: `stopped` is guarded by `lock`; `cancellation` is itself thread-safe.
-    private let lock = NSLock()
-    private var stopped = false
+/// The signal handler may only set a flag and write to a pipe; this thread waits on that pipe and
+/// turns it into killing the process groups. `stop` closes the write end of a pipe of its own,
+/// which wakes the thread to end.
+public final class InterruptWatcher: Sendable {
     private let cancellation: Cancellation
+    private let stopPipe: ProcessPipe
 
     public init(cancellation: Cancellation) {
         self.cancellation = cancellation
+        // Without descriptors to spare, the thread waits for Ctrl-C alone (poll skips a -1).
+        stopPipe = (try? ProcessPipe.make()) ?? ProcessPipe(read: -1, write: -1)
     }
 
     public func start() {
         Thread.detachNewThread { [self] in
-            while !isStopped {
-                if Interrupts.isSet {
-                    cancellation.cancel()
-                    return
-                }
-                Thread.sleep(forTimeInterval: 0.05)
+            if Interrupts.wait(orUntilReadable: stopPipe.read) {
+                cancellation.cancel()
+                // The flag stays set until the command ends: from here on, wait for `stop` alone.
+                var request = pollfd(fd: stopPipe.read, events: Int16(POLLIN), revents: 0)
+                while poll(&request, 1, -1) < 0 && errno == EINTR {}
             }
+            close(stopPipe.read)
         }
     }
 
     public func stop() {
-        lock.lock()
-        stopped = true
-        lock.unlock()
-    }
-
-    private var isStopped: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return stopped
+        close(stopPipe.write)
     }
 }
