@@ -23,6 +23,13 @@ public struct Flow: Sendable, Equatable {
     /// Top-level fields of the flow file besides summary, description, value and schema
     /// (`tag`, `on_behalf_of_email`, ...), kept for export.
     public var extras: JSONValue?
+
+    /// Windmill's `dedicated_worker: false`: every step in a fresh process, as on Windmill's ordinary
+    /// workers (hops's `--isolate`), instead of warm processes like a dedicated worker's.
+    public var isolatesSteps: Bool {
+        guard case .object(let fields)? = extras?.value, case .bool(false)? = fields["dedicated_worker"] else { return false }
+        return true
+    }
     /// The folder path scripts and flows (`f/…`) resolve from: the one holding `wmill.yaml`, else
     /// the repository root; nil when neither was found.
     public var treeRoot: String?

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HopsFlow
 import HopsLang
 
@@ -187,65 +188,50 @@ extension FlowEngine {
     }
 }
 
-/// Hands out indexes to loop workers.
-final class IndexCounter: @unchecked Sendable {
-    // Guarded by `lock`: workers take indexes concurrently.
-    private let lock = NSLock()
-    private var value = 0
+/// Hands out indexes to loop workers, which take them concurrently.
+final class IndexCounter: Sendable {
+    private let value = Mutex(0)
 
     func take(below count: Int) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard value < count else { return nil }
-        value += 1
-        return value - 1
+        value.withLock { value in
+            guard value < count else { return nil }
+            value += 1
+            return value - 1
+        }
     }
 }
 
 /// The results of loop iterations or branches, filled in from several threads.
-final class IterationCollector: @unchecked Sendable {
+final class IterationCollector: Sendable {
     enum Entry {
         case success(Value)
         case failure(StepError)
     }
 
-    // Guarded by `lock`.
-    private let lock = NSLock()
-    private var storage: [Entry?]
-    private var isHalted = false
-    private var error: StepError?
+    private struct State {
+        var storage: [Entry?]
+        var halted = false
+        var error: StepError?
+    }
+    private let state: Mutex<State>
 
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    init(count: Int) { state = Mutex(State(storage: Array(repeating: nil, count: count))) }
 
     func set(_ index: Int, _ entry: Entry) {
-        lock.lock()
-        storage[index] = entry
-        lock.unlock()
+        state.withLock { $0.storage[index] = entry }
     }
 
     /// Stops new iterations; with an error, the loop fails with the first one.
     func halt(error: StepError? = nil) {
-        lock.lock()
-        isHalted = true
-        if self.error == nil { self.error = error }
-        lock.unlock()
+        state.withLock { state in
+            state.halted = true
+            if state.error == nil { state.error = error }
+        }
     }
 
-    var halted: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return isHalted
-    }
+    var halted: Bool { state.withLock { $0.halted } }
 
-    var firstError: StepError? {
-        lock.lock()
-        defer { lock.unlock() }
-        return error
-    }
+    var firstError: StepError? { state.withLock { $0.error } }
 
-    var entries: [Entry?] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage
-    }
+    var entries: [Entry?] { state.withLock { $0.storage } }
 }

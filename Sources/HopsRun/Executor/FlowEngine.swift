@@ -22,8 +22,9 @@ enum SequenceOutcome: Sendable {
 
 /// Runs modules: the shared engine under `FlowExecutor` and `FlowSession`.
 ///
-/// Unchecked: the mutable state (reports, secrets) is guarded by `lock`; loop iterations and
-/// branches run on their own threads and each works on its own copy of the scope.
+/// Unchecked: what a run sets up before it starts (`runID`, `resume`, `subflowChain`, `approval`)
+/// is not changed while it runs; what its threads share (reports, secrets) is under a mutex. Loop
+/// iterations and branches run on their own threads and each works on its own copy of the scope.
 final class FlowEngine: @unchecked Sendable {
     let flow: Flow
     let runner: ScriptRunner
@@ -42,9 +43,8 @@ final class FlowEngine: @unchecked Sendable {
 
     /// The first store write that failed: the run ends with it (exit 74), nothing is lost silently.
     private let storeFailure = Mutex<RunStoreError?>(nil)
-    private let lock = NSLock()
-    private var reports: [StepReport] = []
-    private var secrets: Set<String> = []
+    private let reports = Mutex<[StepReport]>([])
+    private let secrets = Mutex<Set<String>>([])
     private(set) var functions: [String: Value] = [:]
 
     init(
@@ -52,7 +52,7 @@ final class FlowEngine: @unchecked Sendable {
         cancellation: Cancellation, maxWhileIterations: Int
     ) {
         self.flow = flow
-        self.runner = runner
+        self.runner = runner.forFlow(flow)
         self.store = store
         self.onEvent = onEvent
         self.cancellation = cancellation
@@ -75,39 +75,27 @@ final class FlowEngine: @unchecked Sendable {
         }
     }
 
-    var stepReports: [StepReport] {
-        lock.lock()
-        defer { lock.unlock() }
-        return reports
-    }
+    var stepReports: [StepReport] { reports.withLock { $0 } }
 
     func clearReports() {
-        lock.lock()
-        reports = []
-        lock.unlock()
+        reports.withLock { $0 = [] }
     }
 
     func addReport(_ report: StepReport) {
-        lock.lock()
-        reports.append(report)
-        lock.unlock()
+        reports.withLock { $0.append(report) }
     }
 
     /// Secret values met so far; the store masks them in everything it writes.
     func learnSecrets(_ values: [String]) {
         guard !values.isEmpty else { return }
-        lock.lock()
-        secrets.formUnion(values)
-        lock.unlock()
+        secrets.withLock { _ = $0.formUnion(values) }
         // The one masking layer: every writer of the process masks them from now on.
         SecretMask.learn(values)
         store?.addSecrets(values)
     }
 
     var knownSecrets: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return Array(secrets)
+        secrets.withLock { Array($0) }
     }
 
     func emit(_ event: ExecutionEvent) { onEvent?(event) }

@@ -1,4 +1,5 @@
 import Foundation
+import HopsFlow
 import HopsLang
 import HopsStore
 
@@ -19,6 +20,12 @@ public struct ScriptRunner: Sendable {
         let runtimes = runtimes ?? Runtimes(repositoryRoot: context.repositoryRoot, environment: context.environment)
         self.runtimes = runtimes
         warm = isolate ? nil : WarmRuntimes(context: context, runtimes: runtimes)
+    }
+
+    /// This runner, or one giving every step a fresh process when `flow` asks for that.
+    public func forFlow(_ flow: Flow) -> ScriptRunner {
+        guard flow.isolatesSteps, warm != nil else { return self }
+        return ScriptRunner(context: context, runtimes: runtimes, isolate: true)
     }
 
     /// A runner for the repository at `repositoryRoot`, reading its `.env` and resources.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -32,12 +33,15 @@ final class WarmProcess: @unchecked Sendable {
     private let responses: Int32
     private let output: StreamCollector
     private let errors: StreamCollector
-    // Guarded by `lock`: the hello is read once, by whichever thread asks first.
-    private let lock = NSLock()
-    private var hello: Hello?
+    private struct State {
+        /// Read once, by whichever thread asks first.
+        var hello: Hello?
+        var reaped = false
+        var stopped = false
+    }
+    private let state = Mutex(State())
+    /// Read but not yet taken from `responses`: only the thread that checked the process out reads.
     private var pending: [UInt8] = []
-    private var reaped = false
-    private var stopped = false
 
     private init(pid: pid_t, requests: Int32, responses: Int32, output: Int32, errors: Int32) {
         self.pid = pid
@@ -81,15 +85,16 @@ final class WarmProcess: @unchecked Sendable {
 
     /// The harness's greeting, waiting for it up to `seconds`; nil when it ended or took longer.
     func ready(within seconds: Double = 60) -> Hello? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let hello { return hello }
-        guard case .line(let text) = readLine(deadline: Date().addingTimeInterval(seconds)),
-            let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-            object["ready"] as? Bool == true
-        else { return nil }
-        hello = Hello(version: object["version"] as? String ?? "unknown", executable: object["executable"] as? String ?? "")
-        return hello
+        state.withLock { state in
+            if let hello = state.hello { return hello }
+            guard case .line(let text) = readLine(deadline: Date().addingTimeInterval(seconds)),
+                let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+                object["ready"] as? Bool == true
+            else { return nil }
+            state.hello = Hello(
+                version: object["version"] as? String ?? "unknown", executable: object["executable"] as? String ?? "")
+            return state.hello
+        }
     }
 
     /// Sends one request line (ending in a newline); false when the harness no longer reads.
@@ -157,25 +162,24 @@ final class WarmProcess: @unchecked Sendable {
 
     /// Waits for the process to end; its exit status (as waitpid gives it).
     func reap() -> Int32 {
-        lock.lock()
-        defer { lock.unlock() }
-        var status: Int32 = 0
-        if reaped { return status }
-        while waitpid(pid, &status, 0) < 0 {
-            if errno != EINTR { break }
+        state.withLock { state in
+            var status: Int32 = 0
+            if state.reaped { return status }
+            while waitpid(pid, &status, 0) < 0 {
+                if errno != EINTR { break }
+            }
+            state.reaped = true
+            return status
         }
-        reaped = true
-        return status
     }
 
     /// Ends the process: it reads end of file on its requests and exits; the group is killed so
     /// nothing a script left running outlives the run.
     func stop() {
-        lock.lock()
-        let done = stopped
-        let gone = reaped
-        stopped = true
-        lock.unlock()
+        let (done, gone) = state.withLock { state in
+            defer { state.stopped = true }
+            return (state.stopped, state.reaped)
+        }
         if done { return }
         close(requests)
         close(responses)

@@ -1,6 +1,7 @@
 import Foundation
 import HopsFlow
 import HopsLang
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -16,9 +17,8 @@ import HopsLang
 /// cancelled fails only the step it was running and is replaced by a new one for the next step.
 /// The processes end with the run (when the last copy of its `ScriptRunner` goes).
 ///
-/// Unchecked: the idle processes and the plans are guarded by `lock`; steps of parallel loops
-/// ask from several threads, and each takes a process of its own.
-public final class WarmRuntimes: @unchecked Sendable {
+/// Steps of parallel loops ask from several threads, and each takes a process of its own.
+public final class WarmRuntimes: Sendable {
     /// How a script's warm process is started.
     struct Plan {
         /// One process per key: the runtime, the script file and its import map.
@@ -33,12 +33,14 @@ public final class WarmRuntimes: @unchecked Sendable {
 
     let context: WorkspaceContext
     let runtimes: Runtimes
-    private let lock = NSLock()
-    private var idle: [String: [WarmProcess]] = [:]
-    /// The keys of the flow's scripts in the order its steps name them, for starting the next one early.
-    private var order: [String] = []
-    private var plans: [String: Plan] = [:]
-    private var folderPath: String?
+    private struct State {
+        var idle: [String: [WarmProcess]] = [:]
+        /// The keys of the flow's scripts in the order its steps name them, for starting the next one early.
+        var order: [String] = []
+        var plans: [String: Plan] = [:]
+        var folderPath: String?
+    }
+    private let state = Mutex(State())
 
     init(context: WorkspaceContext, runtimes: Runtimes) {
         self.context = context
@@ -46,6 +48,7 @@ public final class WarmRuntimes: @unchecked Sendable {
     }
 
     deinit {
+        let (idle, folderPath) = state.withLock { ($0.idle, $0.folderPath) }
         for process in idle.values.joined() { process.stop() }
         if let folderPath { ProcessSupervisor.removeWorkFolder(folderPath) }
     }
@@ -53,6 +56,7 @@ public final class WarmRuntimes: @unchecked Sendable {
     /// Starts the processes of the first scripts `flow` runs, and notes the order of the others
     /// so each is started while the one before it runs.
     public func prewarm(_ flow: Flow) {
+        if flow.isolatesSteps { return }
         var keys: [String] = []
         for module in flow.allModules {
             guard let script = Self.script(of: module, in: flow, repositoryRoot: context.repositoryRoot),
@@ -60,9 +64,7 @@ public final class WarmRuntimes: @unchecked Sendable {
             else { continue }
             keys.append(plan.key)
         }
-        lock.lock()
-        order = keys
-        lock.unlock()
+        state.withLock { $0.order = keys }
         for key in keys.prefix(2) { ensureStarted(key) }
     }
 
@@ -86,37 +88,33 @@ public final class WarmRuntimes: @unchecked Sendable {
 
     /// An idle process for `plan`, or a new one.
     func checkOut(_ plan: Plan) throws -> WarmProcess {
-        lock.lock()
-        if let process = idle[plan.key]?.popLast() {
-            lock.unlock()
-            return process
-        }
-        lock.unlock()
+        if let process = state.withLock({ $0.idle[plan.key]?.popLast() }) { return process }
         return try start(plan)
     }
 
     func checkIn(_ process: WarmProcess, key: String) {
-        lock.lock()
-        idle[key, default: []].append(process)
-        lock.unlock()
+        state.withLock { $0.idle[key, default: []].append(process) }
     }
 
     /// The idle process of `key`, started now when there is none.
     @discardableResult
     private func ensureStarted(_ key: String) -> WarmProcess? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let process = idle[key]?.last { return process }
-        guard let plan = plans[key], let process = try? start(plan) else { return nil }
-        idle[key, default: []].append(process)
-        return process
+        // Under the lock, so that two steps asking at once start one process, not two.
+        state.withLock { state in
+            if let process = state.idle[key]?.last { return process }
+            guard let plan = state.plans[key], let process = try? start(plan) else { return nil }
+            state.idle[key, default: []].append(process)
+            return process
+        }
     }
 
     /// Starts the process of the script after `key` in the flow's order, when it has none yet.
     func startNext(after key: String) {
-        lock.lock()
-        let next = order.firstIndex(of: key).map { order.index(after: $0) }.flatMap { $0 < order.count ? order[$0] : nil }
-        lock.unlock()
+        let next = state.withLock { state in
+            state.order.firstIndex(of: key).map { state.order.index(after: $0) }.flatMap {
+                $0 < state.order.count ? state.order[$0] : nil
+            }
+        }
         if let next { ensureStarted(next) }
     }
 
@@ -186,29 +184,27 @@ public final class WarmRuntimes: @unchecked Sendable {
                 key: ["python3", scriptFile].joined(separator: "\u{0}"), language: .python3, executable: executable, arguments: [stdlib + "/python3/harness.py", "--serve"],
                 environment: environment, scriptFile: scriptFile)
         }
-        lock.lock()
-        plans[plan.key] = plan
-        lock.unlock()
+        state.withLock { $0.plans[plan.key] = plan }
         return plan
     }
 
     /// The run's private folder (mode 0700): the context file, import maps, inline scripts.
     private func folder() throws -> String {
-        lock.lock()
-        defer { lock.unlock() }
-        if let folderPath { return folderPath }
-        // A work folder as a step's: private, and removed even when a signal ends hops.
-        let path = try ProcessSupervisor.makeWorkFolder()
-        folderPath = path
-        return path
+        try state.withLock { state in
+            if let folderPath = state.folderPath { return folderPath }
+            // A work folder as a step's: private, and removed even when a signal ends hops.
+            let path = try ProcessSupervisor.makeWorkFolder()
+            state.folderPath = path
+            return path
+        }
     }
 
     /// The variables and resources a script names, written once for its warm process (mode 0600).
     private func contextFile(in folder: String, source: String) throws -> String {
         let path = folder + "/context-\(CacheKeyHash.short(source)).json"
-        lock.lock()
-        defer { lock.unlock() }
-        if !FileManager.default.fileExists(atPath: path) { try write(context.harnessContextJSON(source: source), to: path) }
+        try state.withLock { _ in
+            if !FileManager.default.fileExists(atPath: path) { try write(context.harnessContextJSON(source: source), to: path) }
+        }
         return path
     }
 
@@ -253,9 +249,7 @@ enum Interpreters {
         var version: String?
     }
 
-    private static let lock = NSLock()
-    // Guarded by `lock`.
-    nonisolated(unsafe) private static var resolved: [String: Resolved] = [:]
+    private static let resolved = Mutex<[String: Resolved]>([:])
 
     private static func key(_ runtimes: Runtimes) -> String {
         [runtimes.environment["PATH"] ?? "", runtimes.environment["PYENV_VERSION"] ?? "", runtimes.repositoryRoot]
@@ -265,28 +259,20 @@ enum Interpreters {
     /// The python3 already resolved for `runtimes`, else the one a pyenv shim would start; nil
     /// when only running it would tell.
     static func known(runtimes: Runtimes) -> Resolved? {
-        lock.lock()
-        if let found = resolved[key(runtimes)] {
-            lock.unlock()
-            return found
-        }
-        lock.unlock()
+        if let found = resolved.withLock({ $0[key(runtimes)] }) { return found }
         guard let shim = try? runtimes.executable(for: .python3),
             let executable = pyenvInterpreter(shim: shim, environment: runtimes.environment, folder: runtimes.repositoryRoot)
         else { return nil }
         let found = Resolved(executable: executable, path: path(for: executable, runtimes: runtimes), version: nil)
-        lock.lock()
-        resolved[key(runtimes)] = found
-        lock.unlock()
+        resolved.withLock { $0[key(runtimes)] = found }
         return found
     }
 
     /// Notes the interpreter a harness reported (`sys.executable`) and its version.
     static func learn(runtimes: Runtimes, executable: String, version: String) {
         guard executable.hasPrefix("/"), access(executable, X_OK) == 0 else { return }
-        lock.lock()
-        resolved[key(runtimes)] = Resolved(executable: executable, path: path(for: executable, runtimes: runtimes), version: version)
-        lock.unlock()
+        let found = Resolved(executable: executable, path: path(for: executable, runtimes: runtimes), version: version)
+        resolved.withLock { $0[key(runtimes)] = found }
     }
 
     private static func path(for executable: String, runtimes: Runtimes) -> String {
