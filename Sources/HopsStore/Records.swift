@@ -113,8 +113,12 @@ public struct StepRecord: Sendable, Equatable {
     public let argsJSON: String?
     public let resultJSON: String?
     public let error: String?
+    /// stdout and stderr as text to show; output that was not plain text (binary, control
+    /// characters) shows escaped, and the bytes it was are in `stdoutBytes` and `stderrBytes`.
     public let stdout: String?
     public let stderr: String?
+    public let stdoutBytes: Data?
+    public let stderrBytes: Data?
     public let startedAt: Date
     public let finishedAt: Date?
     public let durationMs: Int64?

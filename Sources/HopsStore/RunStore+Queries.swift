@@ -158,12 +158,14 @@ extension RunStore {
         """
 
     static func stepRecord(_ row: Statement) -> StepRecord {
-        StepRecord(
+        let (stdout, stdoutBytes) = row.optionalOutput(10)
+        let (stderr, stderrBytes) = row.optionalOutput(11)
+        return StepRecord(
             id: StepRecordID(row.int64(0)), run: RunID(row.string(1)), sequence: Int(row.int64(2)),
             stepID: row.string(3), place: row.string(4), attempt: Int(row.int64(5)),
             status: StepStatus(rawValue: row.string(6)) ?? .failed, argsJSON: row.optionalString(7),
-            resultJSON: row.optionalString(8), error: row.optionalString(9), stdout: row.optionalString(10),
-            stderr: row.optionalString(11), startedAt: date(row.double(12)),
+            resultJSON: row.optionalString(8), error: row.optionalString(9), stdout: stdout, stderr: stderr,
+            stdoutBytes: stdoutBytes, stderrBytes: stderrBytes, startedAt: date(row.double(12)),
             finishedAt: row.optionalDouble(13).map(date), durationMs: row.optionalInt64(14),
             cacheKey: row.optionalString(15), scriptHash: row.optionalString(16), runner: row.optionalString(17),
             reusedFrom: row.optionalInt64(18).map(StepRecordID.init))

@@ -94,10 +94,12 @@ extension RunStore {
     /// the attempt whose result it took; when `resultJSON` is nil that result is not copied but
     /// read from there (from the attempt that computed it, when `reusedFrom` was itself reused):
     /// a big result is stored once however often it is resumed. `gc` copies it before removing it.
+    /// `stdoutBytes` and `stderrBytes`, output that was not plain text, are stored as the bytes they
+    /// are instead of the text that shows them.
     public func finishStep(
         _ step: StepRecordID, status: StepStatus, resultJSON: String? = nil, error: String? = nil,
-        stdout: String? = nil, stderr: String? = nil, durationMs: Int64? = nil, reusedFrom: StepRecordID? = nil,
-        finishedAt: Date = Date()
+        stdout: String? = nil, stderr: String? = nil, stdoutBytes: Data? = nil, stderrBytes: Data? = nil,
+        durationMs: Int64? = nil, reusedFrom: StepRecordID? = nil, finishedAt: Date = Date()
     ) throws {
         try withDatabase { database in
             let finished = Self.timestamp(finishedAt)
@@ -114,7 +116,8 @@ extension RunStore {
                 WHERE id = ?9
                 """,
                 [
-                    .text(status.rawValue), redacted(resultJSON), redacted(error), redacted(stdout), redacted(stderr),
+                    .text(status.rawValue), redacted(resultJSON), redacted(error), redacted(stdout, bytes: stdoutBytes),
+                    redacted(stderr, bytes: stderrBytes),
                     .double(finished), SQLValue(durationMs), SQLValue(reusedFrom?.rawValue), .integer(step.rawValue),
                 ])
             if database.changes == 0 { throw RunStoreError.unknownStep(step) }

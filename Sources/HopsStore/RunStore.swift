@@ -218,6 +218,12 @@ public final class RunStore: @unchecked Sendable {
         SQLValue(SecretMask.redact(redactor.redact(text)))
     }
 
+    /// A step's output: its bytes (a blob) when it was not plain text, else its text; masked.
+    func redacted(_ text: String?, bytes: Data?) -> SQLValue {
+        guard let bytes else { return redacted(text) }
+        return .blob(SecretMask.redact(redactor.redact(bytes)))
+    }
+
     /// The machine's name from gethostname(2): no name-service lookup, so opening the store stays fast.
     static func currentHostName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// The secrets this process has learnt, and the one place every output path masks them.
@@ -20,6 +21,9 @@ public enum SecretMask {
         let redactor = known.withLock { $0 }
         return redactor.redact(text)
     }
+
+    /// Output kept as bytes, masked.
+    public static func redact(_ bytes: Data) -> Data { redactor.redact(bytes) }
 
     /// `text` masked, nil staying nil.
     public static func redact(_ text: String?) -> String? { text.map { redact($0) } }

@@ -86,6 +86,20 @@ public struct SecretRedactor: Sendable, Equatable {
     /// `text` redacted, nil staying nil.
     public func redact(_ text: String?) -> String? { text.map { redact($0) } }
 
+    /// Output kept as bytes (not UTF-8 throughout) with every secret's bytes replaced by `***`.
+    public func redact(_ bytes: Data) -> Data {
+        if patterns.isEmpty { return bytes }
+        var kept = Array(bytes)
+        var changed = false
+        for pattern in patterns {
+            if let replaced = Self.replace(pattern, in: kept) {
+                kept = replaced
+                changed = true
+            }
+        }
+        return changed ? Data(kept) : bytes
+    }
+
     /// `bytes` with each occurrence of `pattern` masked, or nil when there is none (the common case, no copy).
     private static func replace(_ pattern: [UInt8], in bytes: [UInt8]) -> [UInt8]? {
         let mask = Array(Self.mask.utf8)

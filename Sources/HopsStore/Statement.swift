@@ -112,6 +112,14 @@ final class Statement {
         return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
     }
 
+    /// Column `index` as a step's output: text as it is, or bytes (a blob: output that was not plain
+    /// text) with the text that shows them.
+    func optionalOutput(_ index: Int32) -> (text: String?, bytes: Data?) {
+        guard sqlite3_column_type(handle, index) == SQLITE_BLOB else { return (optionalString(index), nil) }
+        let bytes = optionalData(index) ?? Data()
+        return (OutputText.escaped(bytes), bytes)
+    }
+
     /// Column `index` as bytes, nil for NULL.
     func optionalData(_ index: Int32) -> Data? {
         if isNull(index) { return nil }

@@ -7,6 +7,8 @@ enum HopsProcess {
         var status: Int32
         var output: String
         var error: String
+        /// stdout as the bytes it was.
+        var outputData = Data()
     }
 
     /// The repository root, found from this file's path.
@@ -50,7 +52,7 @@ enum HopsProcess {
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-            error: String(decoding: errorData.wait(), as: UTF8.self))
+            error: String(decoding: errorData.wait(), as: UTF8.self), outputData: outputData)
     }
 
     /// A fresh temporary directory, removed by the caller.

@@ -1,6 +1,7 @@
 import Foundation
 import HopsHTTP
 import HopsLang
+import HopsStore
 
 /// The actions hops offers without a script: `http.get/post/put/delete` and `sh(command)`.
 ///
@@ -46,8 +47,8 @@ public enum BuiltinActions {
         let exitCode = result.exitCode.map(Int.init) ?? 128 + Int(result.signal ?? 0)
         return .object(
             ObjectValue([
-                ("stdout", .string(ProcessResult.text(of: result.standardOutput, keepingControls: true))),
-                ("stderr", .string(ProcessResult.text(of: result.standardError, keepingControls: true))),
+                ("stdout", .string(OutputText.escaped(result.standardOutput, keepingControls: true))),
+                ("stderr", .string(OutputText.escaped(result.standardError, keepingControls: true))),
                 ("exit_code", .number(Double(exitCode))),
             ]))
     }

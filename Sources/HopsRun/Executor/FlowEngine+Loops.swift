@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import HopsFlow
 import HopsLang
+import Synchronization
 
 extension FlowEngine {
     func runForLoop(_ loop: ForLoop, module: FlowModule, scope: Scope, place: String) -> Execution {

@@ -197,6 +197,7 @@ extension FlowEngine {
                 try store.finishStep(
                     record, status: status, resultJSON: keep ? outcome.result.flatMap { $0.jsonString() } : nil,
                     error: outcome.error?.description, stdout: outcome.stdout, stderr: outcome.stderr,
+                    stdoutBytes: outcome.stdoutBytes, stderrBytes: outcome.stderrBytes,
                     durationMs: Int64((outcome.duration * 1000).rounded()))
             }
             if case .failure(let error) = finished { return Execution(error: error) }

@@ -1,9 +1,15 @@
 import Foundation
+import HopsStore
 
 /// What to run: an executable, its arguments, environment, working directory, input and time limit.
 public struct ProcessRequest: Sendable {
     /// Bytes of each output stream kept by default (10 MB); the rest is counted and marked as cut.
     public static let defaultOutputLimit = 10_000_000
+
+    /// Bytes kept of each of a step's output streams: `HOPS_OUTPUT_LIMIT`, else 10 MB.
+    static func outputLimit(environment: [String: String]) -> Int {
+        environment["HOPS_OUTPUT_LIMIT"].flatMap { Int($0) }.map { max($0, 1024) } ?? defaultOutputLimit
+    }
 
     /// A path, or a bare name looked up on `PATH`.
     public var executable: String
@@ -51,51 +57,9 @@ public struct ProcessResult: Sendable {
     public var duration: Double
 
     public var succeeded: Bool { exitCode == 0 }
-    public var stdout: String { Self.text(of: standardOutput) }
-    public var stderr: String { Self.text(of: standardError) }
-
-    /// Output as text that is safe to store and print: valid UTF-8 as it is, except control
-    /// characters other than newline and tab, which (like bytes that are not UTF-8) are written
-    /// `\xNN`. Binary output thus keeps every byte, and no escape sequence reaches a terminal.
-    /// With `keepingControls`, for output that becomes a value (the `sh` action's result, as the same
-    /// command run by Windmill gives it), control characters stay and only bytes that are not UTF-8
-    /// are written `\xNN`.
-    public static func text(of bytes: Data, keepingControls: Bool = false) -> String {
-        // Fast path: plain text needs no escaping.
-        if !bytes.contains(where: {
-            (!keepingControls && (($0 < 0x20 && $0 != 0x0a && $0 != 0x09) || $0 == 0x7f)) || $0 >= 0x80
-        }) {
-            return String(decoding: bytes, as: UTF8.self)
-        }
-        var text = ""
-        text.reserveCapacity(bytes.count)
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            let byte = bytes[index]
-            let length = byte < 0x80 ? 1 : byte >> 5 == 0b110 ? 2 : byte >> 4 == 0b1110 ? 3 : byte >> 3 == 0b11110 ? 4 : 0
-            if length > 1, index + length <= bytes.endIndex,
-                let scalar = String(bytes: bytes[index..<index + length], encoding: .utf8),
-                keepingControls || !scalar.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-            {
-                text += scalar
-                index += length
-                continue
-            }
-            if length == 1, keepingControls || byte >= 0x20 && byte != 0x7f || byte == 0x0a || byte == 0x09 {
-                text.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                text += "\\x" + String(byte, radix: 16, uppercase: false).leftPadded(to: 2)
-            }
-            index += 1
-        }
-        return text
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
+    /// The output as text to show (see `OutputText.escaped`).
+    public var stdout: String { OutputText.escaped(standardOutput) }
+    public var stderr: String { OutputText.escaped(standardError) }
 }
 
 /// Why a process could not be run to its end.

@@ -1,5 +1,6 @@
 import CProcess
 import Foundation
+import HopsStore
 import Synchronization
 
 #if canImport(Glibc)
@@ -74,70 +75,88 @@ struct CapturedOutput {
     var bytes: Data
     var cut: Int
 
-    /// The bytes as text, with invalid UTF-8 and control characters escaped (see `ProcessResult.text`).
-    var text: String { ProcessResult.text(of: bytes) }
+    /// The bytes as text, with invalid UTF-8 and control characters escaped (see `OutputText.escaped`).
+    var text: String { OutputText.escaped(bytes) }
 }
 
-/// Drains one pipe on its own thread until end of file, keeping at most `limit` bytes: the first
-/// ones, and the last ones (where a bash result and the end of an error are), with a note of how
-/// many were cut between them.
-final class PipeReader: Sendable {
-    private struct State {
-        var head = Data()
-        /// The last bytes read past the head, as a ring: `tail` holds them from `tailStart` on, wrapping.
-        var tail = Data()
-        var tailStart = 0
-        var total = 0
-        var finished = false
-    }
-    private let state = Mutex(State())
-    private let done = DispatchSemaphore(value: 0)
+/// The bytes kept of one output stream: the first ones, and the last ones (where a bash result
+/// and the end of an error are), with a count of those cut between them.
+struct BoundedBytes {
+    private var head = Data()
+    /// The last bytes past the head, as a ring: `tail` holds them from `tailStart` on, wrapping.
+    private var tail = Data()
+    private var tailStart = 0
+    private var total = 0
     private let headLimit: Int
     private let tailLimit: Int
 
-    init(descriptor: Int32, limit: Int) {
+    init(limit: Int) {
         let limit = max(limit, 2)
         tailLimit = min(limit / 4, 1 << 20)
         headLimit = limit - tailLimit
+    }
+
+    mutating func append(_ bytes: some Collection<UInt8>) {
+        total += bytes.count
+        var rest = bytes[...]
+        if head.count < headLimit {
+            let taken = rest.prefix(headLimit - head.count)
+            head.append(contentsOf: taken)
+            rest = rest.dropFirst(taken.count)
+        }
+        guard !rest.isEmpty, tailLimit > 0 else { return }
+        if rest.count >= tailLimit {
+            tail = Data(rest.suffix(tailLimit))
+            tailStart = 0
+            return
+        }
+        if tail.count < tailLimit {
+            let room = tailLimit - tail.count
+            tail.append(contentsOf: rest.prefix(room))
+            rest = rest.dropFirst(room)
+        }
+        // Overwrite the oldest bytes of the full ring.
+        while !rest.isEmpty {
+            let count = min(rest.count, tailLimit - tailStart)
+            tail.replaceSubrange(tailStart..<tailStart + count, with: rest.prefix(count))
+            tailStart = (tailStart + count) % tailLimit
+            rest = rest.dropFirst(count)
+        }
+    }
+
+    /// What was kept, with a line saying how many bytes were cut where they were.
+    var captured: CapturedOutput {
+        var bytes = head
+        let ordered = tail[tailStart...] + tail[..<tailStart]
+        let cut = total - head.count - ordered.count
+        if cut > 0 { bytes.append(contentsOf: Data("\n[hops: \(cut) bytes of output cut here]\n".utf8)) }
+        bytes.append(contentsOf: ordered)
+        return CapturedOutput(bytes: bytes, cut: cut)
+    }
+}
+
+/// Drains one pipe on its own thread until end of file, keeping at most `limit` bytes of it.
+final class PipeReader: Sendable {
+    private struct State {
+        var kept: BoundedBytes
+        var finished = false
+    }
+    private let state: Mutex<State>
+    private let done = DispatchSemaphore(value: 0)
+
+    init(descriptor: Int32, limit: Int) {
+        state = Mutex(State(kept: BoundedBytes(limit: limit)))
         Thread.detachNewThread { [self] in
             var buffer = [UInt8](repeating: 0, count: 65536)
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
                 if count < 0 && errno == EINTR { continue }
                 if count <= 0 { break }
-                state.withLock { keep(buffer[0..<count], in: &$0) }
+                state.withLock { $0.kept.append(buffer[0..<count]) }
             }
             close(descriptor)
             state.withLock { $0.finished = true }
             done.signal()
-        }
-    }
-
-    private func keep(_ bytes: ArraySlice<UInt8>, in state: inout State) {
-        state.total += bytes.count
-        var rest = bytes
-        if state.head.count < headLimit {
-            let taken = rest.prefix(headLimit - state.head.count)
-            state.head.append(contentsOf: taken)
-            rest = rest.dropFirst(taken.count)
-        }
-        guard !rest.isEmpty, tailLimit > 0 else { return }
-        if rest.count >= tailLimit {
-            state.tail = Data(rest.suffix(tailLimit))
-            state.tailStart = 0
-            return
-        }
-        if state.tail.count < tailLimit {
-            let room = tailLimit - state.tail.count
-            state.tail.append(contentsOf: rest.prefix(room))
-            rest = rest.dropFirst(room)
-        }
-        // Overwrite the oldest bytes of the full ring.
-        while !rest.isEmpty {
-            let count = min(rest.count, tailLimit - state.tailStart)
-            state.tail.replaceSubrange(state.tailStart..<state.tailStart + count, with: rest.prefix(count))
-            state.tailStart = (state.tailStart + count) % tailLimit
-            rest = rest.dropFirst(count)
         }
     }
 
@@ -154,15 +173,6 @@ final class PipeReader: Sendable {
     /// Everything kept, once the reader reached end of file (or after a last moment to reach it).
     func finish() -> CapturedOutput {
         _ = wait(seconds: 1)
-        return state.withLock { state in
-            var bytes = state.head
-            let tail = state.tail[state.tailStart...] + state.tail[..<state.tailStart]
-            let cut = state.total - state.head.count - tail.count
-            if cut > 0 {
-                bytes.append(contentsOf: Data("\n[hops: \(cut) bytes of output cut here]\n".utf8))
-            }
-            bytes.append(contentsOf: tail)
-            return CapturedOutput(bytes: bytes, cut: cut)
-        }
+        return state.withLock { $0.kept.captured }
     }
 }

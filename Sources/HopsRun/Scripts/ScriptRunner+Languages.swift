@@ -128,10 +128,12 @@ extension ScriptRunner {
 
     /// The outcome of a finished process, from the harness's result file or bash's last line.
     func interpret(_ process: ProcessResult, script: Script, resultFile: String?) -> StepOutcome {
-        let stdout = process.stdout
-        let stderr = process.stderr
-        var outcome = StepOutcome(stdout: stdout, stderr: stderr, duration: process.duration)
-        let tail = StepError.tail(stderr)
+        var outcome = StepOutcome(duration: process.duration)
+        outcome.keep(
+            (CapturedOutput(bytes: process.standardOutput, cut: process.standardOutputCut),
+             CapturedOutput(bytes: process.standardError, cut: process.standardErrorCut)))
+        let stdout = outcome.stdout
+        let tail = StepError.tail(outcome.stderr)
 
         guard let resultFile else {
             // bash: the exit status decides, the last non-empty line of stdout is the result.

@@ -73,6 +73,8 @@ public struct ScriptRunner: Sendable {
         let redactor = SecretRedactor(secrets: outcome.secretValues)
         outcome.stdout = redactor.redact(outcome.stdout)
         outcome.stderr = redactor.redact(outcome.stderr)
+        outcome.stdoutBytes = outcome.stdoutBytes.map(redactor.redact)
+        outcome.stderrBytes = outcome.stderrBytes.map(redactor.redact)
         if var error = outcome.error {
             error.message = redactor.redact(error.message)
             error.stack = redactor.redact(error.stack)
@@ -127,10 +129,7 @@ public struct ScriptRunner: Sendable {
     }
 
     /// Bytes kept of each of a step's output streams: `HOPS_OUTPUT_LIMIT`, else 10 MB.
-    var outputLimit: Int {
-        context.environment["HOPS_OUTPUT_LIMIT"].flatMap { Int($0) }.map { max($0, 1024) }
-            ?? ProcessRequest.defaultOutputLimit
-    }
+    var outputLimit: Int { ProcessRequest.outputLimit(environment: context.environment) }
 
     private func processFailure(_ error: ProcessError) -> StepOutcome {
         switch error {

@@ -1,13 +1,19 @@
+import Foundation
 import HopsLang
+import HopsStore
 
 /// How one run of a step ended: its result or its error, with what it printed.
 public struct StepOutcome: Sendable {
     /// The step's result; nil when it failed.
     public var result: Value?
     public var error: StepError?
-    /// stdout and stderr, secrets already masked.
+    /// stdout and stderr as text to show, secrets already masked.
     public var stdout: String
     public var stderr: String
+    /// The bytes of stdout and stderr when they are not plain text (binary output, control
+    /// characters; `stdout` shows them escaped): what the store keeps. Masked too.
+    public var stdoutBytes: Data?
+    public var stderrBytes: Data?
     /// Seconds, wall clock.
     public var duration: Double
     /// The secret values the step read (resolved `$var:`/`$res:` arguments, client calls), for redaction.
@@ -29,6 +35,19 @@ public struct StepOutcome: Sendable {
 
     static func failure(_ error: StepError, stdout: String = "", stderr: String = "", duration: Double = 0) -> StepOutcome {
         StepOutcome(error: error, stdout: stdout, stderr: stderr, duration: duration)
+    }
+
+    /// A failure with the output the step wrote before it.
+    static func failure(_ error: StepError, output: (stdout: CapturedOutput, stderr: CapturedOutput)) -> StepOutcome {
+        var outcome = StepOutcome(error: error)
+        outcome.keep(output)
+        return outcome
+    }
+
+    /// Takes stdout and stderr from the bytes the step wrote: text to show, and the bytes where they differ.
+    mutating func keep(_ output: (stdout: CapturedOutput, stderr: CapturedOutput)) {
+        (stdout, stdoutBytes) = OutputText.shown(output.stdout.bytes)
+        (stderr, stderrBytes) = OutputText.shown(output.stderr.bytes)
     }
 }
 

@@ -43,19 +43,20 @@ final class WarmProcess: @unchecked Sendable {
     /// Read but not yet taken from `responses`: only the thread that checked the process out reads.
     private var pending: [UInt8] = []
 
-    private init(pid: pid_t, requests: Int32, responses: Int32, output: Int32, errors: Int32) {
+    private init(pid: pid_t, requests: Int32, responses: Int32, output: Int32, errors: Int32, outputLimit: Int) {
         self.pid = pid
         self.requests = requests
         self.responses = responses
-        self.output = StreamCollector(descriptor: output)
-        self.errors = StreamCollector(descriptor: errors)
+        self.output = StreamCollector(descriptor: output, limit: outputLimit)
+        self.errors = StreamCollector(descriptor: errors, limit: outputLimit)
     }
 
     deinit { stop() }
 
     /// Starts `executable arguments` in `workingDirectory`; returns at once, before it is up.
     static func start(
-        executable: String, arguments: [String], environment: [String: String], workingDirectory: String
+        executable: String, arguments: [String], environment: [String: String], workingDirectory: String,
+        outputLimit: Int
     ) throws -> WarmProcess {
         ProcessSupervisor.prepare()
         var made: [ProcessPipe] = []
@@ -80,7 +81,9 @@ final class WarmProcess: @unchecked Sendable {
             throw error
         }
         for (descriptor, _) in childEnds { close(descriptor) }
-        return WarmProcess(pid: pid, requests: request.write, responses: response.read, output: stdout.read, errors: stderr.read)
+        return WarmProcess(
+            pid: pid, requests: request.write, responses: response.read, output: stdout.read, errors: stderr.read,
+            outputLimit: outputLimit)
     }
 
     /// The harness's greeting, waiting for it up to `seconds`; nil when it ended or took longer.
@@ -141,15 +144,20 @@ final class WarmProcess: @unchecked Sendable {
         }
     }
 
-    /// The step's stdout and stderr: everything up to `marker` on each, waiting for it up to `seconds`.
-    func takeOutput(through marker: String, within seconds: Double = 5) -> (stdout: String, stderr: String) {
+    /// Names the marker the harness writes to stdout and stderr after the next step; before sending it.
+    func expectOutput(through marker: String) {
+        output.expect(Array(marker.utf8))
+        errors.expect(Array(marker.utf8))
+    }
+
+    /// The step's stdout and stderr: everything up to its marker on each, waiting for it up to `seconds`.
+    func takeOutput(within seconds: Double = 5) -> (stdout: CapturedOutput, stderr: CapturedOutput) {
         let deadline = Date().addingTimeInterval(seconds)
-        let bytes = Array(marker.utf8)
-        return (output.take(through: bytes, deadline: deadline), errors.take(through: bytes, deadline: deadline))
+        return (output.take(deadline: deadline), errors.take(deadline: deadline))
     }
 
     /// Everything written since the last step, once the process has ended (after a crash or a kill).
-    func remainingOutput() -> (stdout: String, stderr: String) {
+    func remainingOutput() -> (stdout: CapturedOutput, stderr: CapturedOutput) {
         (output.rest(), errors.rest())
     }
 
@@ -216,74 +224,124 @@ extension ProcessPipe {
     }
 }
 
-/// Reads one output stream of a warm process for its whole life, handing it out step by step.
-final class StreamCollector: @unchecked Sendable {
-    // `data` and `ended` are guarded by `condition`.
-    private let condition = NSCondition()
-    private var data: [UInt8] = []
-    private var ended = false
+/// Reads one output stream of a warm process for its whole life, handing it out step by step:
+/// each step's part ends at its marker, and is kept within the output limit as a cold step's is.
+final class StreamCollector: Sendable {
+    private struct State {
+        /// The running step's output so far (and what came between steps, which is the next one's).
+        var current: BoundedBytes
+        /// The marker that ends the running step's output, once the step is asked for.
+        var marker: [UInt8]?
+        /// The last bytes read, which may be the start of the marker: kept aside until it is known.
+        var carry: [UInt8] = []
+        /// The step's output once its marker came.
+        var finished: CapturedOutput?
+        var ended = false
+    }
+    private let state: Mutex<State>
+    private let limit: Int
+    /// Signalled for each chunk read and at the end of the stream.
+    private let progress = DispatchSemaphore(value: 0)
 
-    init(descriptor: Int32) {
+    init(descriptor: Int32, limit: Int) {
+        self.limit = limit
+        state = Mutex(State(current: BoundedBytes(limit: limit)))
         Thread.detachNewThread { [self] in
             var buffer = [UInt8](repeating: 0, count: 65536)
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
                 if count < 0 && errno == EINTR { continue }
                 if count <= 0 { break }
-                condition.lock()
-                data.append(contentsOf: buffer[..<count])
-                condition.broadcast()
-                condition.unlock()
+                state.withLock { collect(buffer[..<count], into: &$0) }
+                progress.signal()
             }
             close(descriptor)
-            condition.lock()
-            ended = true
-            condition.broadcast()
-            condition.unlock()
+            state.withLock { $0.ended = true }
+            progress.signal()
         }
     }
 
-    /// What was written before `marker`, removing it and the marker; everything so far when the
-    /// marker does not come by `deadline`.
-    func take(through marker: [UInt8], deadline: Date) -> String {
-        condition.lock()
-        defer { condition.unlock() }
-        var searched = 0
-        while true {
-            if let range = Self.find(marker, in: data, from: searched) {
-                let text = String(decoding: data[..<range.lowerBound], as: UTF8.self)
-                data.removeSubrange(..<range.upperBound)
-                return text
-            }
-            // The marker may straddle what was read next: look again from just before the end.
-            searched = max(0, data.count - marker.count + 1)
-            if ended || !condition.wait(until: deadline) { break }
+    private func collect(_ chunk: ArraySlice<UInt8>, into state: inout State) {
+        guard let marker = state.marker else {
+            state.current.append(chunk)
+            return
         }
-        let text = String(decoding: data, as: UTF8.self)
-        data.removeAll()
-        return text
+        let data = state.carry + chunk
+        if let range = Self.find(marker, in: data) {
+            state.current.append(data[..<range.lowerBound])
+            state.finished = state.current.captured
+            state.current = BoundedBytes(limit: limit)
+            state.marker = nil
+            state.carry = []
+            // Written after the marker: a timer of the script, say; it belongs to the next step.
+            state.current.append(data[range.upperBound...])
+            return
+        }
+        let kept = min(marker.count - 1, data.count)
+        state.current.append(data[..<(data.count - kept)])
+        state.carry = Array(data.suffix(kept))
+    }
+
+    /// Names the marker that will end the next step's output; called before the step is sent.
+    func expect(_ marker: [UInt8]) {
+        state.withLock { state in
+            state.marker = marker
+            state.finished = nil
+        }
+    }
+
+    /// The step's output up to its marker; everything so far when the marker does not come by `deadline`.
+    func take(deadline: Date) -> CapturedOutput {
+        while true {
+            let taken = state.withLock { state -> CapturedOutput? in
+                if let finished = state.finished {
+                    state.finished = nil
+                    return finished
+                }
+                return state.ended ? drain(&state) : nil
+            }
+            if let taken { return taken }
+            if progress.wait(timeout: .now() + max(0, deadline.timeIntervalSinceNow)) == .timedOut {
+                return state.withLock { drain(&$0) }
+            }
+        }
     }
 
     /// Everything left, waiting up to a second for the end of the stream.
-    func rest() -> String {
-        condition.lock()
-        defer { condition.unlock() }
-        let deadline = Date().addingTimeInterval(1)
-        while !ended && condition.wait(until: deadline) {}
-        let text = String(decoding: data, as: UTF8.self)
-        data.removeAll()
-        return text
+    func rest() -> CapturedOutput {
+        take(deadline: Date().addingTimeInterval(1))
     }
 
-    /// Where `marker` first occurs in `data` at or after `start`.
-    private static func find(_ marker: [UInt8], in data: [UInt8], from start: Int) -> Range<Int>? {
-        guard let first = marker.first else { return nil }
-        var index = start
-        while let found = data[index...].firstIndex(of: first) {
-            guard found + marker.count <= data.count else { return nil }
-            if data[found..<found + marker.count].elementsEqual(marker) { return found..<found + marker.count }
-            index = found + 1
+    /// What was read and not yet handed out, with nothing expected any more.
+    private func drain(_ state: inout State) -> CapturedOutput {
+        if let finished = state.finished {
+            state.finished = nil
+            return finished
         }
-        return nil
+        state.current.append(state.carry)
+        let captured = state.current.captured
+        state.current = BoundedBytes(limit: limit)
+        state.carry = []
+        state.marker = nil
+        return captured
+    }
+
+    /// Where `marker` first occurs in `data` (memchr for its first byte, then memcmp).
+    private static func find(_ marker: [UInt8], in data: [UInt8]) -> Range<Int>? {
+        guard let first = marker.first, data.count >= marker.count else { return nil }
+        return data.withUnsafeBufferPointer { bytes -> Range<Int>? in
+            marker.withUnsafeBufferPointer { wanted -> Range<Int>? in
+                guard let base = bytes.baseAddress, let wantedBase = wanted.baseAddress else { return nil }
+                let last = bytes.count - wanted.count
+                var index = 0
+                while index <= last {
+                    guard let hit = memchr(base + index, Int32(first), last - index + 1) else { return nil }
+                    let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(base + at, wantedBase, wanted.count) == 0 { return at..<at + wanted.count }
+                    index = at + 1
+                }
+                return nil
+            }
+        }
     }
 }

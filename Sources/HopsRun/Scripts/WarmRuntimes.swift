@@ -121,7 +121,7 @@ public final class WarmRuntimes: Sendable {
     private func start(_ plan: Plan) throws -> WarmProcess {
         try WarmProcess.start(
             executable: plan.executable, arguments: plan.arguments, environment: plan.environment,
-            workingDirectory: context.repositoryRoot)
+            workingDirectory: context.repositoryRoot, outputLimit: ProcessRequest.outputLimit(environment: context.environment))
     }
 
     // MARK: - Plans
@@ -374,8 +374,8 @@ extension ScriptRunner {
                 StepError(
                     kind: cancelled ? .cancelled : .setup,
                     message: cancelled ? "cancelled" : "the \(plan.language.rawValue) harness did not start",
-                    stderrTail: StepError.tail(output.stderr)),
-                stdout: output.stdout, stderr: output.stderr)
+                    stderrTail: StepError.tail(output.stderr.text)),
+                output: output)
         }
         let started = Date()
         let marker = "\u{1}hops-step-end-\(UUID().uuidString)\u{1}"
@@ -383,38 +383,40 @@ extension ScriptRunner {
             ("script", .string(plan.scriptFile)), ("args", .object(resolved.values)), ("marker", .string(marker)),
             ("env", .object(ObjectValue([("HOPS_STATE_FILE", .string(context.stateFile(for: script.name)))]))),
         ])
+        process.expectOutput(through: marker)
         let sent = process.send(Value.object(request).jsonString() ?? "{}")
         // The timeout counts from the request: the process's own start-up is not the step's.
         let deadline = timeout.map { started.addingTimeInterval($0) }
         let reply = sent ? process.readLine(deadline: deadline) : .ended
         switch reply {
         case .line(let text):
-            let output = process.takeOutput(through: marker)
+            let output = process.takeOutput()
             warm.checkIn(process, key: plan.key)
-            var outcome = StepOutcome(stdout: output.stdout, stderr: output.stderr, duration: Date().timeIntervalSince(started))
-            outcome = reported(text, in: outcome, script: script, tail: StepError.tail(output.stderr))
+            var outcome = StepOutcome(duration: Date().timeIntervalSince(started))
+            outcome.keep(output)
+            outcome = reported(text, in: outcome, script: script, tail: StepError.tail(output.stderr.text))
             return outcome
         case .timedOut:
             process.terminate()
             let output = process.remainingOutput()
             let message = ProcessError.timedOut(seconds: timeout ?? 0, partial: .init(stdout: "", stderr: "")).description
             return .failure(
-                StepError(kind: .timeout, message: message, stderrTail: StepError.tail(output.stderr)),
-                stdout: output.stdout, stderr: output.stderr)
+                StepError(kind: .timeout, message: message, stderrTail: StepError.tail(output.stderr.text)),
+                output: output)
         case .ended:
             let status = process.terminate()
             let output = process.remainingOutput()
             if cancellation?.isCancelled == true {
                 return .failure(
-                    StepError(kind: .cancelled, message: "cancelled", stderrTail: StepError.tail(output.stderr)),
-                    stdout: output.stdout, stderr: output.stderr)
+                    StepError(kind: .cancelled, message: "cancelled", stderrTail: StepError.tail(output.stderr.text)),
+                    output: output)
             }
             let how = status & 0x7f == 0 ? "exited with status \((status >> 8) & 0xff)" : "was killed by signal \(status & 0x7f)"
             return .failure(
                 StepError(
                     kind: .exitStatus, message: "the \(plan.language.rawValue) process running the script \(how)",
-                    stderrTail: StepError.tail(output.stderr)),
-                stdout: output.stdout, stderr: output.stderr)
+                    stderrTail: StepError.tail(output.stderr.text)),
+                output: output)
         }
     }
 }

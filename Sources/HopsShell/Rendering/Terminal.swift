@@ -1,3 +1,4 @@
+import Foundation
 import HopsStore
 
 #if canImport(Glibc)
@@ -24,20 +25,27 @@ public enum Terminal {
     /// Writes text to standard error, every secret learnt so far masked.
     public static func writeError(_ text: String) { write(SecretMask.redact(text), to: STDERR_FILENO) }
 
+    /// Writes bytes (a step's binary output) to standard output as they are, secrets masked.
+    public static func writeOutput(_ bytes: Data) {
+        SecretMask.redact(bytes).withUnsafeBytes { write($0, to: STDOUT_FILENO) }
+    }
+
     /// Writes all of `text` to the descriptor, retrying short writes and interruptions.
     public static func write(_ text: String, to descriptor: Int32) {
         var text = text
-        text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return }
-            var offset = 0
-            while offset < bytes.count {
-                let written = unistdWrite(descriptor, base + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += written
+        text.withUTF8 { write(UnsafeRawBufferPointer($0), to: descriptor) }
+    }
+
+    private static func write(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) {
+        guard let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let written = unistdWrite(descriptor, base + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
             }
+            offset += written
         }
     }
 }
