@@ -147,17 +147,22 @@ final class PipeReader: Sendable {
     init(descriptor: Int32, limit: Int) {
         state = Mutex(State(kept: BoundedBytes(limit: limit)))
         Thread.detachNewThread { [self] in
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-                if count < 0 && errno == EINTR { continue }
-                if count <= 0 { break }
-                state.withLock { $0.kept.append(buffer[0..<count]) }
-            }
-            close(descriptor)
+            Self.read(descriptor) { chunk in state.withLock { $0.kept.append(chunk) } }
             state.withLock { $0.finished = true }
             done.signal()
         }
+    }
+
+    /// Reads `descriptor` to its end, chunk by chunk, then closes it.
+    static func read(_ descriptor: Int32, each: (ArraySlice<UInt8>) -> Void) {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            each(buffer[..<count])
+        }
+        close(descriptor)
     }
 
     /// Waits up to `seconds` for end of file; true when reached.

@@ -247,15 +247,10 @@ final class StreamCollector: Sendable {
         self.limit = limit
         state = Mutex(State(current: BoundedBytes(limit: limit)))
         Thread.detachNewThread { [self] in
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-                if count < 0 && errno == EINTR { continue }
-                if count <= 0 { break }
-                state.withLock { collect(buffer[..<count], into: &$0) }
+            PipeReader.read(descriptor) { chunk in
+                state.withLock { collect(chunk, into: &$0) }
                 progress.signal()
             }
-            close(descriptor)
             state.withLock { $0.ended = true }
             progress.signal()
         }
