@@ -102,7 +102,8 @@ import Testing
         let outcome = try TerminalSession.run(
             [
                 .expect("hops> "), .send(":load \(path)\r"), .expect("hops> "), .send(":next\r"), .expect("wait"),
-                .send("\u{03}"), .expect("error: step wait: "), .expect("hops> "), .send("6 * 7\r"),
+                .send("\u{03}"), .expect("wait … interrupted"), .expect("error: step wait: cancelled"),
+                .expect("hops> "), .send("6 * 7\r"),
                 .expect("42\n"),
             ], hopsHome: tree)
         #expect(outcome.failure == nil, "\(outcome.transcript)")

@@ -195,7 +195,11 @@ final class FlowEngine: @unchecked Sendable {
             else { break }
             let delay = Self.retryDelay(module.retry, afterAttempt: attempt)
             emit(.stepRetrying(id: module.id, place: place, attempt: attempt + 1, delay: delay, error: error))
-            if !cancellation.wait(seconds: delay) { break }
+            if !cancellation.wait(seconds: delay) {
+                // Ctrl-C or a signal during the delay: the step is interrupted, not failed; a resume retries it.
+                execution.error = StepError(kind: .cancelled, message: "cancelled", stepID: module.id)
+                break
+            }
         } while true
 
         var result = execution.result ?? .null

@@ -30,6 +30,12 @@ public final class FlowProgress: Sendable {
             if attempt > 1 { line.note("\(label) … attempt \(attempt)") }
             line.begin(label)
         case .stepFinished(let id, let place, let state, let elapsed, let error):
+            // Ended by Ctrl-C or a signal: recorded as interrupted, and shown so.
+            if error?.kind == .cancelled {
+                let word = TextStyle.error.apply("interrupted", colored: colored)
+                line.end(Self.label(id: id, place: place), word, duration: elapsed, detail: nil)
+                return
+            }
             let first = error?.message.split(separator: "\n").first.map(String.init)
             line.end(Self.label(id: id, place: place), style(state), duration: elapsed, detail: first)
         case .stepSkipped(let id, let place, let reason):
