@@ -135,5 +135,13 @@ import Testing
         #expect(raw.outputData == expected, "\(Array(raw.outputData))")
         let database = try String(contentsOfFile: store, encoding: .isoLatin1)
         #expect(!database.contains("s3cr3t"))
+
+        // To a terminal, as curl does, the bytes go only when asked for by a redirection.
+        let terminal = try TerminalSession.run(
+            [.expect("is not plain text (binary or control characters)")],
+            arguments: ["show", "last", "binary", "--stdout", "--store", store], hopsHome: folder)
+        #expect(terminal.failure == nil, "\(terminal.transcript)")
+        #expect(terminal.status == 1)
+        #expect(!terminal.transcript.contains("\u{1b}[31m"))
     }
 }
