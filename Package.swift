@@ -52,6 +52,18 @@ let package = Package(
             dependencies: [
                 "HopsShell", "HopsLang", "HopsFlow", "HopsRun", "HopsStore", "HopsRemote",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            exclude: ["Linking"],
+            // The release binary starts without loading libstdc++ and libgcc_s (the C++ runtime and
+            // unwinder the Swift runtime needs are linked in; see Linking/libstdc++.so) and without
+            // exporting its symbols, which no one looks up and which only lengthen the loader's work.
+            linkerSettings: [
+                .unsafeFlags(
+                    [
+                        "-L", Context.packageDirectory + "/Sources/hops/Linking", "-Xclang-linker", "-static-libgcc",
+                        "-Xlinker", "--no-export-dynamic",
+                    ],
+                    .when(platforms: [.linux], configuration: .release))
             ]),
 
         .testTarget(

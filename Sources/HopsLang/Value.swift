@@ -83,24 +83,38 @@ extension Value {
 
 /// An object with its keys in insertion order, as JavaScript keeps them (integer-like keys aside).
 public struct ObjectValue: Sendable {
-    public private(set) var keys: [String]
+    /// The keys, shared by objects with the same keys in the same order (the objects of a JSON list,
+    /// the objects one literal makes); a change of keys gives this object a shape of its own. A
+    /// reference and an array keep an object, and so every value, small.
+    private var shape: Shape
     public private(set) var values: [Value]
-    /// Each key's position once an object has more keys than a linear search serves well (a JSON
-    /// map of thousands of keys), or what makes the object a Date or a RegExp. One optional
-    /// reference for both, so that an object, and so every value, stays small.
-    private var extra: Extra?
-    private static let indexedFrom = 16
 
-    private enum Extra: Sendable {
-        case positions([String: Int])
-        case kind(KindBox)
-    }
+    /// The keys of objects and what goes with them: each key's position once there are more keys than
+    /// a linear search serves well (a JSON map of thousands of keys), and what makes an object a Date
+    /// or a RegExp. Never changed, so shared freely, and read without exclusivity checks.
+    final class Shape: Sendable {
+        let keys: [String]
+        let positions: [String: Int]?
+        let kind: Kind?
+        private static let indexedFrom = 16
+        /// The shape of objects without keys, shared by them all.
+        static let empty = Shape([])
 
-    final class KindBox: Sendable {
-        let kind: Kind
-
-        init(_ kind: Kind) {
+        init(_ keys: [String], positions: [String: Int]? = nil, kind: Kind? = nil) {
+            self.keys = keys
             self.kind = kind
+            if positions != nil || keys.count < Self.indexedFrom {
+                self.positions = positions
+            } else {
+                var positions = [String: Int](minimumCapacity: keys.count * 2)
+                for (index, key) in keys.enumerated() { positions[key] = index }
+                self.positions = positions
+            }
+        }
+
+        func position(of key: String) -> Int? {
+            if let positions { return positions[key] }
+            return keys.firstIndex(of: key)
         }
     }
 
@@ -110,15 +124,12 @@ public struct ObjectValue: Sendable {
         case regExp(RegExpValue)
     }
 
-    /// What makes the object a Date or a RegExp, as JavaScript's internal slots do; nil for a plain
-    /// object. Such an object finds its own keys by linear search.
+    /// What makes the object a Date or a RegExp, as JavaScript's internal slots do; nil for a plain object.
     var kind: Kind? {
-        get {
-            if case .kind(let box) = extra { return box.kind }
-            return nil
-        }
+        get { shape.kind }
         set {
-            if let newValue { extra = .kind(KindBox(newValue)) } else if kind != nil { extra = nil }
+            if newValue == nil, shape.kind == nil { return }
+            reshape { _, _, kind in kind = newValue }
         }
     }
 
@@ -132,15 +143,19 @@ public struct ObjectValue: Sendable {
     }
 
     public init() {
-        keys = []
+        shape = .empty
         values = []
     }
 
     /// An object of `keys` that are known to be distinct, with their `values` in the same order.
     init(uniqueKeys keys: [String], values: [Value]) {
-        self.keys = keys
+        self.init(shape: Shape(keys), values: values)
+    }
+
+    /// An object of `shape`'s keys (shared with the objects already holding it) and `values` in their order.
+    init(shape: Shape, values: [Value]) {
+        self.shape = shape
         self.values = values
-        if keys.count >= Self.indexedFrom { indexPositions() }
     }
 
     public init(_ entries: [(String, Value)]) {
@@ -148,52 +163,51 @@ public struct ObjectValue: Sendable {
         for (key, value) in entries { self[key] = value }
     }
 
-    public var count: Int { keys.count }
+    public var keys: [String] { shape.keys }
+
+    public var count: Int { values.count }
 
     public var entries: Zip2Sequence<[String], [Value]> { zip(keys, values) }
 
-    private func position(of key: String) -> Int? {
-        if case .positions(let positions) = extra { return positions[key] }
-        return keys.firstIndex(of: key)
-    }
+    /// The shape of this object, for the next object with the same keys to share.
+    var sharedShape: Shape { shape }
 
     /// The value at `key`; setting nil removes the key.
     public subscript(key: String) -> Value? {
         get {
-            guard let index = position(of: key) else { return nil }
+            guard let index = shape.position(of: key) else { return nil }
             return values[index]
         }
         set {
-            if let index = position(of: key) {
+            if let index = shape.position(of: key) {
                 if let newValue {
                     values[index] = newValue
                 } else {
-                    keys.remove(at: index)
                     values.remove(at: index)
-                    if case .positions = extra {
-                        extra = nil
-                        if keys.count >= Self.indexedFrom { indexPositions() }
+                    reshape { keys, positions, _ in
+                        keys.remove(at: index)
+                        positions = nil
                     }
                 }
             } else if let newValue {
-                keys.append(key)
                 values.append(newValue)
-                if case .positions(var positions) = extra {
-                    // Dropped first, so the dictionary is changed in place rather than copied.
-                    extra = nil
-                    positions[key] = keys.count - 1
-                    extra = .positions(positions)
-                } else if extra == nil, keys.count >= Self.indexedFrom {
-                    indexPositions()
+                reshape { keys, positions, _ in
+                    keys.append(key)
+                    positions?[key] = keys.count - 1
                 }
             }
         }
     }
 
-    private mutating func indexPositions() {
-        var positions = [String: Int](minimumCapacity: keys.count * 2)
-        for (index, key) in keys.enumerated() { positions[key] = index }
-        extra = .positions(positions)
+    /// Gives this object a shape of its own, made by `change` from the current one. The current
+    /// shape is let go first, so that when no other object holds it its arrays are changed in place.
+    private mutating func reshape(_ change: (inout [String], inout [String: Int]?, inout Kind?) -> Void) {
+        var keys = shape.keys
+        var positions = shape.positions
+        var kind = shape.kind
+        shape = .empty
+        change(&keys, &positions, &kind)
+        shape = Shape(keys, positions: positions, kind: kind)
     }
 }
 

@@ -101,6 +101,41 @@ import Testing
         #expect(try Expression("xs[1].k39 + xs[0].k0 + Object.keys(xs[1]).length").evaluate(bindings: ["xs": objectsOfForty]).toNumber() == 79)
     }
 
+    /// Numbers read without strtod where that is exact, and with it elsewhere: always the double strtod reads.
+    @Test(arguments: [
+        "0.1", "0.6394267984578837", "0.30000000000000004", "3.141592653589793", "1.0000000000000002",
+        "4.35", "123.456e-5", "0.000001", "1e22", "1e23", "1e-22", "1e-23", "9007199254740992",
+        "9007199254740993", "12345678901234567890", "100000000000000000000000", "1.7976931348623157e308",
+        "2e308", "5e-324", "2.2250738585072014e-308", "-0.0", "-0", "0e5", "1E+2", "-7.5e-1", "10.50",
+        "0.00000000000000000000000000001", "1234567890123456789012345678901234567890e-30",
+    ])
+    func readsNumbersAsStrtod(text: String) throws {
+        let value = try Value(parsingJSON: text)
+        guard case .number(let number) = value else {
+            Issue.record("not a number")
+            return
+        }
+        #expect(number.bitPattern == Double(text)?.bitPattern)
+    }
+
+    /// Objects share the keys of the object before them; changing the keys of one changes no other.
+    @Test func objectsSharingKeysChangeAlone() throws {
+        let value = try Value(parsingJSON: #"[{"a":1,"b":2},{"a":3,"b":4},{"a\\nb":5},{"a\nb":6}]"#)
+        #expect(value.jsonString() == #"[{"a":1,"b":2},{"a":3,"b":4},{"a\\nb":5},{"a\nb":6}]"#)
+        guard case .array(let objects) = value, case .object(var first) = objects[0],
+            case .object(let second) = objects[1]
+        else {
+            Issue.record("not an array of objects")
+            return
+        }
+        first["c"] = .number(7)
+        first["a"] = nil
+        first.kind = .date(0)
+        #expect(first.keys == ["b", "c"])
+        #expect(second.keys == ["a", "b"] && second.kind == nil && second["a"]?.toNumber() == 3)
+        #expect(objects[0].jsonString() == #"{"a":1,"b":2}"#)
+    }
+
     @Test func repeatedSmallArraysAndKeysKeepTheirExactText() throws {
         let text = #"[{"k\u00e9":["e\u0301",1,-0]},{"ke\u0301":["\u00e9",1,0]},{"ke\u0301":["\u00e9",1,0]}]"#
         let value = try Value(parsingJSON: text)
@@ -108,6 +143,7 @@ import Testing
         let signs = try Expression("xs.map(o => Object.values(o)[0][2]).map(z => 1 / z < 0)").evaluate(bindings: ["xs": value])
         #expect(signs.jsonString() == "[true,false,false]")
         #expect(evaluate("((a) => [a[0].t.push(3), a[1].t])(JSON.parse('[{\"t\":[1]},{\"t\":[1]}]'))") == "[2,[1]]")
+        #expect(evaluate("((a) => [a[0][0].push(2), a[1], a[2]])(JSON.parse('[[[1]],[[1]],[[1] ]]'))") == "[2,[[1]],[[1]]]")
     }
 
     @Test func callbacksThatKeepTheirArgumentsKeepTheirOwnCopy() {

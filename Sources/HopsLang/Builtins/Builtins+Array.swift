@@ -62,20 +62,30 @@ extension Builtins {
             return .bool(true)
         case "reduce", "reduceRight":
             let function = try callback()
-            let order = name == "reduce" ? Array(elements.indices) : elements.indices.reversed()
-            var remaining = order[...]
+            var remaining =
+                (name == "reduce"
+                ? stride(from: 0, to: elements.count, by: 1) : stride(from: elements.count - 1, to: -1, by: -1))
+                .makeIterator()
             var accumulator: Value
             if arguments.count >= 2 {
                 accumulator = arguments[1]
             } else {
-                guard let first = remaining.popFirst() else {
+                guard let first = remaining.next() else {
                     throw LangError("\(method) of an empty array with no initial value")
                 }
                 accumulator = elements[first]
             }
-            for index in remaining {
-                accumulator = try context.call(
-                    function, [accumulator, elements[index], .number(Double(index)), receiver])
+            // One argument array for all the calls, as for `call` above.
+            var reduceArguments: [Value] = []
+            while let index = remaining.next() {
+                if reduceArguments.isEmpty {
+                    reduceArguments = [accumulator, elements[index], .number(Double(index)), receiver]
+                } else {
+                    reduceArguments[0] = accumulator
+                    reduceArguments[1] = elements[index]
+                    reduceArguments[2] = .number(Double(index))
+                }
+                accumulator = try context.call(function, reduceArguments)
             }
             return accumulator
         case "flatMap":

@@ -8,10 +8,30 @@ struct JSONParser {
     private var depth = 0
     /// Whether the arrays made are frozen: true for values parsed outside an evaluation.
     private let frozen: Bool
-    /// By depth, the keys of the last object read there (see parseObject).
-    private var shapes: [[String]] = []
-    /// By depth, the last small array of scalars read there (see sharing).
-    private var smallArrays: [[Value]] = []
+    /// By depth, the shape of the last object read there (see parseObject).
+    private var shapes: [KnownShape?] = []
+    /// By depth, the last small array of scalars read there and where its text is (see parseArray).
+    private var smallArrays: [(text: Range<Int>, elements: [Value])?] = []
+    /// By depth, an empty array whose storage the next array read there collects its elements in.
+    private var collectors: [[Value]] = []
+
+    /// The shape of an object read, with its keys as a JSON text writes them.
+    private struct KnownShape {
+        let shape: ObjectValue.Shape
+        /// Each key's UTF-8 and the closing quote; empty for a key that can only be written with escapes.
+        let quotedKeys: [[UInt8]]
+
+        init(_ shape: ObjectValue.Shape) {
+            self.shape = shape
+            quotedKeys = shape.keys.map { key in
+                let utf8 = Array(key.utf8)
+                if utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
+                    return []
+                }
+                return utf8 + [UInt8(ascii: "\"")]
+            }
+        }
+    }
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>, frozen: Bool) {
         self.bytes = bytes
@@ -77,15 +97,31 @@ struct JSONParser {
     }
 
     private mutating func parseArray() throws -> Value {
+        let start = index
         try enter()
+        let level = depth
         index += 1
-        var elements: [Value] = []
+        // A small array of scalars written exactly as the last one at this depth is that array: the
+        // `["a", "b"]` of every object of a list is read and stored once. Only the storage is shared:
+        // each array is its own value, and changing one copies it first.
+        if level < smallArrays.count, let last = smallArrays[level], last.text.count <= bytes.count - start,
+            bytes[last.text].elementsEqual(bytes[start..<start + last.text.count])
+        {
+            index = start + last.text.count
+            depth -= 1
+            return .array(ArrayValue(last.elements, frozen: frozen))
+        }
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
             depth -= 1
-            return .array(ArrayValue(elements, frozen: frozen))
+            return .array(ArrayValue([], frozen: frozen))
         }
+        // The elements are collected in storage kept from the last array at this depth, so that a
+        // small array costs one allocation of its exact size.
+        while collectors.count <= level { collectors.append([]) }
+        var elements: [Value] = []
+        swap(&elements, &collectors[level])
         while true {
             skipWhitespace()
             elements.append(try parseValue())
@@ -97,10 +133,32 @@ struct JSONParser {
             case UInt8(ascii: "]"):
                 index += 1
                 depth -= 1
-                return .array(ArrayValue(sharing(elements), frozen: frozen))
+                if elements.count > Self.smallArrayCount { return .array(ArrayValue(elements, frozen: frozen)) }
+                var copy: [Value] = []
+                copy.reserveCapacity(elements.count)
+                copy.append(contentsOf: elements)
+                if elements.allSatisfy(Self.isScalar) {
+                    while smallArrays.count <= level { smallArrays.append(nil) }
+                    smallArrays[level] = (start..<index, copy)
+                }
+                elements.removeAll(keepingCapacity: true)
+                swap(&elements, &collectors[level])
+                return .array(ArrayValue(copy, frozen: frozen))
             default:
                 throw error("unexpected \(describeCurrent()) in array: expected ',' or ']'")
             }
+        }
+    }
+
+    /// Arrays of at most this many scalars are shared with an array of the same text read before them.
+    private static let smallArrayCount = 8
+
+    /// Whether a value is a string, number, boolean or null: what arrays that share storage may hold
+    /// (an array in an array is shared by reference, and must not be by two arrays).
+    private static func isScalar(_ value: Value) -> Bool {
+        switch value {
+        case .string, .number, .bool, .null: true
+        default: false
         }
     }
 
@@ -114,11 +172,13 @@ struct JSONParser {
             return .object(ObjectValue())
         }
         // The objects of a JSON array mostly have the same keys in the same order: while this one
-        // follows the keys of the last object at this depth, it shares that key array.
-        let shape = depth < shapes.count ? shapes[depth] : []
+        // follows the keys of the last object at this depth, its keys are compared as bytes without
+        // making strings of them, and it shares that object's shape.
+        let known = depth < shapes.count ? shapes[depth] : nil
+        let expected = known?.quotedKeys ?? []
         var matched = 0
         var values: [Value] = []
-        values.reserveCapacity(shape.count)
+        values.reserveCapacity(expected.count)
         var object: ObjectValue?
         while true {
             skipWhitespace()
@@ -126,7 +186,12 @@ struct JSONParser {
             guard bytes[index] == UInt8(ascii: "\"") else {
                 throw error("unexpected \(describeCurrent()) in object: expected a string key")
             }
-            let key = try parseString()
+            let key: String?
+            if object == nil, matched < expected.count, skipKey(expected[matched]) {
+                key = nil
+            } else {
+                key = try parseString()
+            }
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated object: expected ':'") }
             guard bytes[index] == UInt8(ascii: ":") else {
@@ -135,14 +200,12 @@ struct JSONParser {
             index += 1
             skipWhitespace()
             let value = try parseValue()
-            if object == nil, matched < shape.count, Self.sameBytes(shape[matched], key) {
+            if let key {
+                if object == nil { object = ObjectValue(uniqueKeys: knownKeys(known, matched), values: values) }
+                object?[key] = value
+            } else {
                 matched += 1
                 values.append(value)
-            } else {
-                if object == nil {
-                    object = ObjectValue(uniqueKeys: Array(shape[0..<matched]), values: values)
-                }
-                object?[key] = value
             }
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated object: expected ',' or '}'") }
@@ -152,56 +215,32 @@ struct JSONParser {
             case UInt8(ascii: "}"):
                 index += 1
                 depth -= 1
-                if let object {
-                    remember(object.keys)
-                    return .object(object)
+                if let known, object == nil, matched == expected.count {
+                    return .object(ObjectValue(shape: known.shape, values: values))
                 }
-                if matched == shape.count { return .object(ObjectValue(uniqueKeys: shape, values: values)) }
-                let keys = Array(shape[0..<matched])
-                remember(keys)
-                return .object(ObjectValue(uniqueKeys: keys, values: values))
+                let made = object ?? ObjectValue(uniqueKeys: knownKeys(known, matched), values: values)
+                while shapes.count <= depth + 1 { shapes.append(nil) }
+                shapes[depth + 1] = KnownShape(made.sharedShape)
+                return .object(made)
             default:
                 throw error("unexpected \(describeCurrent()) in object: expected ',' or '}'")
             }
         }
     }
 
-    /// `elements`, or the elements of the last small array read at this depth when they are the same
-    /// scalars: the `["a", "b"]` of every object of a list is then stored once. Only the storage is
-    /// shared: each array is its own value, and changing one copies it first.
-    private mutating func sharing(_ elements: [Value]) -> [Value] {
-        guard elements.count <= 8 else { return elements }
-        let level = depth + 1
-        while smallArrays.count <= level { smallArrays.append([]) }
-        let last = smallArrays[level]
-        if last.count == elements.count, zip(last, elements).allSatisfy(Self.sameScalar) { return last }
-        if elements.allSatisfy({ Self.sameScalar($0, $0) }) { smallArrays[level] = elements }
-        return elements
+    /// The first `count` keys of `known`.
+    private func knownKeys(_ known: KnownShape?, _ count: Int) -> [String] {
+        guard let known else { return [] }
+        return Array(known.shape.keys[0..<count])
     }
 
-    /// Whether two strings have the same UTF-8 bytes (`==` would also equate canonically equivalent ones).
-    private static func sameBytes(_ left: String, _ right: String) -> Bool {
-        var left = left
-        var right = right
-        return left.withUTF8 { a in right.withUTF8 { b in a.count == b.count && a.elementsEqual(b) } }
-    }
-
-    /// Whether two values are the same string (byte for byte), number (bit for bit), boolean or null.
-    private static func sameScalar(_ left: Value, _ right: Value) -> Bool {
-        switch (left, right) {
-        case (.string(let a), .string(let b)): sameBytes(a, b)
-        case (.number(let a), .number(let b)): a.bitPattern == b.bitPattern
-        case (.bool(let a), .bool(let b)): a == b
-        case (.null, .null): true
-        default: false
-        }
-    }
-
-    /// Keeps the keys of an object just read as the shape the next object at its depth is tried against.
-    private mutating func remember(_ keys: [String]) {
-        let level = depth + 1
-        while shapes.count <= level { shapes.append([]) }
-        shapes[level] = keys
+    /// Reads the key at the current quote when its text is `quoted`, a key's bytes and the closing quote.
+    private mutating func skipKey(_ quoted: [UInt8]) -> Bool {
+        let start = index + 1
+        guard !quoted.isEmpty, quoted.count <= bytes.count - start else { return false }
+        for offset in quoted.indices where bytes[start + offset] != quoted[offset] { return false }
+        index = start + quoted.count
+        return true
     }
 
     private mutating func parseString() throws -> String {
@@ -298,47 +337,66 @@ struct JSONParser {
         }
         guard index < bytes.count else { throw error("no number after minus sign") }
         guard isDigit(bytes[index]) else { throw error("no number after minus sign") }
-        // Integers of up to 15 digits are exact in a double: the common case, without strtod.
-        var integer: Int64 = 0
+        // The digits as an integer and a power of ten, while they fit in 19 digits: most numbers are
+        // then exact without strtod (see the end).
+        var digits: UInt64 = 0
         var digitCount = 0
+        var exponent = 0
+        func accumulate(_ byte: UInt8) {
+            if digits == 0 && byte == UInt8(ascii: "0") { return }
+            digitCount += 1
+            if digitCount <= 19 { digits = digits &* 10 &+ UInt64(byte &- 48) }
+        }
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
-            digitCount = 1
         } else {
             while index < bytes.count, isDigit(bytes[index]) {
-                integer = integer &* 10 &+ Int64(bytes[index] &- 48)
-                digitCount += 1
+                accumulate(bytes[index])
                 index += 1
             }
         }
-        var isInteger = true
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            isInteger = false
             index += 1
             guard index < bytes.count, isDigit(bytes[index]) else {
                 throw error("unterminated fractional number")
             }
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            while index < bytes.count, isDigit(bytes[index]) {
+                accumulate(bytes[index])
+                exponent -= 1
+                index += 1
+            }
         }
         if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
-            isInteger = false
             index += 1
+            var negativeExponent = false
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                negativeExponent = bytes[index] == UInt8(ascii: "-")
                 index += 1
             }
             guard index < bytes.count, isDigit(bytes[index]) else {
                 throw error("exponent part is missing a number")
             }
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            var written = 0
+            while index < bytes.count, isDigit(bytes[index]) {
+                if written < 100_000 { written = written * 10 + Int(bytes[index] &- 48) }
+                index += 1
+            }
+            exponent += negativeExponent ? -written : written
         }
-        if isInteger && digitCount <= 15 {
-            let value = Double(integer)
+        // An integer below 2^53 and a power of ten up to 10^22 are both exact doubles, so one
+        // multiplication or division rounds correctly (Clinger's fast path).
+        if digitCount <= 19, digits <= 1 << 53, exponent >= -22, exponent <= 22 {
+            var value = Double(digits)
+            if exponent < 0 { value /= Self.powersOfTen[-exponent] } else { value *= Self.powersOfTen[exponent] }
             return negative ? -value : value
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let value = Double(text) else { throw error("invalid number") }
         return value
     }
+
+    /// 10^0 through 10^22, each exact in a double.
+    private static let powersOfTen: [Double] = (0...22).map { (0..<$0).reduce(1.0) { product, _ in product * 10 } }
 
     @inline(__always) private func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
 

@@ -271,6 +271,18 @@ struct Compiler {
             case .spread(let value, let span): .spread(compile(value), span)
             }
         }
+        // Distinct names only: every object the literal makes has the same keys, so they share one shape.
+        let names = entries.compactMap { entry in if case .named(let name, _) = entry { name } else { nil } }
+        if names.count == entries.count, names.indices.allSatisfy({ names.firstIndex(of: names[$0]) == $0 }) {
+            let shape = ObjectValue.Shape(names)
+            let codes = entries.compactMap { entry in if case .named(_, let code) = entry { code } else { nil } }
+            return { frame, runtime throws(LangError) in
+                var values: [Value] = []
+                values.reserveCapacity(codes.count)
+                for code in codes { values.append(try code(frame, &runtime)) }
+                return .object(ObjectValue(shape: shape, values: values))
+            }
+        }
         return { frame, runtime throws(LangError) in
             var object = ObjectValue()
             for entry in entries {

@@ -100,8 +100,8 @@ struct Lexer {
         default:
             break
         }
-        for (text, candidate) in punctuatorsByFirstScalar[scalar] ?? [] where matches(candidate) {
-            position += candidate.count
+        for text in punctuators where matches(text) {
+            position += text.utf8.count
             return Token(kind: .punctuator, start: start, end: position, text: text)
         }
         position += 1
@@ -142,10 +142,12 @@ struct Lexer {
         return token
     }
 
-    private func matches(_ candidate: [Unicode.Scalar]) -> Bool {
-        guard position + candidate.count <= scalars.count else { return false }
-        for offset in 1..<max(candidate.count, 1) where scalars[position + offset] != candidate[offset] {
-            return false
+    /// Whether the punctuator `text` (ASCII, so one scalar a byte) is written at the current position.
+    private func matches(_ text: String) -> Bool {
+        var offset = position
+        for byte in text.utf8 {
+            guard offset < scalars.count, scalars[offset].value == UInt32(byte) else { return false }
+            offset += 1
         }
         return true
     }
@@ -348,23 +350,14 @@ struct Lexer {
     }
 }
 
-/// Longest first, so that `===` wins over `==` and `=`.
+/// Longest first, so that `===` wins over `==` and `=`. A list searched in order: a table keyed by
+/// scalar would cost a dictionary (and the runtime's look-up of `Hashable`) at the start of every `hops -e`.
 private let punctuators: [String] = [
     "...", "===", "!==", "**=", "?.", "??", "=>", "==", "!=", "<=", ">=", "&&", "||", "**",
     "+=", "-=", "*=", "/=", "%=",
     "{", "}", "(", ")", "[", "]", ".", ";", ",", "<", ">", "+", "-", "*", "/", "%", "!", "?",
     ":", "=", "&", "|", "^", "~", "@", "#",
 ]
-
-/// The punctuators grouped by their first scalar, longest first within each group.
-private let punctuatorsByFirstScalar: [Unicode.Scalar: [(String, [Unicode.Scalar])]] = {
-    var table: [Unicode.Scalar: [(String, [Unicode.Scalar])]] = [:]
-    for text in punctuators {
-        let scalars = Array(text.unicodeScalars)
-        if let first = scalars.first { table[first, default: []].append((text, scalars)) }
-    }
-    return table
-}()
 
 private func isDigit(_ scalar: Unicode.Scalar) -> Bool { scalar.value >= 48 && scalar.value <= 57 }
 

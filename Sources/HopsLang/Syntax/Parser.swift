@@ -125,7 +125,7 @@ struct Parser {
     private static func binaryOperator(_ token: Token) -> (BinaryOperator, precedence: Int)? {
         switch token.kind {
         case .punctuator:
-            guard let op = BinaryOperator(rawValue: token.text) else { return nil }
+            guard let op = BinaryOperator.written(token.text) else { return nil }
             switch op {
             case .coalesce, .or: return (op, 1)
             case .and: return (op, 2)

@@ -51,12 +51,16 @@ enum UnaryOperator: String, Sendable {
     case typeOf = "typeof"
 }
 
-enum BinaryOperator: String, Sendable {
+enum BinaryOperator: String, CaseIterable, Sendable {
     case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%", power = "**"
     case strictEqual = "===", strictNotEqual = "!==", looseEqual = "==", looseNotEqual = "!="
     case less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
     case `in` = "in"
     case and = "&&", or = "||", coalesce = "??"
+
+    /// The operator written `text`. A search of the cases rather than `init(rawValue:)`, which builds
+    /// a dictionary of them on first use: a measurable part of the start-up of `hops -e`.
+    static func written(_ text: String) -> BinaryOperator? { allCases.first { $0.rawValue == text } }
 }
 
 /// A statement of the prompt or a notebook.

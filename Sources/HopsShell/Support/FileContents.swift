@@ -43,6 +43,26 @@ public enum FileContents {
         return result
     }
 
+    /// Calls `body` with the bytes of the file at `path` (`-` for standard input). A regular file is
+    /// mapped rather than read, so that a large one is neither zero-filled nor copied first.
+    public static func withBytes<Result>(
+        atPath path: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result
+    ) throws -> Result {
+        let descriptor = path == "-" ? -1 : open(path, O_RDONLY)
+        if descriptor >= 0 {
+            defer { close(descriptor) }
+            var info = stat()
+            if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 {
+                let length = Int(info.st_size)
+                if let mapped = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED {
+                    defer { munmap(mapped, length) }
+                    return try body(UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: length))
+                }
+            }
+        }
+        return try bytes(atPath: path).withUnsafeBufferPointer(body)
+    }
+
     /// The text of the file at `path` (`-` for standard input), decoded as UTF-8.
     public static func text(atPath path: String) throws(ReadError) -> String {
         String(decoding: try bytes(atPath: path), as: UTF8.self)

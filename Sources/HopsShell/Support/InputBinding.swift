@@ -5,15 +5,15 @@ public enum InputBinding {
     /// Reads the JSON file at `path` (`-` for standard input) and binds it in the interpreter.
     /// Throws `FileContents.ReadError`, or a `Diagnostic` located in the file for invalid JSON.
     public static func bind(path: String, into interpreter: Interpreter) throws {
-        let bytes = try FileContents.bytes(atPath: path)
-        let value: Value
-        do {
-            value = try Value(parsingJSON: bytes)
-        } catch let error as LangError {
-            let text = String(decoding: bytes, as: UTF8.self)
-            let file = SourceFile(name: path == "-" ? "<stdin>" : path, text: text)
-            let span = error.span ?? Span(start: 0, end: 0)
-            throw Diagnostic(error.message.hasPrefix("JSON") ? "invalid \(error.message)" : "invalid JSON: \(error.message)", span: span, file: file)
+        let value = try FileContents.withBytes(atPath: path) { bytes in
+            do {
+                return try Value(parsingJSON: bytes)
+            } catch let error as LangError {
+                let text = String(decoding: bytes, as: UTF8.self)
+                let file = SourceFile(name: path == "-" ? "<stdin>" : path, text: text)
+                let span = error.span ?? Span(start: 0, end: 0)
+                throw Diagnostic(error.message.hasPrefix("JSON") ? "invalid \(error.message)" : "invalid JSON: \(error.message)", span: span, file: file)
+            }
         }
         bind(value, into: interpreter)
     }
