@@ -199,6 +199,24 @@ import Testing
         #expect(try store.latestSucceededSteps(run: resumed).map(\.stepID) == ["fetch"])
     }
 
+    @Test func runsNameTheirLastFailedStep() throws {
+        let fixture = try StoreFixture()
+        let store = try fixture.open()
+        let run = try store.createRun(kind: .flow, source: "f", sourceHash: nil, inputsJSON: "{}")
+        for (id, status) in [("a", StepStatus.failed), ("b", .succeeded), ("c", .failed), ("d", .succeeded)] {
+            let step = try store.beginStep(run: run, stepID: id, argsJSON: "{}", cacheKey: nil, runner: "bash")
+            try store.finishStep(step, status: status)
+        }
+        try store.finishRun(run, status: .failed)
+        let summary = try #require(try store.runs(limit: 1).first)
+        #expect(summary.failedStep == "c")
+        #expect(summary.stepCount == 4)
+        let plan = try fixture.sqlite3(
+            fixture.storePath,
+            "EXPLAIN QUERY PLAN SELECT step_id FROM steps WHERE run_id = 'x' AND status = 'failed' ORDER BY seq DESC LIMIT 1")
+        #expect(plan.contains("steps_failed"), "the failed step is found by its index, not by reading every step: \(plan)")
+    }
+
     @Test func gcDeletesOldFinishedRunsAndReportsSize() throws {
         let fixture = try StoreFixture()
         let store = try fixture.open()
