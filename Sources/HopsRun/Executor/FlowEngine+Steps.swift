@@ -13,7 +13,9 @@ extension FlowEngine {
             do {
                 var script = try Script.inline(raw.content, language: raw.language, name: raw.path ?? module.id)
                 script.lock = raw.lock
-                return runScript(script, transforms: raw.inputTransforms, module: module, scope: scope, place: place, attempt: attempt)
+                return runScript(
+                    script, contentHash: CacheKey.contentHash(script.content), transforms: raw.inputTransforms,
+                    module: module, scope: scope, place: place, attempt: attempt)
             } catch {
                 return Execution(error: StepError(kind: .setup, message: "\(error)"))
             }
@@ -28,13 +30,16 @@ extension FlowEngine {
                         kind: .scriptNotFound,
                         message: "script \(pathScript.path) lives on the Windmill hub, which hops does not reach offline; copy it into the tree (f/…) or mock the step"))
             }
-            guard let file = scriptFile(for: pathScript) else {
-                return Execution(error: StepError(kind: .scriptNotFound, message: "script not found: \(pathScript.path)"))
-            }
             do {
-                var script = try Script.file(file)
+                let candidates = pathScript.candidates(in: flow, repositoryRoot: runner.context.repositoryRoot)
+                guard let found = try runner.scriptFiles.script(atFirstOf: candidates) else {
+                    return Execution(error: StepError(kind: .scriptNotFound, message: "script not found: \(pathScript.path)"))
+                }
+                var script = found.script
                 script.name = pathScript.path
-                return runScript(script, transforms: pathScript.inputTransforms, module: module, scope: scope, place: place, attempt: attempt)
+                return runScript(
+                    script, contentHash: found.contentHash, transforms: pathScript.inputTransforms, module: module,
+                    scope: scope, place: place, attempt: attempt)
             } catch {
                 let kind: StepError.Kind = if case RunError.scriptNotFound = error { .scriptNotFound } else { .setup }
                 return Execution(error: StepError(kind: kind, message: "\(error)"))
@@ -55,11 +60,6 @@ extension FlowEngine {
                     kind: .setup,
                     message: "step '\(module.id)' is an AI agent, which runs only on a Windmill server; mock it (mock: {enabled: true, return_value: …}) to run the flow here"))
         }
-    }
-
-    /// The script file of a path step.
-    func scriptFile(for script: PathScript) -> String? {
-        script.locate(in: flow, repositoryRoot: runner.context.repositoryRoot)
     }
 
     /// The arguments of a step, each transform evaluated in the scope.
@@ -84,8 +84,10 @@ extension FlowEngine {
         return seconds.isFinite && seconds > 0 ? seconds : nil
     }
 
+    /// `contentHash`: `CacheKey.contentHash(script.content)`, which a path script's file has already.
     private func runScript(
-        _ script: Script, transforms: InputTransforms, module: FlowModule, scope: Scope, place: String, attempt: Int
+        _ script: Script, contentHash: String, transforms: InputTransforms, module: FlowModule, scope: Scope,
+        place: String, attempt: Int
     ) -> Execution {
         let arguments: ObjectValue
         do {
@@ -102,7 +104,7 @@ extension FlowEngine {
             argumentsCanonicalJSON: argumentsJSON)
         return recorded(
             module: module, place: place, attempt: attempt, argumentsJSON: argumentsJSON, cacheKey: cacheKey,
-            runner: "\(identity.runner) \(identity.version)", scriptHash: CacheKey.contentHash(script.content)
+            runner: "\(identity.runner) \(identity.version)", scriptHash: contentHash
         ) {
             runner.run(script, arguments: arguments, timeout: timeout(of: module, scope: scope), cancellation: cancellation)
         }
