@@ -156,19 +156,16 @@ extension FlowEngine {
             case nil: break
             }
         }
-        if let cached = cachedRecord, let json = cached.resultJSON, !json.contains(SecretRedactor.mask),
+        if let cached = cachedRecord, let json = cached.resultJSON, !SecretRedactor.holdsMask(json),
             let value = try? Value(parsingJSON: json)
         {
             // A result stored with a secret masked in it is not the result: such steps run again.
-            if let runID {
-                let written = recording { store in
-                    try store.recordReused([
-                        ReusedStep(
-                            run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
-                            cacheKey: cacheKey, runner: runner, scriptHash: scriptHash, from: cached.step)
-                    ])
-                }
-                if case .failure(let error) = written { return Execution(error: error) }
+            if let runID, let store {
+                reusedSteps.add(
+                    ReusedStep(
+                        run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
+                        cacheKey: cacheKey, runner: runner, scriptHash: scriptHash, from: cached.step),
+                    to: store)
             }
             resume?.noteCacheHit(stepID: module.id, place: place, from: cached.step)
             var execution = Execution(result: value)
@@ -180,7 +177,10 @@ extension FlowEngine {
         let keep = !module.deletesAfterUse
         if let runID {
             let begun = recording { store in
-                try store.beginStep(
+                // The reused steps before this one are written first: they keep their place before it, and a
+                // hops killed while it runs has them all.
+                try reusedSteps.write()
+                return try store.beginStep(
                     run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: keep ? argumentsJSON : "{}",
                     cacheKey: cacheKey, runner: runner, scriptHash: scriptHash)
             }
@@ -233,6 +233,7 @@ extension FlowEngine {
                 maxWhileIterations: maxWhileIterations)
             engine.runID = runID
             engine.resume = resume
+            engine.reusedSteps = reusedSteps
             engine.subflowChain = subflowChain + [path]
             var inner = Scope(inputs: FlowExecutor.applyDefaults(subflow, to: inputs))
             switch engine.runSequence(subflow.modules, scope: &inner, place: place.isEmpty ? path : place + "/" + path) {
