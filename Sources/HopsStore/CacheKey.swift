@@ -13,14 +13,9 @@ public enum CacheKey {
         runner: String, runnerVersion: String, scriptContent: Data, argumentsCanonicalJSON: String
     ) -> String {
         var hasher = SHA256()
-        for part in [
-            Data("hops-cache-key-v1".utf8), Data(runner.utf8), Data(runnerVersion.utf8), scriptContent,
-            Data(argumentsCanonicalJSON.utf8),
-        ] {
-            var length = UInt64(part.count).bigEndian
-            withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
-            hasher.update(data: part)
-        }
+        for part in ["hops-cache-key-v1", runner, runnerVersion] { update(&hasher, with: part) }
+        scriptContent.withUnsafeBytes { update(&hasher, with: $0) }
+        update(&hasher, with: argumentsCanonicalJSON)
         return hex(hasher.finalize())
     }
 
@@ -28,9 +23,23 @@ public enum CacheKey {
     public static func make(
         runner: String, runnerVersion: String, scriptContent: String, argumentsCanonicalJSON: String
     ) -> String {
-        make(
-            runner: runner, runnerVersion: runnerVersion, scriptContent: Data(scriptContent.utf8),
-            argumentsCanonicalJSON: argumentsCanonicalJSON)
+        var hasher = SHA256()
+        for part in ["hops-cache-key-v1", runner, runnerVersion, scriptContent, argumentsCanonicalJSON] {
+            update(&hasher, with: part)
+        }
+        return hex(hasher.finalize())
+    }
+
+    /// Adds one part, prefixed with its length: its UTF-8 bytes, hashed where they lie (the key is made for every step).
+    private static func update(_ hasher: inout SHA256, with part: String) {
+        var part = part
+        part.withUTF8 { update(&hasher, with: UnsafeRawBufferPointer($0)) }
+    }
+
+    private static func update(_ hasher: inout SHA256, with bytes: UnsafeRawBufferPointer) {
+        var length = UInt64(bytes.count).bigEndian
+        withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
+        hasher.update(bufferPointer: bytes)
     }
 
     /// Hex SHA-256 of `data` (a flow file's or a script's content hash).

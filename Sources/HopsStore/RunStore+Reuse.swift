@@ -39,21 +39,26 @@ extension RunStore {
         guard !steps.isEmpty else { return [] }
         return try withDatabase { database in
             try database.transaction {
-                try steps.map { step in
+                // Each run's next sequence number is read once: the transaction holds the write lock.
+                var nextSeq: [RunID: Int64] = [:]
+                return try steps.map { step in
+                    let seq = try nextSeq[step.run]
+                        ?? database.integer(
+                            "SELECT coalesce(max(seq), 0) + 1 FROM steps WHERE run_id = ?", [.text(step.run.rawValue)])
+                    nextSeq[step.run] = seq + 1
                     let at = Self.timestamp(step.at)
                     try database.run(
                         """
                         INSERT INTO steps (run_id, seq, step_id, place, attempt, status, args, result, started_at,
                                            finished_at, duration_ms, cache_key, script_hash, runner, reused_from)
-                        VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM steps WHERE run_id = ?1), ?2, ?3, ?4,
-                                'reused', ?5, NULL, ?6, ?6, 0, ?7, ?8, ?9,
+                        VALUES (?1, ?2, ?3, ?4, ?5, 'reused', ?6, NULL, ?7, ?7, 0, ?8, ?9, ?10,
                                 coalesce((SELECT source.reused_from FROM steps AS source
-                                          WHERE source.id = ?10 AND source.result IS NULL AND source.reused_from IS NOT NULL), ?10))
+                                          WHERE source.id = ?11 AND source.result IS NULL AND source.reused_from IS NOT NULL), ?11))
                         """,
                         [
-                            .text(step.run.rawValue), .text(step.stepID), .text(step.place), .integer(Int64(step.attempt)),
-                            redacted(step.argsJSON), .double(at), SQLValue(step.cacheKey), SQLValue(step.scriptHash),
-                            SQLValue(step.runner), .integer(step.from.rawValue),
+                            .text(step.run.rawValue), .integer(seq), .text(step.stepID), .text(step.place),
+                            .integer(Int64(step.attempt)), redacted(step.argsJSON), .double(at), SQLValue(step.cacheKey),
+                            SQLValue(step.scriptHash), SQLValue(step.runner), .integer(step.from.rawValue),
                         ])
                     return StepRecordID(database.lastInsertRowID)
                 }

@@ -67,6 +67,12 @@ struct Schema {
                 ALTER TABLE runs ADD COLUMN remote_job TEXT;
                 CREATE INDEX runs_by_remote_job ON runs(remote_job) WHERE remote_job IS NOT NULL;
                 """),
+        Migration(
+            version: 3,
+            sql: """
+                -- A run's failed step (`hops runs`) without reading each of its steps.
+                CREATE INDEX steps_failed ON steps(run_id, seq) WHERE status = 'failed';
+                """),
     ])
 
     /// Brings `database` from its version to `currentVersion` in one write transaction.

@@ -9,6 +9,25 @@ public struct SecretRedactor: Sendable, Equatable {
     /// What a secret is replaced with.
     public static let mask = "***"
 
+    /// Whether `text` holds the mask: a stored result with a secret masked in it is not the result.
+    public static func holdsMask(_ text: String) -> Bool {
+        var text = text
+        let mask = maskBytes
+        return text.withUTF8 { bytes in
+            // A plain scan: a result can be a hundred megabytes.
+            var start = 0
+            while start + mask.count <= bytes.count {
+                var matched = 0
+                while matched < mask.count, bytes[start + matched] == mask[matched] { matched += 1 }
+                if matched == mask.count { return true }
+                start += 1
+            }
+            return false
+        }
+    }
+
+    private static let maskBytes = Array(mask.utf8)
+
     /// The byte patterns to replace, longest first so that a secret containing another is masked whole.
     private var patterns: [[UInt8]] = []
 

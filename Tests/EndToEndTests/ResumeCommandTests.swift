@@ -3,16 +3,9 @@ import Testing
 
 /// `hops resume` through the binary: after a kill -9, after a fix, and why each step ran.
 @Suite struct ResumeCommandTests {
-    @Test func aKilledRunReadsInterruptedAndResumeFinishesItWithoutRerunningWhatCompleted() throws {
-        let workspace = try StoreWorkspace()
-        defer { workspace.cleanUp() }
-        try workspace.touch("fixed")
-        try workspace.touch("hold")
+    /// Runs hops with `arguments` and kills it with SIGKILL once the store's steps read `shows`.
+    static func killWhen(_ arguments: [String], workspace: StoreWorkspace, shows states: [String]) throws {
         // Spawned and reaped directly: the test waits for this very process after killing it.
-        let arguments = [
-            try HopsProcess.binary(), "flow", "run", workspace.flow, "-i", "dir=\(workspace.directory.path)",
-            "--store", workspace.store,
-        ]
         var pid: pid_t = 0
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -23,16 +16,27 @@ import Testing
         defer { for pointer in argv { free(pointer) } }
         let spawned = posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ)
         try #require(spawned == 0)
-        // Wait until fetch is recorded and check is running (it waits while `hold` exists).
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            let states = (try? workspace.sqlite("SELECT step_id || '=' || status FROM steps ORDER BY seq")) ?? ""
-            if states.contains("fetch=succeeded") && states.contains("check=running") { break }
+            let recorded = (try? workspace.sqlite(
+                "SELECT step_id || '=' || status FROM steps WHERE run_id = (SELECT id FROM runs ORDER BY started_at DESC, id DESC LIMIT 1) ORDER BY seq")) ?? ""
+            if states.allSatisfy(recorded.contains) { break }
             Thread.sleep(forTimeInterval: 0.05)
         }
         kill(pid, SIGKILL)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
+    }
+
+    @Test func aKilledRunReadsInterruptedAndResumeFinishesItWithoutRerunningWhatCompleted() throws {
+        let workspace = try StoreWorkspace()
+        defer { workspace.cleanUp() }
+        try workspace.touch("fixed")
+        try workspace.touch("hold")
+        try Self.killWhen(
+            [try HopsProcess.binary(), "flow", "run", workspace.flow, "-i", "dir=\(workspace.directory.path)", "--store", workspace.store],
+            // Once fetch is recorded and check is running (it waits while `hold` exists).
+            workspace: workspace, shows: ["fetch=succeeded", "check=running"])
         // The script hops ran outlives it; removing the file lets it end.
         workspace.remove("hold")
         #expect(try workspace.sqlite("SELECT step_id || '=' || status FROM steps WHERE status = 'succeeded'") == "fetch=succeeded")
@@ -53,6 +57,34 @@ import Testing
         #expect(workspace.fetchRuns == 1)
         let parent = try workspace.sqlite("SELECT kind || ' ' || parent_id FROM runs WHERE id = '\(object["run"] as? String ?? "")'")
         #expect(parent == "resume \(killed)")
+    }
+
+    @Test func aResumeKilledInAStepThatRanKeepsTheStepsItReusedBeforeIt() throws {
+        let workspace = try StoreWorkspace()
+        defer { workspace.cleanUp() }
+        try workspace.touch("fixed")
+        let (_, first) = try workspace.runFlow()
+        // check's script changes, so the resume reuses fetch and runs check, which waits while `hold` exists.
+        try workspace.write(
+            "windmill/scripts/check.sh", "while [ -f \"$1/hold\" ]; do sleep 0.05; done\necho \"$(( $2 + 2 ))\"\n")
+        try workspace.touch("hold")
+        try Self.killWhen(
+            [try HopsProcess.binary(), "resume", first, "--store", workspace.store],
+            workspace: workspace, shows: ["fetch=reused", "check=running"])
+        workspace.remove("hold")
+
+        let runs = try #require(try StoreWorkspace.json(try workspace.hops(["runs", "--json"])) as? [[String: Any]])
+        #expect(runs.first?["status"] as? String == "interrupted")
+        let killed = try #require(runs.first?["id"] as? String)
+        let rows = try workspace.sqlite("SELECT step_id || '=' || status FROM steps WHERE run_id = '\(killed)' ORDER BY seq")
+        #expect(rows.split(separator: "\n") == ["fetch=reused", "check=interrupted"])
+
+        let resumed = try workspace.hops(["resume", killed, "--json"])
+        let object = try #require(try StoreWorkspace.json(resumed) as? [String: Any])
+        #expect(object["result"] as? String == "nas:42")
+        let steps = object["steps"] as? [[String: Any]] ?? []
+        #expect(steps.map { $0["reason"] as? String } == ["key matches", "interrupted before", "no record"])
+        #expect(workspace.fetchRuns == 1)
     }
 
     @Test func saysWhyEachStepRanWhenTheScriptOrAnInputChanged() throws {
@@ -80,5 +112,44 @@ import Testing
         let freshSteps = (try StoreWorkspace.json(fresh) as? [String: Any])?["steps"] as? [[String: Any]] ?? []
         #expect(freshSteps.allSatisfy { $0["reason"] as? String == "--fresh" })
         #expect(workspace.fetchRuns == 2)
+    }
+
+    @Test func aFlowEditedSinceTheRunIsReadAgain() throws {
+        let workspace = try StoreWorkspace()
+        defer { workspace.cleanUp() }
+        try workspace.touch("fixed")
+        let (_, first) = try workspace.runFlow()
+        // report's argument changes and a step is added; fetch and check stay as they were.
+        let edited =
+            try String(contentsOfFile: workspace.flow, encoding: .utf8)
+            .replacingOccurrences(of: "host: ${{ inputs.host }}", with: "host: router")
+            + "  - id: again\n    script: report.sh\n    args:\n      host: ${{ inputs.host }}\n      value: 1\n"
+        try workspace.write("windmill/flows/demo.yaml", edited)
+        let resumed = try workspace.hops(["resume", first, "--json"])
+        #expect(resumed.status == 0, "\(resumed.error)")
+        let object = try #require(try StoreWorkspace.json(resumed) as? [String: Any])
+        let steps = object["steps"] as? [[String: Any]] ?? []
+        #expect(steps.map { $0["id"] as? String } == ["fetch", "check", "report", "again"])
+        #expect(steps.map { $0["reason"] as? String } == ["key matches", "key matches", "arguments changed", "no record"])
+        #expect(object["result"] as? String == "nas:1")
+        #expect(workspace.fetchRuns == 1)
+        // The reused steps are recorded before the steps that ran after them.
+        let run = try #require(object["run"] as? String)
+        let rows = try workspace.sqlite("SELECT step_id || '=' || status FROM steps WHERE run_id = '\(run)' ORDER BY seq")
+        #expect(rows.split(separator: "\n") == ["fetch=reused", "check=reused", "report=succeeded", "again=succeeded"])
+
+        // The edited flow is what the next resume compares with: everything is reused.
+        let again = try workspace.hops(["resume", run, "--json"])
+        let reasons = ((try StoreWorkspace.json(again) as? [String: Any])?["steps"] as? [[String: Any]])?.map { $0["reason"] as? String }
+        #expect(reasons == ["key matches", "key matches", "key matches", "key matches"])
+
+        // A flow that no longer loads is refused in the loader's words, at the place of the error.
+        let broken = edited + "  - id: late\n    args: [\n"
+        try workspace.write("windmill/flows/demo.yaml", broken)
+        let refused = try workspace.hops(["resume", run])
+        #expect(refused.status == 66)
+        let line = broken.filter { $0 == "\n" }.count + 1
+        #expect(refused.error.contains("demo.yaml:\(line):1: error: invalid YAML"), "\(refused.error)")
+        #expect(try workspace.sqlite("SELECT count(*) FROM runs") == "3")
     }
 }

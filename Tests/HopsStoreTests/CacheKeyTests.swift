@@ -33,6 +33,18 @@ import Testing
         #expect(Set(variants + [base]).count == 5)
     }
 
+    @Test func aKeyNeverChangesSoEarlierRecordsAreReused() {
+        let expected = "f97a1195ddae1f549638f4fa4084be8b95661ec02544d854bb88398f3083b345"
+        #expect(
+            CacheKey.make(
+                runner: "deno", runnerVersion: "2.1", scriptContent: "export function main() {}",
+                argumentsCanonicalJSON: #"{"a":1}"#) == expected)
+        #expect(
+            CacheKey.make(
+                runner: "deno", runnerVersion: "2.1", scriptContent: Data("export function main() {}".utf8),
+                argumentsCanonicalJSON: #"{"a":1}"#) == expected)
+    }
+
     @Test func lengthPrefixKeepsBoundariesApart() {
         // Without length prefixes these two would hash the same concatenation.
         let first = CacheKey.make(runner: "ab", runnerVersion: "c", scriptContent: "", argumentsCanonicalJSON: "")

@@ -199,6 +199,57 @@ import Testing
         #expect(try store.latestSucceededSteps(run: resumed).map(\.stepID) == ["fetch"])
     }
 
+    @Test func reusedStepsAreWrittenInOneBatchAfterTheRunsLastStep() throws {
+        let fixture = try StoreFixture()
+        let store = try fixture.open()
+        let original = try store.createRun(kind: .flow, source: "f", sourceHash: nil, inputsJSON: "{}")
+        let fetch = try store.beginStep(run: original, stepID: "fetch", argsJSON: "{}", cacheKey: "k1", runner: "bash")
+        try store.finishStep(fetch, status: .succeeded, resultJSON: "1")
+        let check = try store.beginStep(run: original, stepID: "check", argsJSON: "{}", cacheKey: "k2", runner: "bash")
+        try store.finishStep(check, status: .succeeded, resultJSON: "2")
+        let resumed = try store.createRun(kind: .resume, source: "f", sourceHash: nil, inputsJSON: "{}", parent: original)
+        let live = try store.beginStep(run: resumed, stepID: "first", argsJSON: "{}", cacheKey: "k0", runner: "bash")
+        try store.finishStep(live, status: .succeeded, resultJSON: "0")
+        let firstResume = try store.recordReused([
+            ReusedStep(run: resumed, stepID: "fetch", argsJSON: "{}", cacheKey: "k1", runner: "bash", scriptHash: "s", from: fetch),
+            ReusedStep(run: resumed, stepID: "check", argsJSON: "{}", cacheKey: "k2", runner: "bash", scriptHash: "s", from: check),
+        ])
+        // A resume of the resume takes the rows it reused: they point at the attempts that computed the results.
+        let again = try store.createRun(kind: .resume, source: "f", sourceHash: nil, inputsJSON: "{}", parent: resumed)
+        try store.recordReused([
+            ReusedStep(run: again, stepID: "fetch", argsJSON: "{}", cacheKey: "k1", runner: "bash", scriptHash: "s", from: firstResume[0])
+        ])
+
+        let record = try #require(try store.run(resumed))
+        #expect(record.steps.map(\.stepID) == ["first", "fetch", "check"])
+        #expect(record.steps.map(\.sequence) == [1, 2, 3])
+        #expect(record.steps.map(\.status) == [.succeeded, .reused, .reused])
+        #expect(record.steps.map(\.resultJSON) == ["0", "1", "2"])
+        #expect(record.steps.dropFirst().map(\.reusedFrom) == [fetch, check])
+        let second = try #require(try store.run(again))
+        #expect(second.steps.map(\.sequence) == [1])
+        #expect(second.steps.first?.reusedFrom == fetch)
+        #expect(second.steps.first?.resultJSON == "1")
+    }
+
+    @Test func runsNameTheirLastFailedStep() throws {
+        let fixture = try StoreFixture()
+        let store = try fixture.open()
+        let run = try store.createRun(kind: .flow, source: "f", sourceHash: nil, inputsJSON: "{}")
+        for (id, status) in [("a", StepStatus.failed), ("b", .succeeded), ("c", .failed), ("d", .succeeded)] {
+            let step = try store.beginStep(run: run, stepID: id, argsJSON: "{}", cacheKey: nil, runner: "bash")
+            try store.finishStep(step, status: status)
+        }
+        try store.finishRun(run, status: .failed)
+        let summary = try #require(try store.runs(limit: 1).first)
+        #expect(summary.failedStep == "c")
+        #expect(summary.stepCount == 4)
+        let plan = try fixture.sqlite3(
+            fixture.storePath,
+            "EXPLAIN QUERY PLAN SELECT step_id FROM steps WHERE run_id = 'x' AND status = 'failed' ORDER BY seq DESC LIMIT 1")
+        #expect(plan.contains("steps_failed"), "the failed step is found by its index, not by reading every step: \(plan)")
+    }
+
     @Test func gcDeletesOldFinishedRunsAndReportsSize() throws {
         let fixture = try StoreFixture()
         let store = try fixture.open()

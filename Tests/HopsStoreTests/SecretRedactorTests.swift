@@ -4,6 +4,15 @@ import Testing
 @testable import HopsStore
 
 @Suite struct SecretRedactorTests {
+    @Test func tellsATextHoldingTheMask() {
+        #expect(SecretRedactor.holdsMask(#"{"token":"***"}"#))
+        #expect(SecretRedactor.holdsMask("***"))
+        #expect(SecretRedactor.holdsMask("a ***b"))
+        #expect(!SecretRedactor.holdsMask(#"{"token":"**"}"#))
+        #expect(!SecretRedactor.holdsMask("* * *"))
+        #expect(!SecretRedactor.holdsMask(""))
+    }
+
     @Test func masksEveryOccurrenceLongestFirst() {
         let redactor = SecretRedactor(secrets: ["tok", "token-123", ""])
         #expect(redactor.redact("a token-123 b token-123tok") == "a *** b ******")

@@ -3,10 +3,19 @@ import HopsLang
 import Yams
 
 /// Reads a flow in the seed's format (`windmill/flows/<category>/<name>.yaml`) into the flow model.
-struct SeedReader {
+///
+/// Not Sendable: it lives for one load on one thread.
+final class SeedReader {
     let source: YAMLSource
     /// `windmill/scripts/`, against which step scripts resolve; nil when no such folder was found.
     let scriptsRoot: String?
+    /// Each script path looked for so far and the file found for it: a flow of many steps names few scripts.
+    private var scriptFiles: [String: String?] = [:]
+
+    init(source: YAMLSource, scriptsRoot: String?) {
+        self.source = source
+        self.scriptsRoot = scriptsRoot
+    }
 
     static let stepFields: Set<String> = [
         "id", "summary", "name", "description", "script", "args", "for_each", "if", "retry", "timeout",
@@ -98,7 +107,7 @@ struct SeedReader {
 
     func readStep(_ node: Node) -> FlowModule? {
         guard let pairs = source.mapping(node, "a step") else { return nil }
-        func field(_ key: String) -> Node? { pairs.first { $0.key == key }?.value }
+        func field(_ key: String) -> Node? { pairs.firstIndex { $0.key == key }.map { pairs[$0].value } }
         let idNode = field("id")
         guard let id = idNode.flatMap({ source.string($0, "a step id") }), !id.isEmpty else {
             source.report(.error, "a step has no 'id'", at: node)
@@ -206,9 +215,12 @@ struct SeedReader {
             return nil
         }
         guard let scriptsRoot else { return nil }
-        let file = (scriptsRoot as NSString).appendingPathComponent(path)
-        if FileManager.default.fileExists(atPath: file) { return file }
-        source.report(.warning, "script '\(path)' of step '\(step)' not found under \(scriptsRoot)", at: node)
-        return nil
+        let found = scriptFiles[path] ?? {
+            let file = (scriptsRoot as NSString).appendingPathComponent(path)
+            return FileManager.default.fileExists(atPath: file) ? file : nil
+        }()
+        scriptFiles[path] = .some(found)
+        if found == nil { source.report(.warning, "script '\(path)' of step '\(step)' not found under \(scriptsRoot)", at: node) }
+        return found
     }
 }

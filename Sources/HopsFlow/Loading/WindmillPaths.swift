@@ -5,13 +5,14 @@ public enum WindmillPaths {
     /// Why a module id cannot be used, or nil: ids name results (`results.<id>`) and inline files.
     public static func idProblem(_ id: String) -> String? {
         guard let first = id.unicodeScalars.first else { return "is empty" }
-        let letters = CharacterSet.letters.union(CharacterSet(charactersIn: "_$"))
-        let rest = letters.union(.decimalDigits)
-        if !letters.contains(first) || !id.unicodeScalars.dropFirst().allSatisfy(rest.contains) {
+        if !identifierStart.contains(first) || !id.unicodeScalars.dropFirst().allSatisfy(identifierRest.contains) {
             return "is not an identifier (letters, digits and _, not starting with a digit), as Windmill requires"
         }
         return nil
     }
+
+    private static let identifierStart = CharacterSet.letters.union(CharacterSet(charactersIn: "_$"))
+    private static let identifierRest = identifierStart.union(.decimalDigits)
 
     /// Why a script or flow path cannot name anything in a tree, or nil.
     public static func problem(with path: String) -> String? {

@@ -8,22 +8,20 @@ import Yams
 final class YAMLSource {
     let file: String
     let text: String
+    // Made when first needed: a flow that loads without a diagnostic or an expression needs none of them.
     /// The text as the language's source file, which diagnostics render from.
-    let sourceFile: SourceFile
-    let lines: [Substring]
+    private(set) lazy var sourceFile = SourceFile(name: file, text: text)
+    private(set) lazy var lines: [Substring] = text.split(separator: "\n", omittingEmptySubsequences: false)
     /// The text as Unicode scalars, and where each line starts in it, for placing pieces of scalars.
-    let rawScalars: [Unicode.Scalar]
-    let rawLineStarts: [Int]
+    private(set) lazy var rawScalars = Array(text.unicodeScalars)
+    private(set) lazy var rawLineStarts = [0] + rawScalars.indices.filter { rawScalars[$0] == "\n" }.map { $0 + 1 }
     private(set) var diagnostics: [FlowDiagnostic] = []
+    /// The tags `typed` gives plain scalars, by name.
+    var plainTags: [String: Tag] = [:]
 
     init(file: String, text: String) {
         self.file = file
         self.text = text
-        self.sourceFile = SourceFile(name: file, text: text)
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let scalars = Array(text.unicodeScalars)
-        self.rawScalars = scalars
-        self.rawLineStarts = [0] + scalars.indices.filter { scalars[$0] == "\n" }.map { $0 + 1 }
     }
 
     /// Nesting deeper than this is refused: no flow needs it, and it would exhaust the stack.
@@ -47,7 +45,7 @@ final class YAMLSource {
                 report(.error, problem.message, at: problem.node.map(location(of:)) ?? SourceLocation(file: file, line: 1, column: 1))
                 return nil
             }
-            return node
+            return typed(node)
         } catch let error as YamlError {
             let (problem, mark) = Self.describe(error)
             let location = SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
@@ -59,6 +57,7 @@ final class YAMLSource {
     }
 
     /// Composes on a thread with a large stack: the composer recurses once per nesting level.
+    /// Plain scalars are left untyped (`typed` types them).
     private static func compose(_ text: String) throws -> Node? {
         final class Outcome: @unchecked Sendable {
             var result: Result<Node?, Error> = .success(nil)
@@ -66,7 +65,7 @@ final class YAMLSource {
         let outcome = Outcome()
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
-            outcome.result = Result { try Yams.compose(yaml: text) }
+            outcome.result = Result { try Yams.compose(yaml: text, .basic) }
             done.signal()
         }
         thread.stackSize = 256 << 20
@@ -279,7 +278,14 @@ extension Node {
         switch Tag.Name(rawValue: tag.rawValue) {
         case .null: return HopsLang.Value.null
         case .bool: return bool.map(HopsLang.Value.bool) ?? HopsLang.Value.string(scalar.string)
-        case .int: return int.map { HopsLang.Value.number(Double($0)) } ?? HopsLang.Value.string(scalar.string)
+        case .int:
+            // Decimal digits as most numbers are written; Yams's own reading handles the others
+            // (0x1F, 0o17, 017, 1_000, 1:30, and -0, which it leaves as text).
+            let digits = scalar.string.utf8.drop { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") }
+            if digits.first != UInt8(ascii: "0"), let number = Int(scalar.string) {
+                return HopsLang.Value.number(Double(number))
+            }
+            return int.map { HopsLang.Value.number(Double($0)) } ?? HopsLang.Value.string(scalar.string)
         case .float: return float.map(HopsLang.Value.number) ?? HopsLang.Value.string(scalar.string)
         default: return HopsLang.Value.string(scalar.string)
         }

@@ -13,7 +13,9 @@ extension FlowEngine {
             do {
                 var script = try Script.inline(raw.content, language: raw.language, name: raw.path ?? module.id)
                 script.lock = raw.lock
-                return runScript(script, transforms: raw.inputTransforms, module: module, scope: scope, place: place, attempt: attempt)
+                return runScript(
+                    script, contentHash: CacheKey.contentHash(script.content), transforms: raw.inputTransforms,
+                    module: module, scope: scope, place: place, attempt: attempt)
             } catch {
                 return Execution(error: StepError(kind: .setup, message: "\(error)"))
             }
@@ -28,13 +30,16 @@ extension FlowEngine {
                         kind: .scriptNotFound,
                         message: "script \(pathScript.path) lives on the Windmill hub, which hops does not reach offline; copy it into the tree (f/…) or mock the step"))
             }
-            guard let file = scriptFile(for: pathScript) else {
-                return Execution(error: StepError(kind: .scriptNotFound, message: "script not found: \(pathScript.path)"))
-            }
             do {
-                var script = try Script.file(file)
+                let candidates = pathScript.candidates(in: flow, repositoryRoot: runner.context.repositoryRoot)
+                guard let found = try runner.scriptFiles.script(atFirstOf: candidates) else {
+                    return Execution(error: StepError(kind: .scriptNotFound, message: "script not found: \(pathScript.path)"))
+                }
+                var script = found.script
                 script.name = pathScript.path
-                return runScript(script, transforms: pathScript.inputTransforms, module: module, scope: scope, place: place, attempt: attempt)
+                return runScript(
+                    script, contentHash: found.contentHash, transforms: pathScript.inputTransforms, module: module,
+                    scope: scope, place: place, attempt: attempt)
             } catch {
                 let kind: StepError.Kind = if case RunError.scriptNotFound = error { .scriptNotFound } else { .setup }
                 return Execution(error: StepError(kind: kind, message: "\(error)"))
@@ -55,11 +60,6 @@ extension FlowEngine {
                     kind: .setup,
                     message: "step '\(module.id)' is an AI agent, which runs only on a Windmill server; mock it (mock: {enabled: true, return_value: …}) to run the flow here"))
         }
-    }
-
-    /// The script file of a path step.
-    func scriptFile(for script: PathScript) -> String? {
-        script.locate(in: flow, repositoryRoot: runner.context.repositoryRoot)
     }
 
     /// The arguments of a step, each transform evaluated in the scope.
@@ -84,8 +84,10 @@ extension FlowEngine {
         return seconds.isFinite && seconds > 0 ? seconds : nil
     }
 
+    /// `contentHash`: `CacheKey.contentHash(script.content)`, which a path script's file has already.
     private func runScript(
-        _ script: Script, transforms: InputTransforms, module: FlowModule, scope: Scope, place: String, attempt: Int
+        _ script: Script, contentHash: String, transforms: InputTransforms, module: FlowModule, scope: Scope,
+        place: String, attempt: Int
     ) -> Execution {
         let arguments: ObjectValue
         do {
@@ -102,7 +104,7 @@ extension FlowEngine {
             argumentsCanonicalJSON: argumentsJSON)
         return recorded(
             module: module, place: place, attempt: attempt, argumentsJSON: argumentsJSON, cacheKey: cacheKey,
-            runner: "\(identity.runner) \(identity.version)", scriptHash: CacheKey.contentHash(script.content)
+            runner: "\(identity.runner) \(identity.version)", scriptHash: contentHash
         ) {
             runner.run(script, arguments: arguments, timeout: timeout(of: module, scope: scope), cancellation: cancellation)
         }
@@ -154,19 +156,16 @@ extension FlowEngine {
             case nil: break
             }
         }
-        if let cached = cachedRecord, let json = cached.resultJSON, !json.contains(SecretRedactor.mask),
+        if let cached = cachedRecord, let json = cached.resultJSON, !SecretRedactor.holdsMask(json),
             let value = try? Value(parsingJSON: json)
         {
             // A result stored with a secret masked in it is not the result: such steps run again.
-            if let runID {
-                let written = recording { store in
-                    try store.recordReused([
-                        ReusedStep(
-                            run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
-                            cacheKey: cacheKey, runner: runner, scriptHash: scriptHash, from: cached.step)
-                    ])
-                }
-                if case .failure(let error) = written { return Execution(error: error) }
+            if let runID, let store {
+                reusedSteps.add(
+                    ReusedStep(
+                        run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
+                        cacheKey: cacheKey, runner: runner, scriptHash: scriptHash, from: cached.step),
+                    to: store)
             }
             resume?.noteCacheHit(stepID: module.id, place: place, from: cached.step)
             var execution = Execution(result: value)
@@ -178,7 +177,10 @@ extension FlowEngine {
         let keep = !module.deletesAfterUse
         if let runID {
             let begun = recording { store in
-                try store.beginStep(
+                // The reused steps before this one are written first: they keep their place before it, and a
+                // hops killed while it runs has them all.
+                try reusedSteps.write()
+                return try store.beginStep(
                     run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: keep ? argumentsJSON : "{}",
                     cacheKey: cacheKey, runner: runner, scriptHash: scriptHash)
             }
@@ -232,6 +234,7 @@ extension FlowEngine {
                 maxWhileIterations: maxWhileIterations)
             engine.runID = runID
             engine.resume = resume
+            engine.reusedSteps = reusedSteps
             engine.subflowChain = subflowChain + [path]
             var inner = Scope(inputs: FlowExecutor.applyDefaults(subflow, to: inputs))
             switch engine.runSequence(subflow.modules, scope: &inner, place: place.isEmpty ? path : place + "/" + path) {

@@ -36,6 +36,8 @@ final class FlowEngine: @unchecked Sendable {
     var runID: RunID?
     /// The recorded run a resume reuses steps of.
     var resume: ResumeSource?
+    /// Reused steps not written yet; a subflow's engine shares its caller's.
+    var reusedSteps = ReusedStepBatch()
     /// The paths of the flows that called this one, outermost first (empty for the top flow).
     var subflowChain: [String] = []
     /// The answer to approval steps; nil pauses the run at the first one.

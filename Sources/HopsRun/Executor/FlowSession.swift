@@ -310,7 +310,7 @@ public final class FlowSession: @unchecked Sendable {
         let error = failure?.kind == .waitingForApproval ? "waiting for approval: \(failure?.message ?? "")" : failure?.description
         _ = engine.recording {
             // The reused steps still pending are written before the run is finished.
-            try options.resume?.flush(to: $0)
+            try engine.reusedSteps.write()
             try $0.finishRun(
                 runID, status: status, resultJSON: failure == nil ? (lastResult ?? .null).jsonString() : nil, error: error)
             try $0.verify(run: runID)

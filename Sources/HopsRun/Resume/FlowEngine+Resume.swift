@@ -14,20 +14,13 @@ extension FlowEngine {
             let record = resume.decide(
                 stepID: module.id, place: place, cacheKey: cacheKey, scriptHash: scriptHash, runner: runner),
             let value = try? Value(parsingJSON: record.resultJSON ?? "null")
-        else {
-            // This step runs (or is served by cache_ttl): the reused ones before it are written first.
-            if case .failure(let error)? = recording({ try resume.flush(to: $0) }) { return Execution(error: error) }
-            return nil
-        }
-        if let runID {
-            let written = recording { store in
-                try resume.pend(
-                    ReusedStep(
-                        run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
-                        cacheKey: cacheKey, runner: runner, scriptHash: scriptHash, from: record.id),
-                    to: store)
-            }
-            if case .failure(let error) = written { return Execution(error: error) }
+        else { return nil }
+        if let runID, let store {
+            reusedSteps.add(
+                ReusedStep(
+                    run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
+                    cacheKey: cacheKey, runner: runner, scriptHash: scriptHash, from: record.id),
+                to: store)
         }
         var execution = Execution(result: value)
         execution.cached = true

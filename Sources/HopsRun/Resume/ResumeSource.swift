@@ -38,10 +38,6 @@ public final class ResumeSource: @unchecked Sendable {
     private let lastAttempts: [String: StepRecord]
     let lock = NSLock()
     var decisions: [String: Decision] = [:]
-    /// Reused steps not yet written: they are written together, before the next step that runs
-    /// and when the run finishes.
-    private var pending: [ReusedStep] = []
-    private var pendingStore: RunStore?
 
     /// Reads what `original` recorded.
     public convenience init(store: RunStore, original: RunID, fresh: Bool = false) throws {
@@ -64,30 +60,6 @@ public final class ResumeSource: @unchecked Sendable {
         self.lastAttempts = last
     }
 
-    deinit {
-        if let pendingStore { try? flush(to: pendingStore) }
-    }
-
-    /// Notes a reused step for `store`, written with the others at the next `flush`.
-    func pend(_ step: ReusedStep, to store: RunStore) throws {
-        lock.lock()
-        pending.append(step)
-        pendingStore = store
-        let full = pending.count >= 256
-        lock.unlock()
-        if full { try flush(to: store) }
-    }
-
-    /// Writes the reused steps noted so far, in one transaction.
-    public func flush(to store: RunStore) throws {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !pending.isEmpty else { return }
-        let steps = pending
-        pending.removeAll()
-        _ = try store.recordReused(steps)
-    }
-
     static func key(_ stepID: String, _ place: String) -> String { place.isEmpty ? stepID : place + "/" + stepID }
 
     /// Decides for one attempt of a step about to run; returns the recorded attempt to reuse, if any.
@@ -99,7 +71,7 @@ public final class ResumeSource: @unchecked Sendable {
             decision = Decision(reused: false, reason: fresh ? "--fresh" : "--fresh-step")
         } else if let record = succeeded[key] {
             if record.cacheKey == cacheKey {
-                if let result = record.resultJSON, result.contains(SecretRedactor.mask) {
+                if let result = record.resultJSON, SecretRedactor.holdsMask(result) {
                     decision = Decision(reused: false, reason: "result held a secret")
                 } else {
                     decision = Decision(reused: true, reason: "key matches", from: record.id)

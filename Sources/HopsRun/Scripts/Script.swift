@@ -75,19 +75,28 @@ extension PathScript {
     /// folder), else its path under the repository, `windmill/scripts/`, or `windmill/` with the
     /// extension Windmill leaves off.
     func locate(in flow: Flow, repositoryRoot root: String) -> String? {
-        var candidates: [String] = []
-        if let resolved = resolvedFile {
-            candidates.append(resolved.hasPrefix("/") ? resolved : root + "/" + resolved)
-            if let flowFile = flow.file {
-                candidates.append(((flowFile as NSString).deletingLastPathComponent as NSString).appendingPathComponent(resolved))
-            }
-        }
-        candidates.append(path.hasPrefix("/") ? path : root + "/" + path)
-        candidates.append(root + "/windmill/scripts/" + path)
-        for language in ["ts", "py", "sh"] { candidates.append(root + "/windmill/" + path + "." + language) }
-        return candidates.first { candidate in
+        candidates(in: flow, repositoryRoot: root).first { candidate in
             var isDirectory: ObjCBool = false
             return FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory) && !isDirectory.boolValue
         }
+    }
+
+    /// Where the file may be, in the order `locate` tries them; each made only when asked for.
+    func candidates(in flow: Flow, repositoryRoot root: String) -> some Sequence<String> {
+        let resolved = resolvedFile
+        let path = path
+        let places: [() -> String?] = [
+            { resolved.map { $0.hasPrefix("/") ? $0 : root + "/" + $0 } },
+            {
+                guard let resolved, let flowFile = flow.file else { return nil }
+                return ((flowFile as NSString).deletingLastPathComponent as NSString).appendingPathComponent(resolved)
+            },
+            { path.hasPrefix("/") ? path : root + "/" + path },
+            { root + "/windmill/scripts/" + path },
+            { root + "/windmill/" + path + ".ts" },
+            { root + "/windmill/" + path + ".py" },
+            { root + "/windmill/" + path + ".sh" },
+        ]
+        return places.lazy.compactMap { $0() }
     }
 }

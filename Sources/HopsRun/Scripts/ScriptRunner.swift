@@ -13,6 +13,8 @@ public struct ScriptRunner: Sendable {
     public let runtimes: Runtimes
     /// The warm deno and python3 processes steps run in; nil when every step gets a fresh process.
     public let warm: WarmRuntimes?
+    /// The path scripts read so far, each read again only when it changed.
+    let scriptFiles = ScriptFiles()
 
     /// `isolate`: a fresh process for every step instead of warm ones.
     public init(context: WorkspaceContext, runtimes: Runtimes? = nil, isolate: Bool = false) {
