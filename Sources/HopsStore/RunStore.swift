@@ -119,11 +119,13 @@ public final class RunStore: @unchecked Sendable {
             }
             try database.execute("PRAGMA journal_mode = WAL")
             // A commit is in the WAL file, that is with the operating system, when it returns: a hops
-            // killed at any point (kill -9) loses no committed step, at any synchronous level. OFF
-            // is the one that never waits for the disk (NORMAL waits at each checkpoint, at the
-            // store's close, and when the WAL starts over); what it gives up is the latest steps,
-            // and possibly the store, when the machine itself crashes or loses power.
-            try database.execute("PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON")
+            // killed at any point (kill -9) loses no committed step, at any synchronous level. NORMAL
+            // waits for the disk only at a checkpoint, so that a crash of the machine loses at most
+            // the latest steps, never the store; and the WAL is not checkpointed when hops closes the
+            // store (it is, every 1,000 pages, by the writer that fills it), so a command that writes
+            // a few steps never waits for the disk.
+            try database.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+            database.keepWALOnClose()
             if found < schema.currentVersion { try schema.migrate(database) }
         } catch let error as DatabaseError {
             throw map(error, path: path)

@@ -1,6 +1,7 @@
 import Foundation
 import HopsLang
 import HopsStore
+import Synchronization
 
 /// The recorded steps of an earlier run that a resumed run may reuse, and why each step was reused or ran.
 ///
@@ -9,7 +10,7 @@ import HopsStore
 /// arguments. Like Nextflow's `-resume`, a reused result feeds later steps, so a step after one
 /// whose result changed gets other arguments, another key, and runs.
 ///
-/// Unchecked: the decisions are written from loop threads and guarded by `lock`.
+/// Unchecked: `freshSteps` is set before the run starts and only read while it runs.
 public final class ResumeSource: @unchecked Sendable {
     /// Whether a step was reused and why, as `hops resume` reports it.
     public struct Decision: Sendable, Equatable {
@@ -36,8 +37,8 @@ public final class ResumeSource: @unchecked Sendable {
 
     private let succeeded: [String: StepRecord]
     private let lastAttempts: [String: StepRecord]
-    let lock = NSLock()
-    var decisions: [String: Decision] = [:]
+    /// Written from loop threads.
+    private let decisions = Mutex<[String: Decision]>([:])
 
     /// Reads what `original` recorded.
     public convenience init(store: RunStore, original: RunID, fresh: Bool = false) throws {
@@ -89,18 +90,14 @@ public final class ResumeSource: @unchecked Sendable {
         } else {
             decision = Decision(reused: false, reason: "no record")
         }
-        lock.lock()
-        decisions[key] = decision
-        lock.unlock()
+        decisions.withLock { $0[key] = decision }
         return reusable
     }
 
     /// What was decided for the step at `place`; nil for a step that never reached its runner
     /// (identity, mocks, loops and branches themselves, steps skipped or never started).
     public func decision(stepID: String, place: String) -> Decision? {
-        lock.lock()
-        defer { lock.unlock() }
-        return decisions[Self.key(stepID, place)]
+        decisions.withLock { $0[Self.key(stepID, place)] }
     }
 }
 
@@ -133,8 +130,6 @@ extension FlowRunResult {
 extension ResumeSource {
     /// Records that `cache_ttl` served the step although the resumed run's record did not.
     func noteCacheHit(stepID: String, place: String, from step: StepRecordID) {
-        lock.lock()
-        decisions[Self.key(stepID, place)] = Decision(reused: true, reason: "cache_ttl", from: step)
-        lock.unlock()
+        decisions.withLock { $0[Self.key(stepID, place)] = Decision(reused: true, reason: "cache_ttl", from: step) }
     }
 }
