@@ -123,8 +123,10 @@ public final class RunStore: @unchecked Sendable {
             // waits for the disk only at a checkpoint, so that a crash of the machine loses at most
             // the latest steps, never the store; and the WAL is not checkpointed when hops closes the
             // store (it is, every 1,000 pages, by the writer that fills it), so a command that writes
-            // a few steps never waits for the disk.
-            try database.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+            // a few steps never waits for the disk. A log grown past 4 MB (a big output) is cut back
+            // to that when it is next reused.
+            try database.execute(
+                "PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 4194304; PRAGMA foreign_keys = ON")
             database.keepWALOnClose()
             if found < schema.currentVersion { try schema.migrate(database) }
         } catch let error as DatabaseError {
