@@ -160,13 +160,9 @@ extension FlowEngine {
             let value = try? Value(parsingJSON: json)
         {
             // A result stored with a secret masked in it is not the result: such steps run again.
-            if let runID, let store {
-                reusedSteps.add(
-                    ReusedStep(
-                        run: runID, stepID: module.id, place: place, attempt: attempt, argsJSON: argumentsJSON,
-                        cacheKey: cacheKey, runner: runner, scriptHash: scriptHash, from: cached.step),
-                    to: store)
-            }
+            recordReused(
+                module, place: place, attempt: attempt, argumentsJSON: argumentsJSON, cacheKey: cacheKey,
+                runner: runner, scriptHash: scriptHash, from: cached.step)
             resume?.noteCacheHit(stepID: module.id, place: place, from: cached.step)
             var execution = Execution(result: value)
             execution.cached = true
