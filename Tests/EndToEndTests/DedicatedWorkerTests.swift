@@ -9,9 +9,9 @@ import Testing
     func loopProcesses(setting: String) throws -> [Int] {
         let tree = try HopsProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: tree) }
-        let folder = tree.appendingPathComponent("windmill/f/p/pids.flow")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try """
+        let folder = try FlowSupport.writeWmillFlow(
+            "f/p/pids",
+            """
             summary: the process of each iteration
             \(setting)
             value:
@@ -34,8 +34,8 @@ import Testing
               type: object
               properties: {}
 
-            """.write(to: folder.appendingPathComponent("flow.yaml"), atomically: true, encoding: .utf8)
-        let (result, object) = try FlowSupport.runJSON(folder.path, in: tree)
+            """, in: tree)
+        let (result, object) = try FlowSupport.runJSON(folder, in: tree)
         #expect(result.status == 0, "\(result.error)")
         #expect(!result.error.contains("warning"), "\(result.error)")
         let pids = try #require(FlowSupport.step("each", in: object)?["result"] as? [Int], "\(result.output)")

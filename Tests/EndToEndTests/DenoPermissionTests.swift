@@ -9,11 +9,11 @@ import Testing
     /// file `outside.txt` no step may read.
     func probe(_ body: String) throws -> (tree: URL, flow: String, outside: String) {
         let tree = try HopsProcess.temporaryDirectory()
-        let folder = tree.appendingPathComponent("repo/windmill/f/p/probe.flow")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let outside = tree.appendingPathComponent("outside.txt")
         try "not for steps\n".write(to: outside, atomically: true, encoding: .utf8)
-        try """
+        let flow = try FlowSupport.writeWmillFlow(
+            "f/p/probe",
+            """
             summary: one Deno step
             value:
               modules:
@@ -30,10 +30,9 @@ import Testing
               type: object
               properties: {}
 
-            """.write(to: folder.appendingPathComponent("flow.yaml"), atomically: true, encoding: .utf8)
-        try "export async function main(target: string) {\n\(body)\n}\n"
-            .write(to: folder.appendingPathComponent("probe.ts"), atomically: true, encoding: .utf8)
-        return (tree, folder.path, outside.path)
+            """, files: ["probe.ts": "export async function main(target: string) {\n\(body)\n}\n"],
+            in: tree.appendingPathComponent("repo"))
+        return (tree, flow, outside.path)
     }
 
     func run(_ flow: String, in tree: URL, isolate: Bool, environment: [String: String] = [:]) throws -> HopsProcess.Result {

@@ -12,6 +12,19 @@ enum FlowSupport {
     /// `Tests/EndToEndTests/Fixtures/flows/<relative>`.
     static func fixture(_ relative: String) -> String { fixtures.appendingPathComponent(relative).path }
 
+    /// Writes the wmill flow folder `<repository>/windmill/<path>.flow`: `yaml` as its `flow.yaml`,
+    /// `files` (name → text) beside it; returns the folder's path.
+    static func writeWmillFlow(
+        _ path: String, _ yaml: String, files: [String: String] = [:], in repository: URL
+    ) throws -> String {
+        let folder = repository.appendingPathComponent("windmill/\(path).flow")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (name, text) in files.merging(["flow.yaml": yaml], uniquingKeysWith: { $1 }) {
+            try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        return folder.path
+    }
+
     /// `hops flow run PATH -i … --json` with the store in `folder`; the JSON object it printed.
     static func runJSON(
         _ path: String, inputs: [String] = [], in folder: URL, environment: [String: String] = [:]

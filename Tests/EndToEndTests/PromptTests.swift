@@ -88,11 +88,9 @@ import Testing
 @Suite(.serialized) struct PromptStepInterruptTests {
     /// A wmill flow folder in `tree` whose one module is `module` (YAML, indented for `modules:`).
     func flow(in tree: URL, _ module: String) throws -> String {
-        let folder = tree.appendingPathComponent("windmill/f/p/wait.flow")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try "summary: waits\nvalue:\n  modules:\n\(module)schema:\n  type: object\n  properties: {}\n"
-            .write(to: folder.appendingPathComponent("flow.yaml"), atomically: true, encoding: .utf8)
-        return folder.path
+        try FlowSupport.writeWmillFlow(
+            "f/p/wait", "summary: waits\nvalue:\n  modules:\n\(module)schema:\n  type: object\n  properties: {}\n",
+            in: tree)
     }
 
     func interrupt(_ module: String) throws {

@@ -104,14 +104,7 @@ static inline int hops_errno(void) { return errno; }
 /// `fd`, so a SIGINT that lands between two reads does not leave the editor blocked until the next key.
 static int hops_read_byte(int fd, unsigned char *byte) {
     for (;;) {
-        if (hops_interrupt_flag) { errno = EINTR; return -1; }
-        struct pollfd requests[2] = {
-            { .fd = fd, .events = POLLIN, .revents = 0 },
-            { .fd = hops_interrupt_pipe[0], .events = POLLIN, .revents = 0 },
-        };
-        int ready = poll(requests, 2, -1);
-        if (ready < 0 && errno != EINTR) return -1;
-        if (ready <= 0 || requests[0].revents == 0) continue;
+        if (hops_wait_interrupt(fd)) { errno = EINTR; return -1; }
         ssize_t count = read(fd, byte, 1);
         if (count < 0 && errno == EINTR) continue;
         return (int)count;

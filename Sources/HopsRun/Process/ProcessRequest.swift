@@ -57,6 +57,12 @@ public struct ProcessResult: Sendable {
     public var duration: Double
 
     public var succeeded: Bool { exitCode == 0 }
+    /// Both streams as they were kept.
+    var captured: (stdout: CapturedOutput, stderr: CapturedOutput) {
+        (CapturedOutput(bytes: standardOutput, cut: standardOutputCut),
+         CapturedOutput(bytes: standardError, cut: standardErrorCut))
+    }
+
     /// The output as text to show (see `OutputText.escaped`).
     public var stdout: String { OutputText.escaped(standardOutput) }
     public var stderr: String { OutputText.escaped(standardError) }

@@ -133,6 +133,17 @@ struct BoundedBytes {
         bytes.append(contentsOf: ordered)
         return CapturedOutput(bytes: bytes, cut: cut)
     }
+
+    /// What was kept, leaving this empty for what comes next (a warm process's next step).
+    mutating func take() -> CapturedOutput {
+        defer {
+            head = Data()
+            tail = Data()
+            tailStart = 0
+            total = 0
+        }
+        return captured
+    }
 }
 
 /// Drains one pipe on its own thread until end of file, keeping at most `limit` bytes of it.

@@ -129,9 +129,7 @@ extension ScriptRunner {
     /// The outcome of a finished process, from the harness's result file or bash's last line.
     func interpret(_ process: ProcessResult, script: Script, resultFile: String?) -> StepOutcome {
         var outcome = StepOutcome(duration: process.duration)
-        outcome.keep(
-            (CapturedOutput(bytes: process.standardOutput, cut: process.standardOutputCut),
-             CapturedOutput(bytes: process.standardError, cut: process.standardErrorCut)))
+        outcome.keep(process.captured)
         let stdout = outcome.stdout
         let tail = StepError.tail(outcome.stderr)
 

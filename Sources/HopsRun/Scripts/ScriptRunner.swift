@@ -115,7 +115,7 @@ public struct ScriptRunner: Sendable {
             var request = prepared.request
             request.workFolder = workDirectory
             request.timeout = timeout
-            request.outputLimit = outputLimit
+            request.outputLimit = ProcessRequest.outputLimit(environment: context.environment)
             let process = try ProcessRunner.run(request, cancellation: cancellation)
             return explainingImportFailure(interpret(process, script: script, resultFile: prepared.resultFile), script: script)
         } catch let error as ProcessError {
@@ -129,9 +129,6 @@ public struct ScriptRunner: Sendable {
     public var maximumParallelism: Int {
         context.environment["HOPS_PARALLELISM"].flatMap { Int($0) }.map { max($0, 1) } ?? 8
     }
-
-    /// Bytes kept of each of a step's output streams: `HOPS_OUTPUT_LIMIT`, else 10 MB.
-    var outputLimit: Int { ProcessRequest.outputLimit(environment: context.environment) }
 
     private func processFailure(_ error: ProcessError) -> StepOutcome {
         switch error {

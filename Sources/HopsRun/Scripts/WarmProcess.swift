@@ -239,12 +239,10 @@ final class StreamCollector: Sendable {
         var ended = false
     }
     private let state: Mutex<State>
-    private let limit: Int
     /// Signalled for each chunk read and at the end of the stream.
     private let progress = DispatchSemaphore(value: 0)
 
     init(descriptor: Int32, limit: Int) {
-        self.limit = limit
         state = Mutex(State(current: BoundedBytes(limit: limit)))
         Thread.detachNewThread { [self] in
             PipeReader.read(descriptor) { chunk in
@@ -264,8 +262,7 @@ final class StreamCollector: Sendable {
         let data = state.carry + chunk
         if let range = Self.find(marker, in: data) {
             state.current.append(data[..<range.lowerBound])
-            state.finished = state.current.captured
-            state.current = BoundedBytes(limit: limit)
+            state.finished = state.current.take()
             state.marker = nil
             state.carry = []
             // Written after the marker: a timer of the script, say; it belongs to the next step.
@@ -314,11 +311,9 @@ final class StreamCollector: Sendable {
             return finished
         }
         state.current.append(state.carry)
-        let captured = state.current.captured
-        state.current = BoundedBytes(limit: limit)
         state.carry = []
         state.marker = nil
-        return captured
+        return state.current.take()
     }
 
     /// Where `marker` first occurs in `data` (memchr for its first byte, then memcmp).
