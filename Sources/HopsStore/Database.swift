@@ -19,12 +19,6 @@ final class Database {
     }
 
     /// Opens (or creates) the database file at `path`; sets a busy timeout before anything else.
-    /// Leaves the write-ahead log as it is when this, the last connection, closes: no checkpoint
-    /// and no wait for the disk at the end of every command.
-    func keepWALOnClose() {
-        _ = hops_sqlite3_keep_wal_on_close(handle)
-    }
-
     init(path: String, create: Bool = true, access: Access = .readWrite, busyTimeoutMilliseconds: Int32 = 10_000) throws {
         self.path = path
         var opened: OpaquePointer?

@@ -121,13 +121,12 @@ public final class RunStore: @unchecked Sendable {
             // A commit is in the WAL file, that is with the operating system, when it returns: a hops
             // killed at any point (kill -9) loses no committed step, at any synchronous level. NORMAL
             // waits for the disk only at a checkpoint, so that a crash of the machine loses at most
-            // the latest steps, never the store; and the WAL is not checkpointed when hops closes the
-            // store (it is, every 1,000 pages, by the writer that fills it), so a command that writes
-            // a few steps never waits for the disk. A log grown past 4 MB (a big output) is cut back
-            // to that when it is next reused.
+            // the latest steps, never the store. The last connection to close checkpoints the log
+            // and removes it (SQLite's default): a log left beside the store would be read whole by
+            // the next command that opens it, to rebuild its index, and that costs every command
+            // more than the checkpoint costs the one that wrote.
             try database.execute(
                 "PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 4194304; PRAGMA foreign_keys = ON")
-            database.keepWALOnClose()
             if found < schema.currentVersion { try schema.migrate(database) }
         } catch let error as DatabaseError {
             throw map(error, path: path)

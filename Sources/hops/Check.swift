@@ -11,6 +11,7 @@ import HopsShell
 /// `hops check [PATH…]`: validates flows without running them; exit 1 when any has an error.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check flows: structure, expressions, step references, scripts and arguments, schedules, secrets.",
         discussion: """
             Without a path, every flow under windmill/ of the repository is checked: seed flows \

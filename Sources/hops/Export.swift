@@ -6,6 +6,7 @@ import HopsShell
 /// `hops export FLOW --to seed|windmill --out DIR [--branch NAME]`: writes a flow that passes check.
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Write a flow into a tree, in the seed format or the wmill layout, after it passes check.",
         discussion: """
             A flow with check errors is refused: its problems are printed and nothing is written. \

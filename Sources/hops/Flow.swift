@@ -58,10 +58,12 @@ struct FlowRun: ParsableCommand {
             return
         }
         let root = FlowFiles.repositoryRoot(ofFlowAt: path)
-        let flow = try CheckedFlow.load(path, repositoryRoot: root)
-        // The first scripts' runtimes start now, while the store opens and the inputs are read.
+        let loaded = FlowLoader.read(path: path)
+        // The first scripts' runtimes start now, while the flow is checked, the store opens and the
+        // inputs are read; a flow the check refuses stops them.
         let runner = ScriptRunner(repositoryRoot: root, isolate: isolate)
-        runner.warm?.prewarm(flow)
+        if let flow = loaded.flow { runner.warm?.prewarm(flow) }
+        let flow = try CheckedFlow.load(loaded, path: path, repositoryRoot: root)
         var values = ObjectValue()
         var triggered: Trigger?
         do {
@@ -223,7 +225,12 @@ struct FlowShow: ParsableCommand {
 enum CheckedFlow {
     /// The check's report, its diagnostics written to standard error.
     static func check(_ path: String, repositoryRoot: String) -> FlowCheckReport {
-        let report = FlowChecker.check(path: path, repositoryRoot: repositoryRoot)
+        check(FlowLoader.read(path: path), repositoryRoot: repositoryRoot)
+    }
+
+    /// `check(_:repositoryRoot:)` of a flow already read.
+    static func check(_ loaded: FlowLoadResult, repositoryRoot: String) -> FlowCheckReport {
+        let report = FlowChecker.check(loaded, repositoryRoot: repositoryRoot)
         let colored = Terminal.useColor(on: STDERR_FILENO)
         for diagnostic in report.diagnostics { Terminal.writeError(diagnostic.rendered(colored: colored) + "\n") }
         return report
@@ -231,7 +238,12 @@ enum CheckedFlow {
 
     /// The flow, or exit status 2 when it does not load or check finds an error in it.
     static func load(_ path: String, repositoryRoot: String) throws -> Flow {
-        let report = check(path, repositoryRoot: repositoryRoot)
+        try load(FlowLoader.read(path: path), path: path, repositoryRoot: repositoryRoot)
+    }
+
+    /// `load(_:repositoryRoot:)` of a flow already read from `path`.
+    static func load(_ loaded: FlowLoadResult, path: String, repositoryRoot: String) throws -> Flow {
+        let report = check(loaded, repositoryRoot: repositoryRoot)
         guard let flow = report.flow, !report.hasErrors else {
             Terminal.writeError("error: \(path) has errors (see above); nothing ran\n")
             throw ExitCode(2)

@@ -40,7 +40,7 @@ struct Hops: ParsableCommand {
         // (the prompt takes Ctrl-C over for itself; `flow run` records the run as interrupted).
         ProcessSupervisor.handleSignals([SIGINT, SIGTERM, SIGHUP])
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try parseSubcommand(arguments) ?? parseAsRoot(arguments)
             try command.run()
         } catch {
             // A usage error exits 2, as shell tools do, rather than the parser's own 64.
@@ -48,6 +48,19 @@ struct Hops: ParsableCommand {
             Terminal.writeError(fullMessage(for: error) + "\n")
             Glibc.exit(2)
         }
+    }
+}
+
+extension Hops {
+    /// The subcommand named first, parsed by a parser of its own: the parser of the whole `hops`
+    /// command costs more to build than most commands take to run. Nil when that is not the case,
+    /// or for anything the subcommand's parser does not take as a command (a usage error, `--help`):
+    /// the whole parser then parses it, with messages that name `hops`.
+    static func parseSubcommand(_ arguments: [String]) -> ParsableCommand? {
+        guard let name = arguments.first,
+            let subcommand = configuration.subcommands.first(where: { $0.configuration.commandName == name })
+        else { return nil }
+        return try? subcommand.parseAsRoot(Array(arguments.dropFirst()))
     }
 }
 

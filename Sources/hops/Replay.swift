@@ -6,6 +6,7 @@ import HopsStore
 /// `hops replay RUN`: the prompt positioned at the start of a recorded run.
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "replay",
         abstract: "Walk a recorded run at the prompt: :next shows each recorded step, :retry and :continue run live.",
         discussion: """
             :next shows the next step's recorded arguments and result (or error) without running \

@@ -9,6 +9,7 @@ import HopsStore
 /// `hops resume RUN [--json] [--fresh]`: the flow of a recorded run again, reusing what still holds.
 struct Resume: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "resume",
         abstract: "Run a recorded flow run again, reusing the steps whose results still hold.",
         discussion: """
             The flow is read again from the path the run recorded and gets the run's inputs. Each \

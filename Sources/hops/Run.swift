@@ -9,6 +9,7 @@ import HopsStore
 /// with a located error at the first failure.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Run a notebook (.hops) cell by cell, or a file of statements.",
         discussion: """
             A .hops notebook runs its cells in order in one session: one progress line per cell on \

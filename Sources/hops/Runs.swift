@@ -6,6 +6,7 @@ import HopsStore
 /// `hops runs [--json] [--limit N] [--size]`: the recorded runs, newest first.
 struct Runs: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "runs",
         abstract: "List the recorded runs, newest first.",
         discussion: """
             One line per run: its id, kind, flow, status, start (local time), duration and failed \

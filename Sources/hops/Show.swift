@@ -6,6 +6,7 @@ import HopsStore
 /// `hops show RUN [STEP] [--json]`: a recorded run with its steps, or one step attempt in full.
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "Show a recorded run, or one of its steps.",
         discussion: """
             RUN is an id, a unique prefix of one, `last`, or -1, -2, …. Without STEP: the run's \

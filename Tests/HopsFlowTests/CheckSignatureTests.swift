@@ -92,6 +92,42 @@ import Testing
         #expect(signature.parameters[1].defaultText == "3")
     }
 
+    /// The declarations the scanners find without regular expressions, and near misses they pass over.
+    @Test func declarationShapesAndNearMisses() throws {
+        let shapes: [(String, ScriptSignature.Language, [String])] = [
+            ("export function* main<T extends { a: number }>(x: T) {}", .typescript, ["x"]),
+            ("export const main: Handler<A> = async function <T>(a: T, b = 1) {}", .typescript, ["a", "b"]),
+            ("let main = async(a) => a", .typescript, ["a"]),
+            ("var\n  main\n  =\n  (q) => q", .typescript, ["q"]),
+            ("const mainly = (z) => z\nexport async function main(y) {}", .typescript, ["y"]),
+            ("xfunction main(bad) {}\nfunction main(good) {}", .typescript, ["good"]),
+            ("async  def main(a, b=2):\n    pass\n", .python, ["a", "b"]),
+            ("def\tmain\t(x):\n    pass\n", .python, ["x"]),
+            ("""
+            #!/bin/bash
+              host="${1}"   # the host
+            port="$2" extra
+            user="${3:-root}"
+            9bad="$4"
+            host="$5"
+            """, .bash, ["host", "user"]),
+        ]
+        for (source, language, names) in shapes {
+            #expect(try ScriptSignature.read(source: source, language: language).parameterNames == names, "\(source)")
+        }
+        let bash = try ScriptSignature.read(source: "user=\"${3:-root}\"\n", language: .bash)
+        #expect(bash.parameters.first?.defaultText == "root")
+        for (source, language) in [
+            ("const main: (a: number) => void = (a) => {}", ScriptSignature.Language.typescript),
+            ("const mainx = (a) => a", .typescript),
+            ("asyncdef main(a):\n    pass\n", .python),
+        ] {
+            #expect(throws: ScriptSignatureError.missingMain, "\(source)") {
+                _ = try ScriptSignature.read(source: source, language: language)
+            }
+        }
+    }
+
     @Test func missingMainIsAnError() {
         #expect(throws: ScriptSignatureError.missingMain) {
             _ = try ScriptSignature.read(source: "export function mainly(a) {}\n// main(", language: .typescript)

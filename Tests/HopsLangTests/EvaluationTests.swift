@@ -45,6 +45,26 @@ import Testing
         #expect(evaluate(text) == expected, "\(text)")
     }
 
+    /// Conditions made only of comparisons, `!`, `&&` and `||` are evaluated as truth values; mixed
+    /// with other values, `&&` and `||` still give an operand, and the right side runs only when needed.
+    @Test(arguments: [
+        ("n > 1 && s === 'a' || !(n < 0)", "true"),
+        ("n > 5 && s === 'a'", "false"),
+        ("!(n >= 2) || s !== 'a'", "false"),
+        ("n > 1 && s", "\"a\""),
+        ("n > 5 || s", "\"a\""),
+        ("s && n > 1", "true"),
+        ("n > 5 && missing > 1", "false"),
+        ("n > 1 || missing === 1", "true"),
+        ("n > 1 && missing === 1", "error: unknown name 'missing'"),
+        ("n > 1 ? 'big' : 'small'", "\"big\""),
+        ("!(n > 1) ? 'big' : s === 'b' ? 'b' : 'neither'", "\"neither\""),
+        ("'2' > 1 && null < 1 && !undefined", "true"),
+    ])
+    func conditions(_ text: String, _ expected: String) {
+        #expect(evaluate(text, ["n": .number(2), "s": .string("a")]) == expected, "\(text)")
+    }
+
     @Test func bindsByName() {
         let bindings: [String: Value] = [
             "results": .object(ObjectValue([("a", .array([.number(1), .number(2)]))])),

@@ -30,7 +30,11 @@ public struct FlowChecker {
 
     /// Loads the flow at `path` (file or folder) and checks it; the loader's problems come first in place order.
     public static func check(path: String, repositoryRoot: String? = nil, now: Date = Date()) -> FlowCheckReport {
-        let loaded = FlowLoader.read(path: path)
+        check(FlowLoader.read(path: path), repositoryRoot: repositoryRoot, now: now)
+    }
+
+    /// `check(path:)` of a flow already read.
+    public static func check(_ loaded: FlowLoadResult, repositoryRoot: String? = nil, now: Date = Date()) -> FlowCheckReport {
         // A seed script that is missing is a check error, reported by the checker itself below.
         let loaderDiagnostics = loaded.diagnostics.filter { !($0.severity == .warning && $0.message.hasPrefix("script '") && $0.message.contains(" not found under ")) }
         guard let flow = loaded.flow else { return FlowCheckReport(diagnostics: loaderDiagnostics) }

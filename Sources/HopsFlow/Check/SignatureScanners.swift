@@ -207,17 +207,72 @@ struct BlankedSource {
         String(code[range]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// The offset just past the first match of `pattern` in the blanked code, and the match's start.
-    func firstMatch(_ pattern: String) -> (start: Int, end: Int)? {
-        let text = String(code)
-        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]) else { return nil }
-        let nsText = text as NSString
-        guard let match = regex.firstMatch(in: text, range: NSRange(location: 0, length: nsText.length)),
-            let range = Range(match.range, in: text)
-        else { return nil }
-        let start = text.distance(from: text.startIndex, to: range.lowerBound)
-        let end = text.distance(from: text.startIndex, to: range.upperBound)
-        return (start, end)
+    /// The first place in the blanked code where `declaration` matches from the start of a word: the
+    /// match's start and the offset just past it. The scanners match by hand what a regular expression
+    /// would, without building one (ICU's take milliseconds to compile, on every flow checked).
+    func firstMatch(atLineStarts: Bool = false, _ declaration: (inout Cursor) -> Bool) -> (start: Int, end: Int)? {
+        for start in code.indices {
+            if atLineStarts {
+                guard start == 0 || code[start - 1].isNewline else { continue }
+            } else {
+                guard start == 0 || !Cursor.isWord(code[start - 1]) else { continue }
+            }
+            var cursor = Cursor(text: code, at: start)
+            if declaration(&cursor) { return (start, cursor.at) }
+        }
+        return nil
+    }
+}
+
+/// A position in a text of characters, moved by what it takes.
+struct Cursor {
+    let text: [Character]
+    var at: Int
+
+    var current: Character? { at < text.count ? text[at] : nil }
+
+    /// `\w`: a letter, a digit or `_`.
+    static func isWord(_ character: Character) -> Bool {
+        character.isLetter || character.isNumber || character == "_"
+    }
+
+    static func isBlank(_ character: Character) -> Bool { character == " " || character == "\t" }
+
+    /// Takes `literal` when the text continues with it.
+    mutating func take(_ literal: String) -> Bool {
+        var index = at
+        for character in literal {
+            guard index < text.count, text[index] == character else { return false }
+            index += 1
+        }
+        at = index
+        return true
+    }
+
+    /// Takes every character that `matches`; returns how many.
+    @discardableResult
+    mutating func skip(while matches: (Character) -> Bool) -> Int {
+        let start = at
+        while at < text.count, matches(text[at]) { at += 1 }
+        return at - start
+    }
+
+    /// `\s*(<[^()]*>)?\s*\(`: type parameters, if any, then the parenthesis that opens the parameters.
+    mutating func takeParameterListStart() -> Bool {
+        skip(while: \.isWhitespace)
+        if current == "<" {
+            // The type parameters end at the last `>` before the next parenthesis.
+            var close: Int?
+            var index = at + 1
+            while index < text.count, text[index] != "(", text[index] != ")" {
+                if text[index] == ">" { close = index }
+                index += 1
+            }
+            guard let close else { return false }
+            at = close + 1
+            skip(while: \.isWhitespace)
+        }
+        return take("(")
     }
 }
 
@@ -233,11 +288,9 @@ struct TypeScriptSignatureScanner {
     }
 
     func signature() throws(ScriptSignatureError) -> ScriptSignature {
-        let patterns = [
-            #"\bfunction\s*\*?\s*"# + entry + #"\s*(<[^()]*>)?\s*\("#,
-            #"\b(const|let|var)\s+"# + entry + #"\s*(:[^=]*)?=\s*(async\s*)?(function\s*\*?\s*)?(<[^()]*>)?\s*\("#,
-        ]
-        guard let match = patterns.lazy.compactMap({ source.firstMatch($0) }).first else { throw .missingMain }
+        guard let match = source.firstMatch(functionDeclaration) ?? source.firstMatch(variableDeclaration) else {
+            throw .missingMain
+        }
         let open = match.end - 1
         let line = source.line(of: match.start)
         guard let close = source.matchingClose(from: open) else { throw .unterminatedParameters(line: line) }
@@ -255,6 +308,34 @@ struct TypeScriptSignatureScanner {
             parameters.append(parameter)
         }
         return ScriptSignature(language: .typescript, parameters: parameters, acceptsAnyArgument: acceptsAny, line: line)
+    }
+
+    /// `function main(`, `function* main<T>(`: `\bfunction\s*\*?\s*main\s*(<[^()]*>)?\s*\(`.
+    private func functionDeclaration(_ cursor: inout Cursor) -> Bool {
+        guard cursor.take("function") else { return false }
+        cursor.skip(while: \.isWhitespace)
+        _ = cursor.take("*")
+        cursor.skip(while: \.isWhitespace)
+        return cursor.take(entry) && cursor.takeParameterListStart()
+    }
+
+    /// `const main = async (`, `let main: Handler = function <T>(`:
+    /// `\b(const|let|var)\s+main\s*(:[^=]*)?=\s*(async\s*)?(function\s*\*?\s*)?(<[^()]*>)?\s*\(`.
+    private func variableDeclaration(_ cursor: inout Cursor) -> Bool {
+        guard cursor.take("const") || cursor.take("let") || cursor.take("var"), cursor.skip(while: \.isWhitespace) > 0,
+            cursor.take(entry)
+        else { return false }
+        cursor.skip(while: \.isWhitespace)
+        if cursor.take(":") { cursor.skip { $0 != "=" } }
+        guard cursor.take("=") else { return false }
+        cursor.skip(while: \.isWhitespace)
+        if cursor.take("async") { cursor.skip(while: \.isWhitespace) }
+        if cursor.take("function") {
+            cursor.skip(while: \.isWhitespace)
+            _ = cursor.take("*")
+            cursor.skip(while: \.isWhitespace)
+        }
+        return cursor.takeParameterListStart()
     }
 
     private func parameter(in part: Range<Int>) -> ScriptParameter? {
@@ -302,7 +383,14 @@ struct PythonSignatureScanner {
     }
 
     func signature() throws(ScriptSignatureError) -> ScriptSignature {
-        guard let match = source.firstMatch(#"^(async[ \t]+)?def[ \t]+"# + entry + #"[ \t]*\("#) else { throw .missingMain }
+        // `^(async[ \t]+)?def[ \t]+main[ \t]*\(`, at the start of a line.
+        let definition = source.firstMatch(atLineStarts: true) { cursor in
+            if cursor.take("async"), cursor.skip(while: Cursor.isBlank) == 0 { return false }
+            guard cursor.take("def"), cursor.skip(while: Cursor.isBlank) > 0, cursor.take(entry) else { return false }
+            cursor.skip(while: Cursor.isBlank)
+            return cursor.take("(")
+        }
+        guard let match = definition else { throw .missingMain }
         let open = match.end - 1
         let line = source.line(of: match.start)
         guard let close = source.matchingClose(from: open) else { throw .unterminatedParameters(line: line) }
@@ -334,18 +422,39 @@ struct PythonSignatureScanner {
 enum BashSignatureScanner {
     static func signature(source: String) -> ScriptSignature {
         var parameters: [ScriptParameter] = []
-        let pattern = #"^[ \t]*([A-Za-z_][A-Za-z0-9_]*)="\$\{?([0-9]+)(:-([^}"]*))?\}?"[ \t]*(#.*)?$"#
-        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]) else {
-            return ScriptSignature(language: .bash, parameters: [], acceptsAnyArgument: true)
-        }
-        let text = source as NSString
-        for match in regex.matches(in: source, range: NSRange(location: 0, length: text.length)) {
-            let name = text.substring(with: match.range(at: 1))
-            guard !parameters.contains(where: { $0.name == name }) else { continue }
-            let defaultText = match.range(at: 4).location == NSNotFound ? nil : text.substring(with: match.range(at: 4))
+        for line in source.split(whereSeparator: \.isNewline) {
+            guard let (name, defaultText) = positionalName(in: Array(line)),
+                !parameters.contains(where: { $0.name == name })
+            else { continue }
             parameters.append(ScriptParameter(name: name, isOptional: defaultText != nil, defaultText: defaultText))
         }
         // Arguments are positional: any name is accepted, in the order the step gives them.
         return ScriptSignature(language: .bash, parameters: parameters, acceptsAnyArgument: true)
+    }
+
+    /// The name a line gives a positional argument, and its default:
+    /// `^[ \t]*([A-Za-z_][A-Za-z0-9_]*)="\$\{?([0-9]+)(:-([^}"]*))?\}?"[ \t]*(#.*)?$`.
+    private static func positionalName(in line: [Character]) -> (name: String, defaultText: String?)? {
+        func isNameStart(_ character: Character) -> Bool { character.isASCII && (character.isLetter || character == "_") }
+        var cursor = Cursor(text: line, at: 0)
+        cursor.skip(while: Cursor.isBlank)
+        let nameStart = cursor.at
+        guard let first = cursor.current, isNameStart(first) else { return nil }
+        cursor.skip { isNameStart($0) || ($0.isASCII && $0.isNumber) }
+        let name = String(line[nameStart..<cursor.at])
+        guard cursor.take("=\"$") else { return nil }
+        _ = cursor.take("{")
+        guard cursor.skip(while: { $0.isASCII && $0.isNumber }) > 0 else { return nil }
+        var defaultText: String?
+        if cursor.take(":-") {
+            let start = cursor.at
+            cursor.skip { $0 != "}" && $0 != "\"" }
+            defaultText = String(line[start..<cursor.at])
+        }
+        _ = cursor.take("}")
+        guard cursor.take("\"") else { return nil }
+        cursor.skip(while: Cursor.isBlank)
+        guard cursor.current == nil || cursor.current == "#" else { return nil }
+        return (name, defaultText)
     }
 }

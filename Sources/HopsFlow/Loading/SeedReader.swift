@@ -9,8 +9,9 @@ final class SeedReader {
     let source: YAMLSource
     /// `windmill/scripts/`, against which step scripts resolve; nil when no such folder was found.
     let scriptsRoot: String?
-    /// Each script path looked for so far and the file found for it: a flow of many steps names few scripts.
-    private var scriptFiles: [String: String?] = [:]
+    /// Each script path looked for so far, what is wrong with it and the file found for it: a flow
+    /// of many steps names few scripts.
+    private var scriptFiles: [String: (problem: String?, file: String?)] = [:]
 
     init(source: YAMLSource, scriptsRoot: String?) {
         self.source = source
@@ -107,7 +108,7 @@ final class SeedReader {
 
     func readStep(_ node: Node) -> FlowModule? {
         guard let pairs = source.mapping(node, "a step") else { return nil }
-        func field(_ key: String) -> Node? { pairs.firstIndex { $0.key == key }.map { pairs[$0].value } }
+        func field(_ key: String) -> Node? { YAMLSource.field(key, in: pairs) }
         let idNode = field("id")
         guard let id = idNode.flatMap({ source.string($0, "a step id") }), !id.isEmpty else {
             source.report(.error, "a step has no 'id'", at: node)
@@ -165,7 +166,7 @@ final class SeedReader {
         if pairs.contains(where: { $0.key == "constant" || $0.key == "exponential" }) {
             return OpenFlowReader(source: source, folder: "", treeRoot: nil).readRetry(node)
         }
-        func field(_ key: String) -> Node? { pairs.first { $0.key == key }?.value }
+        func field(_ key: String) -> Node? { YAMLSource.field(key, in: pairs) }
         source.warnUnknown(pairs, known: ["attempts", "seconds", "delay", "backoff", "multiplier", "random_factor"], in: "retry")
         let attempts = field("attempts").flatMap { source.integer($0, "attempts") } ?? 0
         let seconds = (field("seconds") ?? field("delay")).flatMap { readDuration($0, "seconds") } ?? 0
@@ -210,17 +211,21 @@ final class SeedReader {
     }
 
     private func resolveScript(_ path: String, at node: Node, step: String) -> String? {
-        if let problem = WindmillPaths.problem(with: path) {
+        let resolved = scriptFiles[path] ?? lookUp(path)
+        scriptFiles[path] = resolved
+        if let problem = resolved.problem {
             source.report(.error, "the script '\(path)' of step '\(step)' \(problem)", at: node)
             return nil
         }
         guard let scriptsRoot else { return nil }
-        let found = scriptFiles[path] ?? {
-            let file = (scriptsRoot as NSString).appendingPathComponent(path)
-            return FileManager.default.fileExists(atPath: file) ? file : nil
-        }()
-        scriptFiles[path] = .some(found)
-        if found == nil { source.report(.warning, "script '\(path)' of step '\(step)' not found under \(scriptsRoot)", at: node) }
-        return found
+        if resolved.file == nil { source.report(.warning, "script '\(path)' of step '\(step)' not found under \(scriptsRoot)", at: node) }
+        return resolved.file
+    }
+
+    private func lookUp(_ path: String) -> (problem: String?, file: String?) {
+        if let problem = WindmillPaths.problem(with: path) { return (problem, nil) }
+        guard let scriptsRoot else { return (nil, nil) }
+        let file = (scriptsRoot as NSString).appendingPathComponent(path)
+        return (nil, FileManager.default.fileExists(atPath: file) ? file : nil)
     }
 }

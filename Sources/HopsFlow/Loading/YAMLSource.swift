@@ -41,11 +41,10 @@ final class YAMLSource {
                 report(.error, "the file is empty", at: SourceLocation(file: file, line: 1, column: 1))
                 return nil
             }
-            if let problem = Self.sizeProblem(node) {
-                report(.error, problem.message, at: problem.node.map(location(of:)) ?? SourceLocation(file: file, line: 1, column: 1))
-                return nil
-            }
-            return typed(node)
+            var count = 0
+            return try typed(node, count: &count)
+        } catch let problem as SizeProblem {
+            report(.error, problem.message, at: location(of: problem.node))
         } catch let error as YamlError {
             let (problem, mark) = Self.describe(error)
             let location = SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
@@ -116,30 +115,6 @@ final class YAMLSource {
         return nil
     }
 
-    /// Walks the composed tree (aliases expanded) without recursion, up to `maxNodes` nodes and `maxDepth` levels.
-    static func sizeProblem(_ root: Node) -> (message: String, node: Node?)? {
-        var stack: [(Node, Int)] = [(root, 0)]
-        var count = 0
-        while let (node, depth) = stack.popLast() {
-            count += 1
-            if count > maxNodes {
-                return ("the YAML expands to more than \(maxNodes) values (aliases repeating aliases?); refused", node)
-            }
-            if depth > maxDepth { return ("the YAML nests more than \(maxDepth) levels deep; refused", node) }
-            switch node {
-            case .mapping(let mapping):
-                for (key, value) in mapping {
-                    stack.append((key, depth + 1))
-                    stack.append((value, depth + 1))
-                }
-            case .sequence(let sequence):
-                for item in sequence { stack.append((item, depth + 1)) }
-            default: break
-            }
-        }
-        return nil
-    }
-
     private static func describe(_ error: YamlError) -> (String, Mark?) {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
@@ -195,6 +170,13 @@ final class YAMLSource {
             return nil
         }
         return mapping.map { (key: $0.key.string ?? "", value: $0.value, keyNode: $0.key) }
+    }
+
+    /// The value of `key` among `pairs`, or nil. By index: the closure of `first(where:)` would copy
+    /// each pair it looks at, which was much of the time a flow of many steps took to read.
+    static func field(_ key: String, in pairs: [(key: String, value: Node, keyNode: Node)]) -> Node? {
+        for index in pairs.indices where pairs[index].key == key { return pairs[index].value }
+        return nil
     }
 
     /// The items of a sequence; a null node is an empty list; nil (with an error) for anything else.

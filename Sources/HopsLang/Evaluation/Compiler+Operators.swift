@@ -5,10 +5,14 @@ extension Compiler {
         if op == .typeOf, case .identifier(let name, let nameSpan) = operand {
             return compileTypeOfIdentifier(name, nameSpan)
         }
+        if op == .not {
+            let test = compileTest(operand)
+            return { frame, runtime throws(LangError) in .bool(try !test(frame, &runtime)) }
+        }
         let code = compile(operand)
         switch op {
         case .not:
-            return { frame, runtime throws(LangError) in .bool(!(try code(frame, &runtime).isTruthy)) }
+            preconditionFailure("compiled above")
         case .negate:
             return { frame, runtime throws(LangError) in .number(-(try code(frame, &runtime).toNumber())) }
         case .plus:
@@ -19,7 +23,13 @@ extension Compiler {
     }
 
     mutating func compileBinary(_ op: BinaryOperator, _ leftNode: Node, _ rightNode: Node, _ span: Span) -> Code {
-        if let fused = compileComparisonWithConstant(op, leftNode, rightNode) { return fused }
+        // Not `??`: a closure through a generic function is called through a thunk ever after.
+        if let test = compileComparisonWithConstant(op, leftNode, rightNode) {
+            return { frame, runtime throws(LangError) in .bool(try test(frame, &runtime)) }
+        }
+        if let test = compileLogicalTest(op, leftNode, rightNode) {
+            return { frame, runtime throws(LangError) in .bool(try test(frame, &runtime)) }
+        }
         let left = compile(leftNode)
         let right = compile(rightNode)
         switch op {
@@ -82,35 +92,93 @@ extension Compiler {
         }
     }
 
+    // MARK: Tests
+
+    /// Whether `node` always yields a boolean: a comparison, `!`, a boolean literal, or `&&` and `||` of those.
+    static func yieldsBoolean(_ node: Node) -> Bool {
+        switch node {
+        case .binary(let op, let left, let right, _):
+            switch op {
+            case .strictEqual, .strictNotEqual, .looseEqual, .looseNotEqual, .less, .lessOrEqual, .greater,
+                .greaterOrEqual, .in:
+                return true
+            case .and, .or:
+                return yieldsBoolean(left) && yieldsBoolean(right)
+            default:
+                return false
+            }
+        case .unary(.not, _, _), .literal(.bool, _):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// `node` compiled as a condition: its truthiness without making a value for it, so that a chain of
+    /// comparisons joined by `&&` and `||` (the common condition in flows) costs a call per comparison.
+    mutating func compileTest(_ node: Node) -> Test {
+        switch node {
+        case .binary(let op, let left, let right, _):
+            if let test = compileComparisonWithConstant(op, left, right) { return test }
+            if let test = compileLogicalTest(op, left, right) { return test }
+        case .unary(.not, let operand, _):
+            let test = compileTest(operand)
+            return { frame, runtime throws(LangError) in try !test(frame, &runtime) }
+        default:
+            break
+        }
+        let code = compile(node)
+        return { frame, runtime throws(LangError) in try code(frame, &runtime).isTruthy }
+    }
+
+    /// `a && b` and `a || b` where both sides yield booleans, so the result is the truth of the whole.
+    private mutating func compileLogicalTest(_ op: BinaryOperator, _ leftNode: Node, _ rightNode: Node) -> Test? {
+        guard op == .and || op == .or, Self.yieldsBoolean(leftNode), Self.yieldsBoolean(rightNode) else { return nil }
+        let left = compileTest(leftNode)
+        let right = compileTest(rightNode)
+        if op == .and {
+            return { frame, runtime throws(LangError) in
+                guard try left(frame, &runtime) else { return false }
+                return try right(frame, &runtime)
+            }
+        }
+        return { frame, runtime throws(LangError) in
+            if try left(frame, &runtime) { return true }
+            return try right(frame, &runtime)
+        }
+    }
+
     /// `name === "constant"`, `name >= 100` and the like in one closure: the common case in flows.
     private mutating func compileComparisonWithConstant(
         _ op: BinaryOperator, _ leftNode: Node, _ rightNode: Node
-    ) -> Code? {
+    ) -> Test? {
         guard case .literal(let constant, _) = rightNode else { return nil }
-        let operand = compileOperand(leftNode)
         switch (op, constant) {
         case (.strictEqual, .string(let text)), (.strictNotEqual, .string(let text)):
+            let operand = compileOperand(leftNode)
             let equal = op == .strictEqual
             return { frame, runtime throws(LangError) in
-                if case .string(let string) = try operand.read(frame, &runtime) { return .bool((string == text) == equal) }
-                return .bool(!equal)
+                if case .string(let string) = try operand.read(frame, &runtime) { return (string == text) == equal }
+                return !equal
             }
         case (.strictEqual, .number(let number)), (.strictNotEqual, .number(let number)):
+            let operand = compileOperand(leftNode)
             let equal = op == .strictEqual
             return { frame, runtime throws(LangError) in
-                if case .number(let value) = try operand.read(frame, &runtime) { return .bool((value == number) == equal) }
-                return .bool(!equal)
+                if case .number(let value) = try operand.read(frame, &runtime) { return (value == number) == equal }
+                return !equal
             }
         case (.less, .number(let number)), (.lessOrEqual, .number(let number)),
             (.greater, .number(let number)), (.greaterOrEqual, .number(let number)):
+            let operand = compileOperand(leftNode)
             return { frame, runtime throws(LangError) in
                 let left = try operand.read(frame, &runtime)
-                guard case .number(let value) = left else { return .bool(Compiler.compare(op, left, constant)) }
+                guard case .number(let value) = left else { return Compiler.compare(op, left, constant) }
                 switch op {
-                case .less: return .bool(value < number)
-                case .lessOrEqual: return .bool(value <= number)
-                case .greater: return .bool(value > number)
-                default: return .bool(value >= number)
+                case .less: return value < number
+                case .lessOrEqual: return value <= number
+                case .greater: return value > number
+                default: return value >= number
                 }
             }
         default:

@@ -59,12 +59,11 @@ struct Compiler {
         case .binary(let op, let left, let right, let span):
             return compileBinary(op, left, right, span)
         case .conditional(let condition, let then, let otherwise, _):
-            let test = compile(condition)
+            let test = compileTest(condition)
             let yes = compile(then)
             let no = compile(otherwise)
             return { frame, runtime throws(LangError) in
-                try test(frame, &runtime).isTruthy
-                    ? try yes(frame, &runtime) : try no(frame, &runtime)
+                try test(frame, &runtime) ? try yes(frame, &runtime) : try no(frame, &runtime)
             }
         }
     }

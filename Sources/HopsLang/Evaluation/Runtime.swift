@@ -1,5 +1,7 @@
 /// A compiled piece of an expression: evaluates in a frame, counting against a runtime.
 typealias Code = (Frame, inout Runtime) throws(LangError) -> Value
+/// A compiled condition: the truthiness of a piece of an expression, without the value.
+typealias Test = (Frame, inout Runtime) throws(LangError) -> Bool
 
 /// The variables of one function activation (or of the root of an evaluation), and the ones around it.
 /// Never changed once made: expressions cannot assign, so capturing one is capturing by value.

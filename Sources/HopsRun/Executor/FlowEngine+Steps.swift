@@ -64,11 +64,22 @@ extension FlowEngine {
 
     /// The arguments of a step, each transform evaluated in the scope.
     func evaluateArguments(_ transforms: InputTransforms, scope: Scope) throws -> ObjectValue {
-        let bindings = scope.bindings(functions: functions)
+        // Made for the first expression: a step whose arguments are all literals needs no names.
+        var bindings: [String: Value]?
         var arguments = ObjectValue()
         for (name, transform) in transforms.entries {
+            let expression: FlowExpression
+            switch transform {
+            case .static(let value, _):
+                arguments[name] = value
+                continue
+            case .javascript(let javascript):
+                expression = javascript
+            }
+            let names = bindings ?? scope.bindings(functions: functions)
+            bindings = names
             do {
-                arguments[name] = try FlowExpressions.evaluate(transform, bindings: bindings)
+                arguments[name] = try FlowExpressions.evaluate(expression, bindings: names)
             } catch {
                 throw StepError(kind: .setup, message: "argument \(name): \(error)")
             }

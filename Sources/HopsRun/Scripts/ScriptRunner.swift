@@ -2,6 +2,7 @@ import Foundation
 import HopsFlow
 import HopsLang
 import HopsStore
+import Synchronization
 
 /// Runs one script as Windmill runs it: arguments by name, `main`'s return value as the result.
 ///
@@ -15,6 +16,8 @@ public struct ScriptRunner: Sendable {
     public let warm: WarmRuntimes?
     /// The path scripts read so far, each read again only when it changed.
     let scriptFiles = ScriptFiles()
+    /// The identity of each runner asked for so far: the same for every step this runner runs.
+    private let identities = RunnerIdentities()
 
     /// `isolate`: a fresh process for every step instead of warm ones.
     public init(context: WorkspaceContext, runtimes: Runtimes? = nil, isolate: Bool = false) {
@@ -37,7 +40,12 @@ public struct ScriptRunner: Sendable {
 
     /// The runner's name and version, as the cache key takes them.
     public func runnerIdentity(for language: ScriptLanguage) -> (runner: String, version: String) {
-        // Asked for every step a run records: the executable is looked up on PATH once.
+        identities.identity(of: language) { lookUpIdentity(for: language) }
+    }
+
+    /// The executable of `language` found on PATH (or named by HOPS_DENO) and its version, asked
+    /// once in the process for each PATH.
+    private func lookUpIdentity(for language: ScriptLanguage) -> (runner: String, version: String) {
         let environment = context.environment
         let key = [language.rawValue, environment["HOPS_DENO"] ?? "", environment["PATH"] ?? "", context.repositoryRoot]
             .joined(separator: "\u{0}")
@@ -143,5 +151,20 @@ public struct ScriptRunner: Sendable {
         default:
             return .failure(StepError(kind: .setup, message: error.description))
         }
+    }
+}
+
+/// What `runnerIdentity` answered for each language.
+private final class RunnerIdentities: Sendable {
+    // Steps in parallel ask at the same time.
+    private let known = Mutex<[ScriptLanguage: (runner: String, version: String)]>([:])
+
+    func identity(
+        of language: ScriptLanguage, _ lookUp: () -> (runner: String, version: String)
+    ) -> (runner: String, version: String) {
+        if let identity = known.withLock({ $0[language] }) { return identity }
+        let identity = lookUp()
+        known.withLock { $0[language] = identity }
+        return identity
     }
 }
