@@ -1,4 +1,5 @@
 import Foundation
+import HopsLang
 import Synchronization
 
 #if canImport(Glibc)
@@ -88,14 +89,13 @@ final class WarmProcess: @unchecked Sendable {
 
     /// The harness's greeting, waiting for it up to `seconds`; nil when it ended or took longer.
     func ready(within seconds: Double = 60) -> Hello? {
-        state.withLock { state in
+        state.withLock { state -> Hello? in
             if let hello = state.hello { return hello }
             guard case .line(let text) = readLine(deadline: Date().addingTimeInterval(seconds)),
-                let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-                object["ready"] as? Bool == true
+                case .object(let object)? = try? Value(parsingJSON: text), case .bool(true)? = object["ready"]
             else { return nil }
-            state.hello = Hello(
-                version: object["version"] as? String ?? "unknown", executable: object["executable"] as? String ?? "")
+            func field(_ key: String) -> String? { if case .string(let value)? = object[key] { value } else { nil } }
+            state.hello = Hello(version: field("version") ?? "unknown", executable: field("executable") ?? "")
             return state.hello
         }
     }
@@ -119,7 +119,9 @@ final class WarmProcess: @unchecked Sendable {
     /// The next line the harness writes on descriptor 4, waiting until `deadline` (nil: no limit).
     func readLine(deadline: Date?) -> Reply {
         var searched = 0
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        // A pipe holds 64 KiB: a read never brings more. Not zeroed: each read fills what it counts.
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
+        defer { buffer.deallocate() }
         while true {
             // Only the bytes read since the last look can hold the newline: a result of many
             // megabytes is scanned once.
@@ -137,7 +139,7 @@ final class WarmProcess: @unchecked Sendable {
                 return .ended
             }
             if ready == 0 { return .timedOut }
-            let count = buffer.withUnsafeMutableBytes { read(responses, $0.baseAddress, $0.count) }
+            let count = read(responses, buffer.baseAddress, buffer.count)
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { return .ended }
             pending.append(contentsOf: buffer[..<count])
