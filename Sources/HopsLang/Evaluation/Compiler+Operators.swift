@@ -155,32 +155,12 @@ extension Compiler {
         guard case .literal(let constant, _) = rightNode else { return nil }
         switch (op, constant) {
         case (.strictEqual, .string(let text)), (.strictNotEqual, .string(let text)):
-            let operand = compileOperand(leftNode)
-            let equal = op == .strictEqual
-            return { frame, runtime throws(LangError) in
-                if case .string(let string) = try operand.read(frame, &runtime) { return (string == text) == equal }
-                return !equal
-            }
+            return compileTest(of: leftNode, StringEquality(text: text, equal: op == .strictEqual))
         case (.strictEqual, .number(let number)), (.strictNotEqual, .number(let number)):
-            let operand = compileOperand(leftNode)
-            let equal = op == .strictEqual
-            return { frame, runtime throws(LangError) in
-                if case .number(let value) = try operand.read(frame, &runtime) { return (value == number) == equal }
-                return !equal
-            }
-        case (.less, .number(let number)), (.lessOrEqual, .number(let number)),
-            (.greater, .number(let number)), (.greaterOrEqual, .number(let number)):
-            let operand = compileOperand(leftNode)
-            return { frame, runtime throws(LangError) in
-                let left = try operand.read(frame, &runtime)
-                guard case .number(let value) = left else { return Compiler.compare(op, left, constant) }
-                switch op {
-                case .less: return value < number
-                case .lessOrEqual: return value <= number
-                case .greater: return value > number
-                default: return value >= number
-                }
-            }
+            return compileTest(of: leftNode, NumberEquality(number: number, equal: op == .strictEqual))
+        case (.less, .number(let number)), (.lessOrEqual, .number(let number)), (.greater, .number(let number)),
+            (.greaterOrEqual, .number(let number)):
+            return compileTest(of: leftNode, NumberOrder(op: op, number: number))
         default:
             return nil
         }
@@ -275,6 +255,52 @@ extension Compiler {
             return index >= 0 && index < items.count
         default:
             throw LangError("cannot use 'in' to search for '\(name)' in \(container.nullishName)", span: span)
+        }
+    }
+}
+
+/// A question about one value, answered without making another: a comparison with a constant.
+protocol ValueTest {
+    func holds(for value: Value) -> Bool
+}
+
+/// `=== "text"` (or `!==`).
+struct StringEquality: ValueTest {
+    let text: String
+    let equal: Bool
+
+    @inline(__always)
+    func holds(for value: Value) -> Bool {
+        if case .string(let string) = value { return (string == text) == equal }
+        return !equal
+    }
+}
+
+/// `=== 5` (or `!==`).
+struct NumberEquality: ValueTest {
+    let number: Double
+    let equal: Bool
+
+    @inline(__always)
+    func holds(for value: Value) -> Bool {
+        if case .number(let actual) = value { return (actual == number) == equal }
+        return !equal
+    }
+}
+
+/// `< 5`, `<= 5`, `> 5`, `>= 5`; a value other than a number is compared as JavaScript does.
+struct NumberOrder: ValueTest {
+    let op: BinaryOperator
+    let number: Double
+
+    @inline(__always)
+    func holds(for value: Value) -> Bool {
+        guard case .number(let actual) = value else { return Compiler.compare(op, value, .number(number)) }
+        switch op {
+        case .less: return actual < number
+        case .lessOrEqual: return actual <= number
+        case .greater: return actual > number
+        default: return actual >= number
         }
     }
 }

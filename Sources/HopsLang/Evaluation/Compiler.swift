@@ -81,32 +81,21 @@ struct Compiler {
         return (frames.count - 1, frames[0].count - 1)
     }
 
-    /// An operand of a fused operator: a variable of the current frame is read in place,
-    /// saving a closure call on the hottest path.
-    enum Operand {
-        case slot(Int, name: String, Span, checkUnbound: Bool)
-        case code(Code)
-
-        @inline(__always)
-        func read(_ frame: Frame, _ runtime: inout Runtime) throws(LangError) -> Value {
-            switch self {
-            case .slot(let index, let name, let span, let checkUnbound):
-                let value = frame.slots[index]
-                if checkUnbound, case .undefined = value, frame.isUnbound(index) { throw .unknownName(name, span) }
-                return value
-            case .code(let code):
-                return try code(frame, &runtime)
-            }
-        }
-    }
-
-    mutating func compileOperand(_ node: Node) -> Operand {
+    /// `test` of the value of `node`: a name of the root frame is read in place, saving a closure
+    /// call on the hottest path. Generic and inlined, so that each kind of test is compiled into its closure.
+    @inline(__always)
+    mutating func compileTest<T: ValueTest>(of node: Node, _ test: T) -> Test {
         if case .identifier(let name, let span) = node, frames.count == 1, case .root = globals,
             let (depth, index) = resolve(name), depth == 0
         {
-            return .slot(index, name: name, span, checkUnbound: true)
+            return { frame, _ throws(LangError) in
+                let value = frame.slots[index]
+                if case .undefined = value, frame.isUnbound(index) { throw .unknownName(name, span) }
+                return test.holds(for: value)
+            }
         }
-        return .code(compile(node))
+        let code = compile(node)
+        return { frame, runtime throws(LangError) in test.holds(for: try code(frame, &runtime)) }
     }
 
     mutating func compileIdentifier(_ name: String, _ span: Span) -> Code {

@@ -13,7 +13,7 @@ public final class Expression: @unchecked Sendable {
     private let slotNames: [String]
     /// What `evaluate(_:)` appends after the parameters: builtin globals, or unbound slots.
     private let defaultTail: [Value]
-    private let defaultUnbound: [Bool]
+    private let defaultUnbound: [Bool]?
 
     /// Parses and compiles `source`; throws the first `Diagnostic` if it does not parse.
     public init(_ source: SourceFile, parameters: [String] = [], limits: Limits = .init()) throws {
@@ -34,7 +34,7 @@ public final class Expression: @unchecked Sendable {
         defaultTail = free.map { Builtins.globals[$0] ?? .undefined }
         var unbound = Array(repeating: false, count: parameters.count)
         unbound += free.map { Builtins.globals[$0] == nil }
-        defaultUnbound = unbound.contains(true) ? unbound : []
+        defaultUnbound = unbound.contains(true) ? unbound : nil
     }
 
     /// Parses `text` as an expression named `<expr>`.
@@ -53,6 +53,10 @@ public final class Expression: @unchecked Sendable {
     }
 
     private func positionalFrame(_ arguments: [Value]) -> Frame {
+        // The common case, every parameter given and no other name read: the arguments are the slots.
+        if arguments.count == parameters.count, defaultTail.isEmpty {
+            return Frame(slots: arguments, parent: nil, unbound: defaultUnbound)
+        }
         var slots = arguments
         if slots.count != parameters.count {
             slots = Array(slots.prefix(parameters.count))
@@ -89,7 +93,10 @@ public final class Expression: @unchecked Sendable {
         do {
             // The result leaves the evaluation: its arrays are frozen, so whoever holds it may share it.
             let result = try code(frame, &runtime)
-            result.freeze()
+            switch result {
+            case .array, .object: result.freeze()
+            default: break
+            }
             return result
         } catch {
             throw Diagnostic(error, file: source)

@@ -12,10 +12,10 @@ struct Frame {
     /// nil when every slot has one, so that a frame holds one array fewer.
     let unbound: [Bool]?
 
-    init(slots: [Value], parent: Environment?, unbound: [Bool] = []) {
+    init(slots: [Value], parent: Environment?, unbound: [Bool]? = nil) {
         self.slots = slots
         self.parent = parent
-        self.unbound = unbound.isEmpty ? nil : unbound
+        self.unbound = unbound
     }
 
     func isUnbound(_ index: Int) -> Bool {
