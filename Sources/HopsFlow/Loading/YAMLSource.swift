@@ -169,7 +169,7 @@ final class YAMLSource {
             report(.error, "\(what) must be a mapping", at: node)
             return nil
         }
-        return mapping.map { (key: $0.key.string ?? "", value: $0.value, keyNode: $0.key) }
+        return mapping.map { (key: $0.key.scalar?.string ?? $0.key.string ?? "", value: $0.value, keyNode: $0.key) }
     }
 
     /// The value of `key` among `pairs`, or nil. By index: the closure of `first(where:)` would copy
@@ -245,9 +245,9 @@ final class YAMLSource {
     }
 
     /// Warns about each key of `pairs` outside `known`, naming where it was found.
-    func warnUnknown(_ pairs: [(key: String, value: Node, keyNode: Node)], known: Set<String>, in what: String) {
+    func warnUnknown(_ pairs: [(key: String, value: Node, keyNode: Node)], known: Set<String>, in what: @autoclosure () -> String) {
         for pair in pairs where !known.contains(pair.key) {
-            report(.warning, "unknown field '\(pair.key)' in \(what), ignored", at: pair.keyNode)
+            report(.warning, "unknown field '\(pair.key)' in \(what()), ignored", at: pair.keyNode)
         }
     }
 }
