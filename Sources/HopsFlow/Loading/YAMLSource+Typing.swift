@@ -1,53 +1,6 @@
 import Yams
 
 extension YAMLSource {
-    /// A tree too big or too deep to be a flow, found while typing it.
-    struct SizeProblem: Error {
-        let message: String
-        let node: Node
-    }
-
-    /// The tree with the type of every untagged plain scalar settled (null, bool, int, float,
-    /// timestamp, merge, value, else str) by the rules of Yams's default resolver, matched by hand;
-    /// a `SizeProblem` when the tree, its aliases expanded, has more than `maxNodes` nodes or nests
-    /// deeper than `maxDepth` (the walk stops there, so its recursion stays shallow).
-    ///
-    /// Yams matches each such scalar against up to seven regular expressions, which was most of the
-    /// time a flow took to load; the tree is composed with a resolver without rules and typed here
-    /// instead. Mapping keys are text: composing compared them as strings.
-    func typed(_ node: Node, depth: Int = 0, count: inout Int) throws(SizeProblem) -> Node {
-        count += 1
-        if count > Self.maxNodes {
-            throw SizeProblem(message: "the YAML expands to more than \(Self.maxNodes) values (aliases repeating aliases?); refused", node: node)
-        }
-        if depth > Self.maxDepth { throw SizeProblem(message: "the YAML nests more than \(Self.maxDepth) levels deep; refused", node: node) }
-        switch node {
-        case .scalar(var scalar):
-            // The stored tag, not `node.tag`: reading that would resolve it.
-            if scalar.tag.rawValue == Tag.Name.implicit.rawValue {
-                let name = Self.plainScalarTag(scalar.string)
-                // One tag per type for the whole tree: a tag with a name of its own is never changed.
-                scalar.tag = plainTags[name.rawValue] ?? Tag(name, .basic)
-                plainTags[name.rawValue] = scalar.tag
-            }
-            return .scalar(scalar)
-        case .mapping(let mapping):
-            var pairs: [(Node, Node)] = []
-            pairs.reserveCapacity(mapping.count)
-            for (key, value) in mapping {
-                pairs.append((try typed(key, depth: depth + 1, count: &count), try typed(value, depth: depth + 1, count: &count)))
-            }
-            return .mapping(Node.Mapping(pairs, mapping.tag, mapping.style, mapping.mark, mapping.anchor))
-        case .sequence(let sequence):
-            var items: [Node] = []
-            items.reserveCapacity(sequence.count)
-            for item in sequence { items.append(try typed(item, depth: depth + 1, count: &count)) }
-            return .sequence(Node.Sequence(items, sequence.tag, sequence.style, sequence.mark, sequence.anchor))
-        case .alias:
-            return node
-        }
-    }
-
     /// The tag Yams's default resolver gives an untagged plain scalar: the first of its rules
     /// (bool, int, float, merge, null, timestamp, value) whose whole pattern the text matches.
     static func plainScalarTag(_ text: String) -> Tag.Name {

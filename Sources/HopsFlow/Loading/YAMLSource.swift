@@ -16,8 +16,6 @@ final class YAMLSource {
     private(set) lazy var rawScalars = Array(text.unicodeScalars)
     private(set) lazy var rawLineStarts = [0] + rawScalars.indices.filter { rawScalars[$0] == "\n" }.map { $0 + 1 }
     private(set) var diagnostics: [FlowDiagnostic] = []
-    /// The tags `typed` gives plain scalars, by name.
-    var plainTags: [String: Tag] = [:]
 
     init(file: String, text: String) {
         self.file = file
@@ -36,41 +34,16 @@ final class YAMLSource {
             report(.error, "invalid YAML: brackets nested more than \(Self.maxDepth) deep", at: SourceLocation(file: file, line: line, column: column))
             return nil
         }
-        do {
-            guard let node = try Self.compose(text) else {
+        do throws(YAMLComposer.Problem) {
+            guard let node = try YAMLComposer.compose(text) else {
                 report(.error, "the file is empty", at: SourceLocation(file: file, line: 1, column: 1))
                 return nil
             }
-            var count = 0
-            return try typed(node, count: &count)
-        } catch let problem as SizeProblem {
-            report(.error, problem.message, at: location(of: problem.node))
-        } catch let error as YamlError {
-            let (problem, mark) = Self.describe(error)
-            let location = SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
-            report(.error, "invalid YAML: \(problem)", at: location)
+            return node
         } catch {
-            report(.error, "invalid YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
+            report(.error, error.message, at: SourceLocation(file: file, line: error.line, column: error.column))
+            return nil
         }
-        return nil
-    }
-
-    /// Composes on a thread with a large stack: the composer recurses once per nesting level.
-    /// Plain scalars are left untyped (`typed` types them).
-    private static func compose(_ text: String) throws -> Node? {
-        final class Outcome: @unchecked Sendable {
-            var result: Result<Node?, Error> = .success(nil)
-        }
-        let outcome = Outcome()
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            outcome.result = Result { try Yams.compose(yaml: text, .basic) }
-            done.signal()
-        }
-        thread.stackSize = 256 << 20
-        thread.start()
-        done.wait()
-        return try outcome.result.get()
     }
 
     /// Where `[` / `{` brackets first nest deeper than `maxDepth` (outside quotes and comments), or nil.
@@ -113,21 +86,6 @@ final class YAMLSource {
             }
         }
         return nil
-    }
-
-    private static func describe(_ error: YamlError) -> (String, Mark?) {
-        switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-            .composer(let context, let problem, let mark, _):
-            let while_ = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
-            return (problem + while_, mark)
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return ("duplicated keys \(duplicates.joined(separator: ", "))", context.mark)
-        case .reader(let problem, _, _, _):
-            return (problem, nil)
-        default:
-            return ("\(error)", nil)
-        }
     }
 
     func location(of node: Node) -> SourceLocation {

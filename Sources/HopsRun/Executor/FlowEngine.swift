@@ -153,10 +153,17 @@ final class FlowEngine: @unchecked Sendable {
     /// Runs one module with its options: skip_if, mock, retries, continue_on_error, stop_after_if, sleep.
     func runModule(_ module: FlowModule, scope: Scope, place: String) -> ModuleOutcome {
         let started = Date()
-        let bindings = scope.bindings(functions: functions)
+        // Made when an expression of the module is first evaluated: most steps have none.
+        var madeBindings: [String: Value]?
+        func bindings() -> [String: Value] {
+            if let madeBindings { return madeBindings }
+            let made = scope.bindings(functions: functions)
+            madeBindings = made
+            return made
+        }
         if let skipIf = module.skipIf, !skipIf.isBlank {
             do {
-                if try FlowExpressions.evaluate(skipIf, bindings: bindings).isTruthy {
+                if try FlowExpressions.evaluate(skipIf, bindings: bindings()).isTruthy {
                     emit(.stepSkipped(id: module.id, place: place, reason: "skip_if holds: \(skipIf.text)"))
                     addReport(StepReport(id: module.id, place: place, state: .skipped))
                     return .skipped
@@ -171,7 +178,7 @@ final class FlowEngine: @unchecked Sendable {
             guard let transform else { continue }
             let problem: String
             do {
-                switch try FlowExpressions.evaluate(transform, bindings: bindings) {
+                switch try FlowExpressions.evaluate(transform, bindings: bindings()) {
                 case .number, .null, .undefined: continue
                 case let other: problem = "must be a number of seconds, not \(other.jsonString() ?? other.typeName)"
                 }
@@ -193,7 +200,7 @@ final class FlowEngine: @unchecked Sendable {
                 execution = execute(module, scope: scope, place: place, attempt: attempt)
             }
             guard let error = execution.error, attempt < totalAttempts, error.kind != .cancelled,
-                shouldRetry(module, error: error, bindings: bindings)
+                shouldRetry(module, error: error, bindings: bindings())
             else { break }
             let delay = Self.retryDelay(module.retry, afterAttempt: attempt)
             emit(.stepRetrying(id: module.id, place: place, attempt: attempt + 1, delay: delay, error: error))
@@ -258,7 +265,7 @@ final class FlowEngine: @unchecked Sendable {
                 return fail(module, place: place, started: started, StepError(kind: .setup, message: "stop_after_if: \(error)"))
             }
         }
-        if let sleep = module.sleep, let seconds = try? FlowExpressions.evaluate(sleep, bindings: bindings).toNumber(),
+        if let sleep = module.sleep, let seconds = try? FlowExpressions.evaluate(sleep, bindings: bindings()).toNumber(),
             seconds > 0
         {
             _ = cancellation.wait(seconds: seconds)
