@@ -12,7 +12,15 @@ import os
 import sys
 import types
 
-import wmill
+
+def client():
+    """The wmill stand-in if the step's script imported it: a step that does not pays nothing for it."""
+    return sys.modules.get("wmill")
+
+
+def used_secrets():
+    """The secrets the step read through wmill (as their references)."""
+    return client().used_secrets() if client() else []
 
 
 def thrown(error):
@@ -83,7 +91,7 @@ def run_once(script):
         outcome = failure("ArgumentError", f"could not read the arguments: {error}")
     else:
         outcome = run_step(script, args)
-    outcome["secrets_used"] = wmill.used_secrets()
+    outcome["secrets_used"] = used_secrets()
     with open(os.environ["HOPS_RESULT_FILE"], "w", encoding="utf-8") as handle:
         json.dump(outcome, handle)
     sys.stdout.flush()
@@ -103,9 +111,10 @@ def serve():
     for line in os.fdopen(3, encoding="utf-8"):
         request = json.loads(line)
         os.environ.update(request.get("env") or {})
-        wmill.clear_used_secrets()
+        if client():
+            client().clear_used_secrets()
         outcome = run_step(request["script"], request.get("args") or {})
-        outcome["secrets_used"] = wmill.used_secrets()
+        outcome["secrets_used"] = used_secrets()
         marker = request["marker"].encode()
         for stream, descriptor in ((sys.stdout, 1), (sys.stderr, 2)):
             stream.flush()
