@@ -87,11 +87,11 @@ struct YAMLComposer {
             let value = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
             let tag: Tag
             if scalar.quoted_implicit == 1 {
-                tag = self.tag(Tag.Name.str.rawValue)
+                tag = tagNamed(Tag.Name.str.rawValue)
             } else if let name = Self.text(scalar.tag) {
-                tag = self.tag(name)
+                tag = tagNamed(name)
             } else {
-                tag = self.tag(YAMLSource.plainScalarTag(value).rawValue)
+                tag = tagNamed(YAMLSource.plainScalarTag(value).rawValue)
             }
             let style = Node.Scalar.Style(rawValue: scalar.style.rawValue) ?? .any
             let anchor = Self.text(scalar.anchor)
@@ -100,61 +100,46 @@ struct YAMLComposer {
         case YAML_SEQUENCE_START_EVENT:
             try grow(by: 1, height: 1, depth: depth, at: event.start_mark)
             let start = event.data.sequence_start
-            let anchor = Self.text(start.anchor)
-            var tag = sequenceTag
-            if start.implicit == 0, let name = Self.text(start.tag) { tag = self.tag(name) }
-            var items: [Node] = []
-            var size = 1
-            var height = 0
-            while true {
-                var item = try next()
-                if item.type == YAML_SEQUENCE_END_EVENT {
-                    yaml_event_delete(&item)
-                    break
-                }
-                let composed = try compose(&item, depth: depth + 1)
-                items.append(composed.node)
-                size += composed.size
-                height = max(height, composed.height)
-            }
+            let tag = start.implicit == 0 ? Self.text(start.tag).map { tagNamed($0) } ?? sequenceTag : sequenceTag
+            let items = try children(until: YAML_SEQUENCE_END_EVENT, depth: depth)
             let style = Node.Sequence.Style(rawValue: start.style.rawValue) ?? .any
-            return register(
-                anchor,
-                Composed(
-                    node: .sequence(Node.Sequence(items, tag, style, mark, anchor.map(Anchor.init(rawValue:)))), size: size,
-                    height: height + 1))
+            let anchor = Self.text(start.anchor)
+            let node = Node.sequence(Node.Sequence(items.map(\.node), tag, style, mark, anchor.map(Anchor.init(rawValue:))))
+            return register(anchor, Self.composed(node, of: items))
         case YAML_MAPPING_START_EVENT:
             try grow(by: 1, height: 1, depth: depth, at: event.start_mark)
             let start = event.data.mapping_start
-            let anchor = Self.text(start.anchor)
-            var tag = mappingTag
-            if start.implicit == 0, let name = Self.text(start.tag) { tag = self.tag(name) }
-            var pairs: [(Node, Node)] = []
-            var size = 1
-            var height = 0
-            while true {
-                var keyEvent = try next()
-                if keyEvent.type == YAML_MAPPING_END_EVENT {
-                    yaml_event_delete(&keyEvent)
-                    break
-                }
-                let key = try compose(&keyEvent, depth: depth + 1)
-                var valueEvent = try next()
-                let value = try compose(&valueEvent, depth: depth + 1)
-                pairs.append((key.node, value.node))
-                size += key.size + value.size
-                height = max(height, key.height, value.height)
-            }
+            let tag = start.implicit == 0 ? Self.text(start.tag).map { tagNamed($0) } ?? mappingTag : mappingTag
+            // Keys and values in turn.
+            let entries = try children(until: YAML_MAPPING_END_EVENT, depth: depth)
+            let pairs = stride(from: 0, to: entries.count - 1, by: 2).map { (entries[$0].node, entries[$0 + 1].node) }
             try checkDuplicates(pairs)
             let style = Node.Mapping.Style(rawValue: start.style.rawValue) ?? .any
-            return register(
-                anchor,
-                Composed(
-                    node: .mapping(Node.Mapping(pairs, tag, style, mark, anchor.map(Anchor.init(rawValue:)))), size: size,
-                    height: height + 1))
+            let anchor = Self.text(start.anchor)
+            let node = Node.mapping(Node.Mapping(pairs, tag, style, mark, anchor.map(Anchor.init(rawValue:))))
+            return register(anchor, Self.composed(node, of: entries))
         default:
             throw problem("unexpected event", at: event.start_mark)
         }
+    }
+
+    /// The nodes of a collection, one level below `depth`, up to the event that ends it.
+    private mutating func children(until end: yaml_event_type_t, depth: Int) throws(Problem) -> [Composed] {
+        var children: [Composed] = []
+        while true {
+            var event = try next()
+            if event.type == end {
+                yaml_event_delete(&event)
+                return children
+            }
+            children.append(try compose(&event, depth: depth + 1))
+        }
+    }
+
+    /// A collection node of `children`, with their sizes and heights.
+    private static func composed(_ node: Node, of children: [Composed]) -> Composed {
+        Composed(
+            node: node, size: 1 + children.reduce(0) { $0 + $1.size }, height: 1 + (children.map(\.height).max() ?? 0))
     }
 
     /// Counts `size` more nodes, `height` levels deep from `depth`, against the limits.
@@ -196,7 +181,7 @@ struct YAMLComposer {
         throw Problem(message: "invalid YAML: duplicated keys \(names)", line: mark.line, column: mark.column)
     }
 
-    private mutating func tag(_ name: String) -> Tag {
+    private mutating func tagNamed(_ name: String) -> Tag {
         if let tag = tags[name] { return tag }
         let tag = Tag(Tag.Name(rawValue: name), .basic)
         tags[name] = tag
