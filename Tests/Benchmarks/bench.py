@@ -20,15 +20,18 @@ WORK = tempfile.mkdtemp(prefix="hops-bench-")
 rows = []
 
 
-def wall(command, repeat=15, stdin=None):
-    """Median wall time in seconds of running `command` `repeat` times, after one warm-up run."""
-    subprocess.run(command, stdout=subprocess.DEVNULL, stdin=stdin, check=True)
-    times = []
+def walls(commands, repeat=15, environment=None):
+    """Median wall times in seconds of each of `commands`, run in turns (one of each, `repeat` times,
+    after one warm-up each): a machine that slows down for a while slows them all, not one."""
+    for command in commands:
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment, check=True)
+    times = [[] for _ in commands]
     for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for index, command in enumerate(commands):
+            start = time.perf_counter()
+            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment, check=True)
+            times[index].append(time.perf_counter() - start)
+    return [statistics.median(each) for each in times]
 
 
 def peak_memory(command, repeat=3):
@@ -55,9 +58,7 @@ def row(group, what, hops_value, unit, reference=None, reference_value=None):
 
 
 def bench_startup():
-    hops = wall([HOPS, "-e", "1+1"], repeat=30)
-    sqlite = wall(["sqlite3", ":memory:", "select 1+1"], repeat=30)
-    jq = wall(["jq", "-n", "1+1"], repeat=30)
+    hops, sqlite, jq = walls([[HOPS, "-e", "1+1"], ["sqlite3", ":memory:", "select 1+1"], ["jq", "-n", "1+1"]], repeat=30)
     row("start-up", "hops -e '1+1'", hops * 1000, "ms", "sqlite3 :memory: 'select 1+1'", sqlite * 1000)
     row("start-up", "hops -e '1+1'", hops * 1000, "ms", "jq -n '1+1'", jq * 1000)
 
@@ -91,9 +92,9 @@ def bench_large_data():
     answers = {output(hops_command), output(jq_command), output(deno_command)}
     if len(answers) != 1:
         raise SystemExit(f"large data: tools disagree: {answers}")
-    hops = wall(hops_command, repeat=5)
-    row("200k objects", "filter/map over hosts.json", hops * 1000, "ms", "jq", wall(jq_command, repeat=5) * 1000)
-    row("200k objects", "filter/map over hosts.json", hops * 1000, "ms", "deno", wall(deno_command, repeat=5) * 1000)
+    hops, jq, deno = walls([hops_command, jq_command, deno_command], repeat=5)
+    row("200k objects", "filter/map over hosts.json", hops * 1000, "ms", "jq", jq * 1000)
+    row("200k objects", "filter/map over hosts.json", hops * 1000, "ms", "deno", deno * 1000)
     hops_memory = peak_memory(hops_command)
     row("200k objects", "  peak memory (maxrss)", hops_memory, "MiB", "jq", peak_memory(jq_command))
     row("200k objects", "  peak memory (maxrss)", hops_memory, "MiB", "deno", peak_memory(deno_command))
@@ -172,8 +173,7 @@ def bench_flow_step_overhead():
             raise SystemExit(f"flow step ({name}): unexpected result {result}")
         if json.loads(output(by_hand)) != {"x": 2}:
             raise SystemExit(f"by hand ({name}): unexpected result")
-        hops = wall_env(command, environment, repeat=10)
-        reference = wall(by_hand, repeat=10)
+        hops, reference = walls([command, by_hand], repeat=10, environment=environment)
         row("flow step", f"trivial {name} step via hops flow run", hops * 1000, "ms", f"{name} by hand", reference * 1000)
 
 
@@ -188,20 +188,9 @@ def bench_flow_loop():
         loop = [step for step in result["steps"] if step["id"] == "loop" and "place" not in step]
         if result["status"] != "succeeded" or not loop or len(loop[-1]["result"]) != 100:
             raise SystemExit(f"100-iteration loop ({name}): unexpected result {result['status']}")
-        total = wall_env(command, environment, repeat=3)
+        total = walls([command], repeat=3, environment=environment)[0]
         row("flow loop", f"100 iterations of a trivial {name} step", total * 1000, "ms")
         row("flow loop", f"  per iteration ({name})", total * 1000 / 100, "ms")
-
-
-def wall_env(command, environment, repeat=10):
-    """`wall` with an environment, output discarded."""
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment, check=True)
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment, check=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 STORE_STEPS = 1000
@@ -243,7 +232,7 @@ def bench_store_resume():
     if not all(step["reused"] for step in check["steps"]) or len(check["steps"]) != STORE_STEPS:
         raise SystemExit("store resume: not every step was reused")
     resumed = statistics.median(timed(resume) for _ in range(5))
-    startup = wall([HOPS, "runs", "--limit", "1", "--store", store], repeat=10)
+    startup = walls([[HOPS, "runs", "--limit", "1", "--store", store]], repeat=10)[0]
     row("store", f"fresh run, {STORE_STEPS} bash steps", fresh * 1000, "ms")
     row("store", f"resume, {STORE_STEPS} steps all cached", resumed * 1000, "ms",
         f"fresh run of the same {STORE_STEPS} bash steps", fresh * 1000)
@@ -274,8 +263,10 @@ def bench_store_resume():
 
 
 def main():
-    for bench in (bench_startup, bench_large_data, bench_in_process, bench_flow_step_overhead, bench_flow_loop,
-                  bench_store_resume):
+    # The large data last: after it, the kernel reclaims hundreds of MB for a while, which slows
+    # whatever runs next on a small machine (the compiled expression by half, here).
+    for bench in (bench_startup, bench_in_process, bench_flow_step_overhead, bench_flow_loop, bench_store_resume,
+                  bench_large_data):
         try:
             bench()
         except (subprocess.CalledProcessError, SystemExit, OSError) as error:

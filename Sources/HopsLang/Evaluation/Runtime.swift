@@ -41,9 +41,10 @@ final class Environment {
     }
 }
 
-/// An arrow function: its compiled body and the environment it closed over.
+/// An arrow function: its compiled body and the environment it closed over. A class: a call takes
+/// one reference to it, not one to each of its parts (a callback of `map` is called per element).
 // Unchecked: the captured environment is immutable once built, and the body only reads constants.
-struct Arrow: @unchecked Sendable {
+final class Arrow: @unchecked Sendable {
     let parameterCount: Int
     /// How much stack one activation may use, in nesting levels of the body.
     let weight: Int
@@ -51,6 +52,14 @@ struct Arrow: @unchecked Sendable {
     let bind: Binder?
     let body: Code
     let environment: Environment
+
+    init(parameterCount: Int, weight: Int, bind: Binder?, body: @escaping Code, environment: Environment) {
+        self.parameterCount = parameterCount
+        self.weight = weight
+        self.bind = bind
+        self.body = body
+        self.environment = environment
+    }
 }
 
 extension FunctionValue {
