@@ -57,11 +57,13 @@ let package = Package(
             // The release binary starts without loading libstdc++ and libgcc_s (the C++ runtime and
             // unwinder the Swift runtime needs are linked in; see Linking/libstdc++.so) and without
             // exporting its symbols, which no one looks up and which only lengthen the loader's work.
+            // Linked by lld with its ~90,000 relative relocations packed (DT_RELR, glibc 2.36): the
+            // loader reads 17 KB instead of 2 MB and spends a quarter fewer instructions on them.
             linkerSettings: [
                 .unsafeFlags(
                     [
                         "-L", Context.packageDirectory + "/Sources/hops/Linking", "-Xclang-linker", "-static-libgcc",
-                        "-Xlinker", "--no-export-dynamic",
+                        "-Xlinker", "--no-export-dynamic", "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
                     ],
                     .when(platforms: [.linux], configuration: .release))
             ]),
