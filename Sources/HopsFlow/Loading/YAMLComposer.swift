@@ -26,7 +26,9 @@ struct YAMLComposer {
         let height: Int
     }
 
-    private var parser = yaml_parser_t()
+    /// On the heap: libyaml keeps a pointer to the parser in the parser (its string reader's data),
+    /// so it must not move while it reads.
+    private let parser: UnsafeMutablePointer<yaml_parser_t>
     private var anchors: [String: Composed] = [:]
     private var count = 0
     /// One tag per name: a tag's name is read, never changed, once typing has settled it.
@@ -40,13 +42,15 @@ struct YAMLComposer {
         var result: Result<Node?, Problem> = .success(nil)
         text.withUTF8 { bytes in
             result = Result { () throws(Problem) in
-                var composer = YAMLComposer()
-                guard yaml_parser_initialize(&composer.parser) == 1 else {
+                let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+                defer { parser.deallocate() }
+                guard yaml_parser_initialize(parser) == 1 else {
                     throw Problem(message: "invalid YAML: out of memory", line: 1, column: 1)
                 }
-                defer { yaml_parser_delete(&composer.parser) }
-                yaml_parser_set_encoding(&composer.parser, YAML_UTF8_ENCODING)
-                yaml_parser_set_input_string(&composer.parser, bytes.baseAddress, bytes.count)
+                defer { yaml_parser_delete(parser) }
+                yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
+                yaml_parser_set_input_string(parser, bytes.baseAddress, bytes.count)
+                var composer = YAMLComposer(parser: parser)
                 return try composer.document()
             }
         }
@@ -191,7 +195,8 @@ struct YAMLComposer {
     /// The next event; libyaml's own message, with where and while doing what, when the text is not YAML.
     private mutating func next() throws(Problem) -> yaml_event_t {
         var event = yaml_event_t()
-        guard yaml_parser_parse(&parser, &event) == 1 else {
+        guard yaml_parser_parse(parser, &event) == 1 else {
+            let parser = parser.pointee
             let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
             switch parser.error {
             case YAML_SCANNER_ERROR, YAML_PARSER_ERROR:
