@@ -29,6 +29,10 @@ const char *sqlite3_errstr(int code) {
     FUNCTION(sqlite3_errstr)
     return function ? function(code) : "libsqlite3 could not be loaded";
 }
+int hops_sqlite3_keep_wal_on_close(sqlite3 *db) {
+    FUNCTION(sqlite3_db_config)
+    return function ? function(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL) : SQLITE_ERROR;
+}
 int sqlite3_close_v2(sqlite3 *db) { FUNCTION(sqlite3_close_v2) return function(db); }
 int sqlite3_extended_result_codes(sqlite3 *db, int on) { FUNCTION(sqlite3_extended_result_codes) return function(db, on); }
 int sqlite3_busy_timeout(sqlite3 *db, int ms) { FUNCTION(sqlite3_busy_timeout) return function(db, ms); }

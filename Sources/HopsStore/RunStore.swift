@@ -121,10 +121,8 @@ public final class RunStore: @unchecked Sendable {
             // A commit is in the WAL file, that is with the operating system, when it returns: a hops
             // killed at any point (kill -9) loses no committed step, at any synchronous level. NORMAL
             // waits for the disk only at a checkpoint, so that a crash of the machine loses at most
-            // the latest steps, never the store. The last connection to close checkpoints the log
-            // and removes it (SQLite's default): a log left beside the store would be read whole by
-            // the next command that opens it, to rebuild its index, and that costs every command
-            // more than the checkpoint costs the one that wrote.
+            // the latest steps, never the store. The last connection to close leaves a small log
+            // where it is and checkpoints a big one (see `Database.logKeptBelow`).
             try database.execute(
                 "PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 4194304; PRAGMA foreign_keys = ON")
             if found < schema.currentVersion { try schema.migrate(database) }

@@ -2,6 +2,10 @@
 #define HOPS_CSQLITE_SHIM_H
 #include <sqlite3.h>
 
+/// Leaves the WAL as it is when the last connection closes (SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE):
+/// sqlite3_db_config is variadic, which Swift cannot call.
+int hops_sqlite3_keep_wal_on_close(sqlite3 *db);
+
 /// SQLITE_TRANSIENT is a cast macro that Swift cannot import.
 static inline int hops_sqlite3_bind_text_transient(sqlite3_stmt *statement, int index, const char *text, int length) {
     return sqlite3_bind_text(statement, index, text, length, SQLITE_TRANSIENT);
