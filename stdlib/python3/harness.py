@@ -20,7 +20,8 @@ def client():
 
 def used_secrets():
     """The secrets the step read through wmill (as their references)."""
-    return client().used_secrets() if client() else []
+    loaded = client()
+    return loaded.used_secrets() if loaded else []
 
 
 def thrown(error):
@@ -111,8 +112,9 @@ def serve():
     for line in os.fdopen(3, encoding="utf-8"):
         request = json.loads(line)
         os.environ.update(request.get("env") or {})
-        if client():
-            client().clear_used_secrets()
+        loaded = client()
+        if loaded:
+            loaded.clear_used_secrets()
         outcome = run_step(request["script"], request.get("args") or {})
         outcome["secrets_used"] = used_secrets()
         marker = request["marker"].encode()

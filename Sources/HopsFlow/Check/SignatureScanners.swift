@@ -210,53 +210,21 @@ struct BlankedSource {
     /// The first place in the blanked code where `declaration` matches from the start of a word: the
     /// match's start and the offset just past it. The scanners match by hand what a regular expression
     /// would, without building one (ICU's take milliseconds to compile, on every flow checked).
-    func firstMatch(atLineStarts: Bool = false, _ declaration: (inout Cursor) -> Bool) -> (start: Int, end: Int)? {
+    func firstMatch(atLineStarts: Bool = false, _ declaration: (inout TextCursor) -> Bool) -> (start: Int, end: Int)? {
         for start in code.indices {
             if atLineStarts {
                 guard start == 0 || code[start - 1].isNewline else { continue }
             } else {
-                guard start == 0 || !Cursor.isWord(code[start - 1]) else { continue }
+                guard start == 0 || !TextCursor.isWord(code[start - 1]) else { continue }
             }
-            var cursor = Cursor(text: code, at: start)
+            var cursor = TextCursor(text: code, at: start)
             if declaration(&cursor) { return (start, cursor.at) }
         }
         return nil
     }
 }
 
-/// A position in a text of characters, moved by what it takes.
-struct Cursor {
-    let text: [Character]
-    var at: Int
-
-    var current: Character? { at < text.count ? text[at] : nil }
-
-    /// `\w`: a letter, a digit or `_`.
-    static func isWord(_ character: Character) -> Bool {
-        character.isLetter || character.isNumber || character == "_"
-    }
-
-    static func isBlank(_ character: Character) -> Bool { character == " " || character == "\t" }
-
-    /// Takes `literal` when the text continues with it.
-    mutating func take(_ literal: String) -> Bool {
-        var index = at
-        for character in literal {
-            guard index < text.count, text[index] == character else { return false }
-            index += 1
-        }
-        at = index
-        return true
-    }
-
-    /// Takes every character that `matches`; returns how many.
-    @discardableResult
-    mutating func skip(while matches: (Character) -> Bool) -> Int {
-        let start = at
-        while at < text.count, matches(text[at]) { at += 1 }
-        return at - start
-    }
-
+extension TextCursor {
     /// `\s*(<[^()]*>)?\s*\(`: type parameters, if any, then the parenthesis that opens the parameters.
     mutating func takeParameterListStart() -> Bool {
         skip(while: \.isWhitespace)
@@ -311,7 +279,7 @@ struct TypeScriptSignatureScanner {
     }
 
     /// `function main(`, `function* main<T>(`: `\bfunction\s*\*?\s*main\s*(<[^()]*>)?\s*\(`.
-    private func functionDeclaration(_ cursor: inout Cursor) -> Bool {
+    private func functionDeclaration(_ cursor: inout TextCursor) -> Bool {
         guard cursor.take("function") else { return false }
         cursor.skip(while: \.isWhitespace)
         _ = cursor.take("*")
@@ -321,7 +289,7 @@ struct TypeScriptSignatureScanner {
 
     /// `const main = async (`, `let main: Handler = function <T>(`:
     /// `\b(const|let|var)\s+main\s*(:[^=]*)?=\s*(async\s*)?(function\s*\*?\s*)?(<[^()]*>)?\s*\(`.
-    private func variableDeclaration(_ cursor: inout Cursor) -> Bool {
+    private func variableDeclaration(_ cursor: inout TextCursor) -> Bool {
         guard cursor.take("const") || cursor.take("let") || cursor.take("var"), cursor.skip(while: \.isWhitespace) > 0,
             cursor.take(entry)
         else { return false }
@@ -385,9 +353,9 @@ struct PythonSignatureScanner {
     func signature() throws(ScriptSignatureError) -> ScriptSignature {
         // `^(async[ \t]+)?def[ \t]+main[ \t]*\(`, at the start of a line.
         let definition = source.firstMatch(atLineStarts: true) { cursor in
-            if cursor.take("async"), cursor.skip(while: Cursor.isBlank) == 0 { return false }
-            guard cursor.take("def"), cursor.skip(while: Cursor.isBlank) > 0, cursor.take(entry) else { return false }
-            cursor.skip(while: Cursor.isBlank)
+            if cursor.take("async"), cursor.skip(while: TextCursor.isBlank) == 0 { return false }
+            guard cursor.take("def"), cursor.skip(while: TextCursor.isBlank) > 0, cursor.take(entry) else { return false }
+            cursor.skip(while: TextCursor.isBlank)
             return cursor.take("(")
         }
         guard let match = definition else { throw .missingMain }
@@ -436,8 +404,8 @@ enum BashSignatureScanner {
     /// `^[ \t]*([A-Za-z_][A-Za-z0-9_]*)="\$\{?([0-9]+)(:-([^}"]*))?\}?"[ \t]*(#.*)?$`.
     private static func positionalName(in line: [Character]) -> (name: String, defaultText: String?)? {
         func isNameStart(_ character: Character) -> Bool { character.isASCII && (character.isLetter || character == "_") }
-        var cursor = Cursor(text: line, at: 0)
-        cursor.skip(while: Cursor.isBlank)
+        var cursor = TextCursor(text: line, at: 0)
+        cursor.skip(while: TextCursor.isBlank)
         let nameStart = cursor.at
         guard let first = cursor.current, isNameStart(first) else { return nil }
         cursor.skip { isNameStart($0) || ($0.isASCII && $0.isNumber) }
@@ -453,7 +421,7 @@ enum BashSignatureScanner {
         }
         _ = cursor.take("}")
         guard cursor.take("\"") else { return nil }
-        cursor.skip(while: Cursor.isBlank)
+        cursor.skip(while: TextCursor.isBlank)
         guard cursor.current == nil || cursor.current == "#" else { return nil }
         return (name, defaultText)
     }

@@ -5,29 +5,24 @@ extension Compiler {
         if op == .typeOf, case .identifier(let name, let nameSpan) = operand {
             return compileTypeOfIdentifier(name, nameSpan)
         }
-        if op == .not {
-            let test = compileTest(operand)
-            return { frame, runtime throws(LangError) in .bool(try !test(frame, &runtime)) }
-        }
-        let code = compile(operand)
         switch op {
         case .not:
-            preconditionFailure("compiled above")
+            let test = compileTest(operand)
+            return { frame, runtime throws(LangError) in .bool(try !test(frame, &runtime)) }
         case .negate:
+            let code = compile(operand)
             return { frame, runtime throws(LangError) in .number(-(try code(frame, &runtime).toNumber())) }
         case .plus:
+            let code = compile(operand)
             return { frame, runtime throws(LangError) in .number(try code(frame, &runtime).toNumber()) }
         case .typeOf:
+            let code = compile(operand)
             return { frame, runtime throws(LangError) in .string(try code(frame, &runtime).typeName) }
         }
     }
 
     mutating func compileBinary(_ op: BinaryOperator, _ leftNode: Node, _ rightNode: Node, _ span: Span) -> Code {
-        // Not `??`: a closure through a generic function is called through a thunk ever after.
-        if let test = compileComparisonWithConstant(op, leftNode, rightNode) {
-            return { frame, runtime throws(LangError) in .bool(try test(frame, &runtime)) }
-        }
-        if let test = compileLogicalTest(op, leftNode, rightNode) {
+        if let test = compileFusedTest(op, leftNode, rightNode) {
             return { frame, runtime throws(LangError) in .bool(try test(frame, &runtime)) }
         }
         let left = compile(leftNode)
@@ -119,8 +114,7 @@ extension Compiler {
     mutating func compileTest(_ node: Node) -> Test {
         switch node {
         case .binary(let op, let left, let right, _):
-            if let test = compileComparisonWithConstant(op, left, right) { return test }
-            if let test = compileLogicalTest(op, left, right) { return test }
+            if let test = compileFusedTest(op, left, right) { return test }
         case .unary(.not, let operand, _):
             let test = compileTest(operand)
             return { frame, runtime throws(LangError) in try !test(frame, &runtime) }
@@ -129,6 +123,13 @@ extension Compiler {
         }
         let code = compile(node)
         return { frame, runtime throws(LangError) in try code(frame, &runtime).isTruthy }
+    }
+
+    /// A comparison with a constant, or `&&`/`||` of conditions, as one test; nil for other operators.
+    private mutating func compileFusedTest(_ op: BinaryOperator, _ leftNode: Node, _ rightNode: Node) -> Test? {
+        // Not `??`: a closure passed through a generic function is called through a thunk ever after.
+        if let test = compileComparisonWithConstant(op, leftNode, rightNode) { return test }
+        return compileLogicalTest(op, leftNode, rightNode)
     }
 
     /// `a && b` and `a || b` where both sides yield booleans, so the result is the truth of the whole.

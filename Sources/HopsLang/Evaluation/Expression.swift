@@ -53,10 +53,6 @@ public final class Expression: @unchecked Sendable {
     }
 
     private func positionalFrame(_ arguments: [Value]) -> Frame {
-        // The common case, every parameter given and no other name read: the arguments are the slots.
-        if arguments.count == parameters.count, defaultTail.isEmpty {
-            return Frame(slots: arguments, parent: nil, unbound: defaultUnbound)
-        }
         var slots = arguments
         if slots.count != parameters.count {
             slots = Array(slots.prefix(parameters.count))
@@ -93,10 +89,7 @@ public final class Expression: @unchecked Sendable {
         do {
             // The result leaves the evaluation: its arrays are frozen, so whoever holds it may share it.
             let result = try code(frame, &runtime)
-            switch result {
-            case .array, .object: result.freeze()
-            default: break
-            }
+            result.freeze()
             return result
         } catch {
             throw Diagnostic(error, file: source)

@@ -1,4 +1,5 @@
 import Foundation
+import HopsFlow
 
 /// The permissions a Deno step runs with: those of Windmill's sandboxed workers, on hops's folders.
 ///
@@ -32,88 +33,59 @@ enum DenoPermissions {
     /// The programs `source` starts by a literal name: `new Deno.Command("df", …)`,
     /// `Deno.run({ cmd: ["git", …] })`, node's `spawn("ls", …)`/`execFile("ls", …)`.
     ///
-    /// Matched by hand, byte by byte (regular expressions would cost more than the step's own start:
-    /// ICU compiles them on first use), as `new\s+Deno\.Command\(\s*Q(NAME)Q`, `cmd\s*:\s*\[\s*Q(NAME)Q`
-    /// and `\b(spawn|spawnSync|execFile|execFileSync)\(\s*Q(NAME)Q`, where Q is a quote or a backquote
-    /// and NAME has no quote, `$`, blank or comma: every match of the first, then the second, then the third.
+    /// Matched by hand (`TextCursor`) as `new\s+Deno\.Command\(`, `cmd\s*:\s*\[` and
+    /// `\b(spawn|spawnSync|execFile|execFileSync)\(`, each then followed by `\s*Q(NAME)Q` where Q is a
+    /// quote or a backquote and NAME has no quote, `$`, blank or comma: every match of the first, then
+    /// the second, then the third.
     static func programsNamed(in source: String) -> [String] {
-        let bytes = Array(source.utf8)
+        let text = Array(source)
         var names: [String] = []
-        let calls: [(Int) -> Int?] = [
-            { start in
-                var at = start
-                guard take("new", in: bytes, at: &at), skipSpaces(in: bytes, at: &at) > 0,
-                    take("Deno.Command(", in: bytes, at: &at)
-                else { return nil }
-                return at
-            },
-            { start in
-                var at = start
-                guard take("cmd", in: bytes, at: &at) else { return nil }
-                skipSpaces(in: bytes, at: &at)
-                guard take(":", in: bytes, at: &at) else { return nil }
-                skipSpaces(in: bytes, at: &at)
-                return take("[", in: bytes, at: &at) ? at : nil
-            },
-            { start in
-                guard start == 0 || !isWord(bytes[start - 1]) else { return nil }
-                let functions: [StaticString] = ["spawn", "spawnSync", "execFile", "execFileSync"]
-                for function in functions {
-                    var at = start
-                    if take(function, in: bytes, at: &at), take("(", in: bytes, at: &at) { return at }
-                }
-                return nil
-            },
-        ]
+        let calls: [(inout TextCursor) -> Bool] = [newCommand, commandList, nodeSpawn]
         for call in calls {
-            for start in bytes.indices {
-                guard let after = call(start), let name = quotedName(in: bytes, from: after), !names.contains(name) else {
-                    continue
-                }
+            for start in text.indices {
+                var cursor = TextCursor(text: text, at: start)
+                guard call(&cursor), let name = quotedName(&cursor), !names.contains(name) else { continue }
                 names.append(name)
             }
         }
         return names
     }
 
-    /// Blanks, a quote, a name, a quote: the name.
-    private static func quotedName(in bytes: [UInt8], from start: Int) -> String? {
-        func isQuote(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "`") }
-        var at = start
-        skipSpaces(in: bytes, at: &at)
-        guard at < bytes.count, isQuote(bytes[at]) else { return nil }
-        at += 1
-        let nameStart = at
-        while at < bytes.count, !isQuote(bytes[at]), !isSpace(bytes[at]), bytes[at] != UInt8(ascii: "$"),
-            bytes[at] != UInt8(ascii: ",")
-        {
-            at += 1
+    /// `new\s+Deno\.Command\(`.
+    private static func newCommand(_ cursor: inout TextCursor) -> Bool {
+        cursor.take("new") && cursor.skip(while: \.isWhitespace) > 0 && cursor.take("Deno.Command(")
+    }
+
+    /// `cmd\s*:\s*\[`.
+    private static func commandList(_ cursor: inout TextCursor) -> Bool {
+        guard cursor.take("cmd") else { return false }
+        cursor.skip(while: \.isWhitespace)
+        guard cursor.take(":") else { return false }
+        cursor.skip(while: \.isWhitespace)
+        return cursor.take("[")
+    }
+
+    /// `\b(spawn|spawnSync|execFile|execFileSync)\(`.
+    private static func nodeSpawn(_ cursor: inout TextCursor) -> Bool {
+        guard cursor.at == 0 || !TextCursor.isWord(cursor.text[cursor.at - 1]) else { return false }
+        let start = cursor.at
+        for call in ["spawn(", "spawnSync(", "execFile(", "execFileSync("] {
+            cursor.at = start
+            if cursor.take(call) { return true }
         }
-        guard at > nameStart, at < bytes.count, isQuote(bytes[at]) else { return nil }
-        return String(decoding: bytes[nameStart..<at], as: UTF8.self)
+        return false
     }
 
-    private static func take(_ literal: StaticString, in bytes: [UInt8], at position: inout Int) -> Bool {
-        let count = literal.utf8CodeUnitCount
-        guard bytes.count - position >= count else { return false }
-        for offset in 0..<count where bytes[position + offset] != literal.utf8Start[offset] { return false }
-        position += count
-        return true
-    }
-
-    @discardableResult
-    private static func skipSpaces(in bytes: [UInt8], at position: inout Int) -> Int {
-        let start = position
-        while position < bytes.count, isSpace(bytes[position]) { position += 1 }
-        return position - start
-    }
-
-    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
-
-    /// `\w`, with every byte of a non-ASCII character counted as a letter.
-    private static func isWord(_ byte: UInt8) -> Bool {
-        byte >= 0x80 || byte == UInt8(ascii: "_") || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-            || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
+    /// `\s*Q(NAME)Q`: the name.
+    private static func quotedName(_ cursor: inout TextCursor) -> String? {
+        func isQuote(_ character: Character) -> Bool { character == "\"" || character == "'" || character == "`" }
+        cursor.skip(while: \.isWhitespace)
+        guard let open = cursor.current, isQuote(open) else { return nil }
+        cursor.at += 1
+        let start = cursor.at
+        cursor.skip { !isQuote($0) && !$0.isWhitespace && $0 != "$" && $0 != "," }
+        guard cursor.at > start, let close = cursor.current, isQuote(close) else { return nil }
+        return String(cursor.text[start..<cursor.at])
     }
 
     /// A Deno permission list. Deno has no way to write a comma inside an entry: a path holding
