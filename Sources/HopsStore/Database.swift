@@ -107,7 +107,13 @@ final class Database {
 
     /// Executes a cached statement with `values` bound in order, discarding any rows.
     func run(_ sql: String, _ values: [SQLValue] = []) throws {
-        let statement = try cachedStatement(sql)
+        try run(try cachedStatement(sql), values)
+    }
+
+    /// Executes `statement` again with `values` bound in order, discarding any rows: for a
+    /// statement run many times in a row, whose text is then not looked up each time.
+    func run(_ statement: Statement, _ values: [SQLValue]) throws {
+        statement.reset()
         try statement.bind(values)
         while try statement.step() {}
     }

@@ -149,10 +149,11 @@ extension RunStore {
         }
     }
 
-    /// A reused attempt stores no copy of its result: it is read from the attempt it reused.
+    /// A step's result; a reused attempt stores no copy of its own: it is read from the attempt it reused.
+    static let stepResult = "coalesce(result, (SELECT origin.result FROM steps AS origin WHERE origin.id = steps.reused_from))"
+
     static let stepColumns = """
-        id, run_id, seq, step_id, place, attempt, status, args, \
-        coalesce(result, (SELECT origin.result FROM steps AS origin WHERE origin.id = steps.reused_from)), \
+        id, run_id, seq, step_id, place, attempt, status, args, \(stepResult), \
         error, stdout, stderr, started_at, \
         finished_at, duration_ms, cache_key, script_hash, runner, reused_from
         """

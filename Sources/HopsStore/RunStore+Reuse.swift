@@ -41,6 +41,14 @@ extension RunStore {
             try database.transaction {
                 // Each run's next sequence number is read once: the transaction holds the write lock.
                 var nextSeq: [RunID: Int64] = [:]
+                let insert = try database.cachedStatement(
+                    """
+                    INSERT INTO steps (run_id, seq, step_id, place, attempt, status, args, result, started_at,
+                                       finished_at, duration_ms, cache_key, script_hash, runner, reused_from)
+                    VALUES (?1, ?2, ?3, ?4, ?5, 'reused', ?6, NULL, ?7, ?7, 0, ?8, ?9, ?10,
+                            coalesce((SELECT source.reused_from FROM steps AS source
+                                      WHERE source.id = ?11 AND source.result IS NULL AND source.reused_from IS NOT NULL), ?11))
+                    """)
                 return try steps.map { step in
                     let seq = try nextSeq[step.run]
                         ?? database.integer(
@@ -48,13 +56,7 @@ extension RunStore {
                     nextSeq[step.run] = seq + 1
                     let at = Self.timestamp(step.at)
                     try database.run(
-                        """
-                        INSERT INTO steps (run_id, seq, step_id, place, attempt, status, args, result, started_at,
-                                           finished_at, duration_ms, cache_key, script_hash, runner, reused_from)
-                        VALUES (?1, ?2, ?3, ?4, ?5, 'reused', ?6, NULL, ?7, ?7, 0, ?8, ?9, ?10,
-                                coalesce((SELECT source.reused_from FROM steps AS source
-                                          WHERE source.id = ?11 AND source.result IS NULL AND source.reused_from IS NOT NULL), ?11))
-                        """,
+                        insert,
                         [
                             .text(step.run.rawValue), .integer(seq), .text(step.stepID), .text(step.place),
                             .integer(Int64(step.attempt)), redacted(step.argsJSON), .double(at), SQLValue(step.cacheKey),

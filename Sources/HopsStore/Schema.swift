@@ -1,9 +1,22 @@
+import Foundation
+
 /// The store's schema as a list of migrations; `PRAGMA user_version` holds how many were applied.
 struct Schema {
     /// One step from version `version - 1` to `version`.
     struct Migration {
         let version: Int
         let sql: String
+        /// Table definitions changed in place, each `from` text replaced by `to`: for a change ALTER
+        /// TABLE cannot make and that every stored row already satisfies (a constraint written
+        /// another way), SQLite's own procedure, without copying the table.
+        var rewrites: [Rewrite] = []
+    }
+
+    /// One replacement in the stored `CREATE TABLE` of `table`.
+    struct Rewrite {
+        let table: String
+        let from: String
+        let to: String
     }
 
     let migrations: [Migration]
@@ -73,7 +86,27 @@ struct Schema {
                 -- A run's failed step (`hops runs`) without reading each of its steps.
                 CREATE INDEX steps_failed ON steps(run_id, seq) WHERE status = 'failed';
                 """),
+        Migration(
+            version: 4,
+            sql: "",
+            // `status IN (…)` in a CHECK builds a temporary b-tree of the list at every INSERT and
+            // every UPDATE of the column: more than half of what writing a step row cost. The same
+            // constraint as comparisons joined by OR costs nothing measurable.
+            rewrites: [
+                Rewrite(table: "runs", from: "kind IN ('flow', 'prompt', 'notebook', 'resume')",
+                        to: oneOf("kind", ["flow", "prompt", "notebook", "resume"])),
+                Rewrite(table: "runs", from: "status IN ('running', 'succeeded', 'failed', 'interrupted')",
+                        to: oneOf("status", ["running", "succeeded", "failed", "interrupted"])),
+                Rewrite(table: "steps",
+                        from: "status IN ('running', 'succeeded', 'failed', 'skipped', 'reused', 'interrupted')",
+                        to: oneOf("status", ["running", "succeeded", "failed", "skipped", "reused", "interrupted"])),
+            ]),
     ])
+
+    /// `column = 'a' OR column = 'b' …`: a CHECK that `column` is one of `values`.
+    static func oneOf(_ column: String, _ values: [String]) -> String {
+        values.map { "\(column) = '\($0)'" }.joined(separator: " OR ")
+    }
 
     /// Brings `database` from its version to `currentVersion` in one write transaction.
     ///
@@ -93,8 +126,31 @@ struct Schema {
             }
             for migration in migrations where migration.version > found {
                 try database.execute(migration.sql)
+                if !migration.rewrites.isEmpty { try rewrite(migration.rewrites, in: database) }
                 try database.execute("PRAGMA user_version = \(migration.version)")
             }
         }
+    }
+
+    /// Replaces text in stored table definitions (`PRAGMA writable_schema`, inside the migration's
+    /// transaction), then moves the schema version on so that every connection reads them again.
+    /// A definition that does not hold the text exactly once is refused: this store is not one hops made.
+    private func rewrite(_ rewrites: [Rewrite], in database: Database) throws {
+        let version = try database.integer("PRAGMA schema_version")
+        try database.execute("PRAGMA writable_schema = ON")
+        defer { try? database.execute("PRAGMA writable_schema = RESET") }
+        for rewrite in rewrites {
+            let definition = try database.row(
+                "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(rewrite.table)]
+            ) { $0.string(0) } ?? ""
+            guard definition.components(separatedBy: rewrite.from).count == 2 else {
+                throw RunStoreError.unusable(
+                    path: database.path, reason: "its table \(rewrite.table) is not defined as hops defines it")
+            }
+            try database.run(
+                "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?",
+                [.text(definition.replacingOccurrences(of: rewrite.from, with: rewrite.to)), .text(rewrite.table)])
+        }
+        try database.execute("PRAGMA schema_version = \(version + 1)")
     }
 }

@@ -46,6 +46,38 @@ import Testing
         #expect(try store.run(RunID("r-20260101-000000-abcd"))?.steps.first?.resultJSON == "42")
     }
 
+    @Test func schemaFourWritesTheStatusChecksAsComparisons() throws {
+        let fixture = try StoreFixture()
+        let path = fixture.folder.appendingPathComponent("v3.db").path
+        try fixture.sqlite3(
+            path,
+            Schema.current.migrations.prefix(3).map(\.sql).joined(separator: "\n") + """
+                PRAGMA user_version = 3;
+                INSERT INTO runs (id, kind, status, started_at) VALUES ('r-20260101-000000-abcd', 'flow', 'succeeded', 1);
+                INSERT INTO steps (run_id, seq, step_id, status, started_at, result) VALUES ('r-20260101-000000-abcd', 1, 'a', 'succeeded', 1, '42');
+                """)
+        #expect(try fixture.sqlite3(path, "SELECT count(*) FROM sqlite_schema WHERE sql LIKE '% IN (%'") == "2\n")
+        let store = try RunStore.open(path: path, redactor: SecretRedactor(), schema: .current)
+        #expect(try fixture.sqlite3(path, "PRAGMA user_version") == "4\n")
+        // No list is left for SQLite to build a b-tree of at each write; the rows are as they were.
+        #expect(try fixture.sqlite3(path, "SELECT count(*) FROM sqlite_schema WHERE sql LIKE '% IN (%'") == "0\n")
+        #expect(try fixture.sqlite3(path, "SELECT sql FROM sqlite_schema WHERE name = 'steps'").contains(
+            "CHECK (status = 'running' OR status = 'succeeded' OR status = 'failed' OR status = 'skipped' OR status = 'reused' OR status = 'interrupted')"))
+        #expect(try fixture.sqlite3(path, "PRAGMA integrity_check") == "ok\n")
+        #expect(try store.run(RunID("r-20260101-000000-abcd"))?.steps.first?.resultJSON == "42")
+        // The constraints still hold, in this connection and in a new one.
+        _ = try store.createRun(kind: .prompt, source: nil, sourceHash: nil, inputsJSON: nil)
+        for refused in [
+            "UPDATE steps SET status = 'done'",
+            "INSERT INTO runs (id, kind, status, started_at) VALUES ('r-x', 'job', 'running', 1)",
+            "INSERT INTO runs (id, kind, status, started_at) VALUES ('r-y', 'flow', 'done', 1)",
+        ] {
+            let result = try fixture.run("/usr/bin/env", ["sqlite3", path, refused])
+            #expect(result.status != 0 && result.stderr.contains("CHECK constraint failed"), "\(refused): \(result.stderr)")
+        }
+        #expect(try fixture.sqlite3(path, "SELECT status FROM steps") == "succeeded\n")
+    }
+
     @Test func failedMigrationLeavesTheOlderSchema() throws {
         let fixture = try StoreFixture()
         let path = fixture.folder.appendingPathComponent("v1.db").path
