@@ -96,7 +96,7 @@ public struct ObjectValue: Sendable {
         let keys: [String]
         let positions: [String: Int]?
         let kind: Kind?
-        private static let indexedFrom = 16
+        static let indexedFrom = 16
         /// The shape of objects without keys, shared by them all.
         static let empty = Shape([])
 
@@ -158,9 +158,41 @@ public struct ObjectValue: Sendable {
         self.values = values
     }
 
+    /// An object of `entries` in their order; a repeated key keeps its first place and its last value.
     public init(_ entries: [(String, Value)]) {
-        self.init()
-        for (key, value) in entries { self[key] = value }
+        // One shape for all the keys: setting them one by one would make a shape for each.
+        var keys: [String] = []
+        var values: [Value] = []
+        keys.reserveCapacity(entries.count)
+        values.reserveCapacity(entries.count)
+        var positions: [String: Int]? = entries.count >= Shape.indexedFrom ? [:] : nil
+        for (key, value) in entries {
+            if let index = positions != nil ? positions?[key] : keys.firstIndex(of: key) {
+                values[index] = value
+            } else {
+                positions?[key] = keys.count
+                keys.append(key)
+                values.append(value)
+            }
+        }
+        self.init(shape: Shape(keys, positions: positions), values: values)
+    }
+
+    /// This object with `entries` set, in their order: one new shape for the keys it did not have.
+    public func setting(_ entries: [(String, Value)]) -> ObjectValue {
+        var keys = shape.keys
+        var values = values
+        var added = false
+        for (key, value) in entries {
+            if let index = keys.firstIndex(of: key) {
+                values[index] = value
+            } else {
+                keys.append(key)
+                values.append(value)
+                added = true
+            }
+        }
+        return added ? ObjectValue(shape: Shape(keys, kind: shape.kind), values: values) : ObjectValue(shape: shape, values: values)
     }
 
     public var keys: [String] { shape.keys }

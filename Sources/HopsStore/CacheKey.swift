@@ -12,34 +12,41 @@ public enum CacheKey {
     public static func make(
         runner: String, runnerVersion: String, scriptContent: Data, argumentsCanonicalJSON: String
     ) -> String {
-        var hasher = SHA256()
-        for part in ["hops-cache-key-v1", runner, runnerVersion] { update(&hasher, with: part) }
-        scriptContent.withUnsafeBytes { update(&hasher, with: $0) }
-        update(&hasher, with: argumentsCanonicalJSON)
-        return hex(hasher.finalize())
+        var message = KeyMessage()
+        for part in ["hops-cache-key-v1", runner, runnerVersion] { message.append(part) }
+        scriptContent.withUnsafeBytes { message.append($0) }
+        message.append(argumentsCanonicalJSON)
+        return message.digest()
     }
 
     /// The same key for a script given as text.
     public static func make(
         runner: String, runnerVersion: String, scriptContent: String, argumentsCanonicalJSON: String
     ) -> String {
-        var hasher = SHA256()
+        var message = KeyMessage()
         for part in ["hops-cache-key-v1", runner, runnerVersion, scriptContent, argumentsCanonicalJSON] {
-            update(&hasher, with: part)
+            message.append(part)
         }
-        return hex(hasher.finalize())
+        return message.digest()
     }
 
-    /// Adds one part, prefixed with its length: its UTF-8 bytes, hashed where they lie (the key is made for every step).
-    private static func update(_ hasher: inout SHA256, with part: String) {
-        var part = part
-        part.withUTF8 { update(&hasher, with: UnsafeRawBufferPointer($0)) }
-    }
+    /// The bytes a key hashes, gathered first and hashed at once: each call into SHA-256 costs more
+    /// than the few bytes most parts are (the key is made for every step). Each part is prefixed
+    /// with its length, big-endian.
+    private struct KeyMessage {
+        var bytes: [UInt8] = []
 
-    private static func update(_ hasher: inout SHA256, with bytes: UnsafeRawBufferPointer) {
-        var length = UInt64(bytes.count).bigEndian
-        withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
-        hasher.update(bufferPointer: bytes)
+        mutating func append(_ part: String) {
+            var part = part
+            part.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+        }
+
+        mutating func append(_ part: UnsafeRawBufferPointer) {
+            withUnsafeBytes(of: UInt64(part.count).bigEndian) { bytes += $0 }
+            bytes += part
+        }
+
+        func digest() -> String { hex(SHA256.hash(data: bytes)) }
     }
 
     /// Hex SHA-256 of `data` (a flow file's or a script's content hash).
@@ -49,13 +56,16 @@ public enum CacheKey {
     public static func contentHash(_ text: String) -> String { contentHash(Data(text.utf8)) }
 
     private static func hex(_ digest: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in digest {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+        String(unsafeUninitializedCapacity: 64) { buffer in
+            var count = 0
+            for byte in digest {
+                buffer[count] = hexDigit(byte >> 4)
+                buffer[count + 1] = hexDigit(byte & 0x0f)
+                count += 2
+            }
+            return count
         }
-        return String(decoding: out, as: UTF8.self)
     }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 48 + value : 87 + value }
 }

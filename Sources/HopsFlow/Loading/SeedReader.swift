@@ -108,9 +108,10 @@ final class SeedReader {
 
     func readStep(_ node: Node) -> FlowModule? {
         guard let pairs = source.mapping(node, "a step") else { return nil }
-        // Looked up by key: a step's fields are read a dozen times, in a flow of a thousand steps.
-        let fields = Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
-        func field(_ key: String) -> Node? { fields[key] }
+        // Looked up a dozen times, in a flow of a thousand steps: among the keys alone, since a look
+        // at a pair copies its nodes, and comparing a handful of keys costs less than hashing them.
+        let keys = pairs.map(\.key)
+        func field(_ key: String) -> Node? { keys.firstIndex(of: key).map { pairs[$0].value } }
         let idNode = field("id")
         guard let id = idNode.flatMap({ source.string($0, "a step id") }), !id.isEmpty else {
             source.report(.error, "a step has no 'id'", at: node)

@@ -168,6 +168,16 @@ struct YAMLComposer {
     /// Keys are compared as text (a scalar's) or as nodes; the duplicates named in order, where the first is.
     private func checkDuplicates(_ pairs: [(Node, Node)]) throws(Problem) {
         guard pairs.count > 1 else { return }
+        // A few text keys, as most mappings have: compared pairwise, without hashing.
+        if pairs.count <= 8 {
+            var keys: [String] = []
+            keys.reserveCapacity(pairs.count)
+            for (key, _) in pairs {
+                guard case .scalar(let scalar) = key, !keys.contains(scalar.string) else { keys.removeAll(); break }
+                keys.append(scalar.string)
+            }
+            if keys.count == pairs.count { return }
+        }
         var seen = Set<String>()
         var seenNodes = Set<Node>()
         var duplicates: [String: Node] = [:]

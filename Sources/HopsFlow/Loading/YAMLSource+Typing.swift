@@ -6,7 +6,15 @@ extension YAMLSource {
     static func plainScalarTag(_ text: String) -> Tag.Name {
         guard let first = text.utf8.first else { return .null }
         // Text starting otherwise (an id, a path, a word) is a string: the common case, decided at once.
-        if !"0123456789+-.<=~yYnNtTfFoO".utf8.contains(first) { return .str }
+        switch first {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+            UInt8(ascii: "<"), UInt8(ascii: "="), UInt8(ascii: "~"), UInt8(ascii: "y"), UInt8(ascii: "Y"),
+            UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"),
+            UInt8(ascii: "F"), UInt8(ascii: "o"), UInt8(ascii: "O"):
+            break
+        default:
+            return .str
+        }
         if booleans.contains(text) { return .bool }
         if nulls.contains(text) { return .null }
         if text == "<<" { return .merge }

@@ -56,11 +56,11 @@ public struct StepReport: Sendable {
 
     /// `{id, status, result | error, duration_ms}`.
     public var value: Value {
-        var object = ObjectValue([("id", .string(id)), ("status", .string(state.rawValue))])
-        if !place.isEmpty { object["place"] = .string(place) }
-        if let error { object["error"] = error.value } else { object["result"] = result ?? .null }
-        object["duration_ms"] = .number((duration * 1000).rounded())
-        return .object(object)
+        var entries: [(String, Value)] = [("id", .string(id)), ("status", .string(state.rawValue))]
+        if !place.isEmpty { entries.append(("place", .string(place))) }
+        entries.append(error.map { ("error", $0.value) } ?? ("result", result ?? .null))
+        entries.append(("duration_ms", .number((duration * 1000).rounded())))
+        return .object(ObjectValue(entries))
     }
 }
 
@@ -106,13 +106,13 @@ public struct FlowRunResult: Sendable {
 
     /// `{run, status, result, error?, steps}`, as `hops flow run --json` prints it.
     public var value: Value {
-        var object = ObjectValue([
+        var entries: [(String, Value)] = [
             ("run", runID.map(Value.string) ?? .null), ("status", .string(status.rawValue)), ("result", result ?? .null),
-        ])
-        if let error { object["error"] = error.value }
-        if let failureResult { object["failure_module_result"] = failureResult }
-        object["duration_ms"] = .number((duration * 1000).rounded())
-        object["steps"] = .array(steps.map(\.value))
-        return .object(object)
+        ]
+        if let error { entries.append(("error", error.value)) }
+        if let failureResult { entries.append(("failure_module_result", failureResult)) }
+        entries.append(("duration_ms", .number((duration * 1000).rounded())))
+        entries.append(("steps", .array(steps.map(\.value))))
+        return .object(ObjectValue(entries))
     }
 }

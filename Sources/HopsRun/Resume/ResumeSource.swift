@@ -108,11 +108,13 @@ extension FlowRunResult {
         object["resumed_from"] = .string(source.original.rawValue)
         object["steps"] = .array(
             steps.map { step in
-                guard case .object(var entry) = step.value else { return step.value }
+                guard case .object(let entry) = step.value else { return step.value }
                 let decision = source.decision(stepID: step.id, place: step.place)
-                entry["reused"] = .bool(step.state == .cached)
-                entry["reason"] = .string(decision?.reason ?? Self.reasonWithoutRecord(step))
-                return .object(entry)
+                return .object(
+                    entry.setting([
+                        ("reused", .bool(step.state == .cached)),
+                        ("reason", .string(decision?.reason ?? Self.reasonWithoutRecord(step))),
+                    ]))
             })
         return .object(object)
     }
