@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HopsRun
 import HopsShell
 import HopsStore
 

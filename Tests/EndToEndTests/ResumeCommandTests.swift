@@ -59,6 +59,41 @@ import Testing
         #expect(parent == "resume \(killed)")
     }
 
+    @Test func theRuntimeVersionIsRememberedAcrossCommandsAndIsPartOfTheKey() throws {
+        let workspace = try StoreWorkspace()
+        defer { workspace.cleanUp() }
+        try workspace.touch("fixed")
+        let home = workspace.directory.appendingPathComponent("home").path
+        func hops(_ arguments: [String]) throws -> HopsProcess.Result {
+            try HopsProcess.run(arguments + ["--store", workspace.store], environment: ["HOPS_HOME": home])
+        }
+        let ran = try hops(["flow", "run", workspace.flow, "--json", "-i", "dir=\(workspace.directory.path)"])
+        let first = try #require((try StoreWorkspace.json(ran) as? [String: Any])?["run"] as? String, "\(ran.error)")
+
+        // bash's binary, as the flow run asked it: where it is, what file it is, what it said.
+        let file = home + "/runtime-versions"
+        let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
+        let bash = try #require(realpath("/bin/bash", nil).map { path in defer { free(path) }; return String(cString: path) })
+        #expect(lines.count == 1)
+        let fields = try #require(lines.first).split(separator: "\t")
+        #expect(fields.first?.hasPrefix(bash + ":") == true)
+        #expect(fields.last?.hasPrefix("GNU bash, version ") == true)
+
+        // The next command reads it instead of asking bash: a version planted there is the one every key takes.
+        try (String(fields[0]) + "\tGNU bash, version 0.0-planted\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let planted = try #require(try StoreWorkspace.json(try hops(["resume", first, "--json"])) as? [String: Any])
+        let steps = planted["steps"] as? [[String: Any]] ?? []
+        #expect(steps.map { $0["reason"] as? String } == ["runner changed", "runner changed", "runner changed"])
+        #expect(try workspace.sqlite("SELECT DISTINCT runner FROM steps WHERE run_id = '\(planted["run"] as? String ?? "")'")
+            == "bash GNU bash, version 0.0-planted")
+
+        // Without the file, bash is asked again: the first run's keys match.
+        try FileManager.default.removeItem(atPath: file)
+        let again = try #require(try StoreWorkspace.json(try hops(["resume", first, "--json"])) as? [String: Any])
+        #expect((again["steps"] as? [[String: Any]] ?? []).map { $0["reused"] as? Bool } == [true, true, true])
+        #expect(FileManager.default.fileExists(atPath: file))
+    }
+
     @Test func aResumeKilledInAStepThatRanKeepsTheStepsItReusedBeforeIt() throws {
         let workspace = try StoreWorkspace()
         defer { workspace.cleanUp() }

@@ -13,6 +13,13 @@ public enum HopsHome {
         return nil
     }
 
+    /// The same, as `environment` (a runner's) says.
+    static func path(in environment: [String: String]) -> String? {
+        if let home = environment["HOPS_HOME"], !home.isEmpty { return home }
+        if let home = environment["HOME"], !home.isEmpty { return home + "/.hops" }
+        return nil
+    }
+
     /// The history file, creating the directory if needed; nil when there is nowhere to keep it.
     public static func historyPath() -> String? {
         guard let directory = path else { return nil }

@@ -73,14 +73,22 @@ public struct Runtimes: Sendable {
         return nil
     }
 
-    /// The first line of `<program> --version`, measured once per program: part of the cache key.
+    /// The first line of `<program> --version`, measured once per program (and binary, see
+    /// `RuntimeVersions`): part of the cache key.
     public func version(of executable: String) -> String {
         if let known = VersionCache.shared.value(for: executable) { return known }
+        let remembered = RuntimeVersions(environment: environment)
+        let identity = RuntimeVersions.identity(of: executable)
+        if let identity, let known = remembered?.version(for: identity) {
+            VersionCache.shared.set(known, for: executable)
+            return known
+        }
         let output = try? ProcessRunner.run(
             ProcessRequest(executable: executable, arguments: ["--version"], environment: environment, timeout: 20))
         let text = (output?.stdout.isEmpty ?? true) ? output?.stderr : output?.stdout
         let line = text?.split(separator: "\n").first.map(String.init) ?? "unknown"
         VersionCache.shared.set(line, for: executable)
+        if let identity, output?.succeeded == true, line != "unknown" { remembered?.remember(line, for: identity) }
         return line
     }
 }
