@@ -25,7 +25,7 @@ enum HopsProcess {
         return path
     }
 
-    /// Runs hops with arguments and standard input; the environment gets a private HOPS_HOME.
+    /// Runs hops with arguments and standard input, in this process's environment with `environment` over it.
     static func run(
         _ arguments: [String], input: String = "", environment: [String: String] = [:], currentDirectory: URL? = nil
     ) throws -> Result {

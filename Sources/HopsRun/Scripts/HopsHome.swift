@@ -7,16 +7,17 @@
 /// The directory where hops keeps per-user state: `$HOPS_HOME`, else `~/.hops`.
 public enum HopsHome {
     /// The directory path, or nil when neither HOPS_HOME nor HOME is set.
-    public static var path: String? {
-        if let home = environment("HOPS_HOME") { return home }
-        if let home = environment("HOME") { return home + "/.hops" }
-        return nil
-    }
+    public static var path: String? { path(from: environment) }
 
     /// The same, as `environment` (a runner's) says.
     static func path(in environment: [String: String]) -> String? {
-        if let home = environment["HOPS_HOME"], !home.isEmpty { return home }
-        if let home = environment["HOME"], !home.isEmpty { return home + "/.hops" }
+        path { environment[$0].flatMap { $0.isEmpty ? nil : $0 } }
+    }
+
+    /// `variable(name)`: a variable's value, nil when it is unset or empty.
+    private static func path(from variable: (String) -> String?) -> String? {
+        if let home = variable("HOPS_HOME") { return home }
+        if let home = variable("HOME") { return home + "/.hops" }
         return nil
     }
 
