@@ -189,9 +189,9 @@ struct JSONWriter {
         case .object(let object):
             var first = true
             output.append(UInt8(ascii: "{"))
-            for (key, element) in object.orderedEntries {
+            func member(_ key: String, _ element: Value) {
                 switch element {
-                case .undefined, .function: continue
+                case .undefined, .function: return
                 default: break
                 }
                 if !first { output.append(UInt8(ascii: ",")) }
@@ -201,6 +201,14 @@ struct JSONWriter {
                 output.append(UInt8(ascii: ":"))
                 if !gap.isEmpty { output.append(UInt8(ascii: " ")) }
                 _ = write(element, into: &output, indentation: indentation, depth: depth + 1)
+            }
+            // In their own order unless a key is an array index (JavaScript puts those first):
+            // without making a list of the pairs, for the common object.
+            let keys = object.keys
+            if keys.contains(where: { ObjectValue.arrayIndex($0) != nil }) {
+                for (key, element) in object.orderedEntries { member(key, element) }
+            } else {
+                for index in keys.indices { member(keys[index], object.values[index]) }
             }
             if !first { newLine(into: &output, indentation: indentation, depth: depth) }
             output.append(UInt8(ascii: "}"))

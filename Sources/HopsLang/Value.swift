@@ -178,23 +178,6 @@ public struct ObjectValue: Sendable {
         self.init(shape: Shape(keys, positions: positions), values: values)
     }
 
-    /// This object with `entries` set, in their order: one new shape for the keys it did not have.
-    public func setting(_ entries: [(String, Value)]) -> ObjectValue {
-        var keys = shape.keys
-        var values = values
-        var added = false
-        for (key, value) in entries {
-            if let index = keys.firstIndex(of: key) {
-                values[index] = value
-            } else {
-                keys.append(key)
-                values.append(value)
-                added = true
-            }
-        }
-        return added ? ObjectValue(shape: Shape(keys, kind: shape.kind), values: values) : ObjectValue(shape: shape, values: values)
-    }
-
     public var keys: [String] { shape.keys }
 
     public var count: Int { values.count }

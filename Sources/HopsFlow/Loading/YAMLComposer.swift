@@ -35,6 +35,8 @@ struct YAMLComposer {
     private var tags: [String: Tag] = [:]
     private let mappingTag = Tag(.implicit, .basic)
     private let sequenceTag = Tag(.implicit, .basic)
+    /// The tag of most scalars, kept at hand rather than looked up by name.
+    private let stringTag = Tag(.str, .basic)
 
     /// The root of the single document in `text`; nil for an empty stream.
     static func compose(_ text: String) throws(Problem) -> Node? {
@@ -91,11 +93,12 @@ struct YAMLComposer {
             let value = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
             let tag: Tag
             if scalar.quoted_implicit == 1 {
-                tag = tagNamed(Tag.Name.str.rawValue)
+                tag = stringTag
             } else if let name = Self.text(scalar.tag) {
-                tag = tagNamed(name)
+                tag = name == Tag.Name.str.rawValue ? stringTag : tagNamed(name)
             } else {
-                tag = tagNamed(YAMLSource.plainScalarTag(value).rawValue)
+                let name = YAMLSource.plainScalarTag(value)
+                tag = name == .str ? stringTag : tagNamed(name.rawValue)
             }
             let style = Node.Scalar.Style(rawValue: scalar.style.rawValue) ?? .any
             let anchor = Self.text(scalar.anchor)
@@ -142,8 +145,13 @@ struct YAMLComposer {
 
     /// A collection node of `children`, with their sizes and heights.
     private static func composed(_ node: Node, of children: [Composed]) -> Composed {
-        Composed(
-            node: node, size: 1 + children.reduce(0) { $0 + $1.size }, height: 1 + (children.map(\.height).max() ?? 0))
+        var size = 1
+        var height = 0
+        for child in children {
+            size += child.size
+            height = max(height, child.height)
+        }
+        return Composed(node: node, size: size, height: 1 + height)
     }
 
     /// Counts `size` more nodes, `height` levels deep from `depth`, against the limits.

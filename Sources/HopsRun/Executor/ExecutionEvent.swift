@@ -55,12 +55,15 @@ public struct StepReport: Sendable {
     }
 
     /// `{id, status, result | error, duration_ms}`.
-    public var value: Value {
+    public var value: Value { .object(ObjectValue(entries)) }
+
+    /// The members of `value`, in order, for a caller that adds its own.
+    public var entries: [(String, Value)] {
         var entries: [(String, Value)] = [("id", .string(id)), ("status", .string(state.rawValue))]
         if !place.isEmpty { entries.append(("place", .string(place))) }
         entries.append(error.map { ("error", $0.value) } ?? ("result", result ?? .null))
         entries.append(("duration_ms", .number((duration * 1000).rounded())))
-        return .object(ObjectValue(entries))
+        return entries
     }
 }
 

@@ -108,13 +108,13 @@ extension FlowRunResult {
         object["resumed_from"] = .string(source.original.rawValue)
         object["steps"] = .array(
             steps.map { step in
-                guard case .object(let entry) = step.value else { return step.value }
                 let decision = source.decision(stepID: step.id, place: step.place)
                 return .object(
-                    entry.setting([
-                        ("reused", .bool(step.state == .cached)),
-                        ("reason", .string(decision?.reason ?? Self.reasonWithoutRecord(step))),
-                    ]))
+                    ObjectValue(
+                        step.entries + [
+                            ("reused", .bool(step.state == .cached)),
+                            ("reason", .string(decision?.reason ?? Self.reasonWithoutRecord(step))),
+                        ]))
             })
         return .object(object)
     }
