@@ -86,4 +86,15 @@ import Yams
             #expect(error.message == "the YAML nests more than \(YAMLSource.maxDepth) levels deep; refused")
         }
     }
+
+    @Test func bracketsNestedTooDeepAreFoundWhereTheyAre() {
+        let brackets = String(repeating: "[", count: YAMLSource.maxDepth + 1)
+        func place(_ text: String) -> [Int]? { YAMLSource.tooDeepFlowCollection(text).map { [$0.line, $0.column] } }
+        // Columns count characters, not bytes; quotes and comments hide brackets; a bracket after a word is text.
+        #expect(place("a: \(brackets)") == [1, 4 + YAMLSource.maxDepth])
+        #expect(place("naïve ☃: x\nb: \(brackets)") == [2, 4 + YAMLSource.maxDepth])
+        #expect(place("é: [\"\(brackets)\", '\(brackets)']  # \(brackets)\nc: d\(brackets)") == nil)
+        #expect(place("- ☃ \(brackets)") == nil)
+        #expect(place("- [☃, \(brackets)") == [1, 7 + YAMLSource.maxDepth - 1])
+    }
 }

@@ -47,45 +47,57 @@ final class YAMLSource {
     }
 
     /// Where `[` / `{` brackets first nest deeper than `maxDepth` (outside quotes and comments), or nil.
+    ///
+    /// Read as UTF-8 bytes: every character that matters is ASCII; a character of several bytes
+    /// counts once, at its first byte, and is none of them.
     static func tooDeepFlowCollection(_ text: String) -> (line: Int, column: Int)? {
-        var depth = 0
-        var line = 1
-        var column = 0
-        var quote: Unicode.Scalar?
-        var comment = false
-        var previous: Unicode.Scalar = "\n"
-        // Outside brackets, one starts a collection only as a value: first on its line, or after `:`, `-` or `?`.
-        var lastOnLine: Unicode.Scalar?
-        for scalar in text.unicodeScalars {
-            column += 1
-            defer {
-                previous = scalar
-                if scalar != " " && scalar != "\t" && scalar != "\n" { lastOnLine = scalar }
+        var text = text
+        return text.withUTF8 { bytes -> (line: Int, column: Int)? in
+            var depth = 0
+            var line = 1
+            var column = 0
+            var quote: UInt8?
+            var comment = false
+            var previous = UInt8(ascii: "\n")
+            // Outside brackets, one starts a collection only as a value: first on its line, or after `:`, `-` or `?`.
+            var lastOnLine: UInt8?
+            for byte in bytes where byte & 0xC0 != 0x80 {
+                column += 1
+                defer {
+                    previous = byte
+                    if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") && byte != UInt8(ascii: "\n") { lastOnLine = byte }
+                }
+                if byte == UInt8(ascii: "\n") {
+                    line += 1
+                    column = 0
+                    comment = false
+                    lastOnLine = nil
+                    continue
+                }
+                if comment { continue }
+                if let open = quote {
+                    if byte == open { quote = nil }
+                    continue
+                }
+                switch byte {
+                case UInt8(ascii: "#")
+                where previous == UInt8(ascii: " ") || previous == UInt8(ascii: "\t") || previous == UInt8(ascii: "\n"):
+                    comment = true
+                case UInt8(ascii: "\""), UInt8(ascii: "'"): if depth > 0 { quote = byte }
+                case UInt8(ascii: "["), UInt8(ascii: "{"):
+                    if depth == 0, let last = lastOnLine,
+                        last != UInt8(ascii: ":"), last != UInt8(ascii: "-"), last != UInt8(ascii: "?")
+                    {
+                        break
+                    }
+                    depth += 1
+                    if depth > maxDepth { return (line, column) }
+                case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1)
+                default: break
+                }
             }
-            if scalar == "\n" {
-                line += 1
-                column = 0
-                comment = false
-                lastOnLine = nil
-                continue
-            }
-            if comment { continue }
-            if let open = quote {
-                if scalar == open { quote = nil }
-                continue
-            }
-            switch scalar {
-            case "#" where previous == " " || previous == "\t" || previous == "\n": comment = true
-            case "\"", "'": if depth > 0 { quote = scalar }
-            case "[", "{":
-                if depth == 0, let last = lastOnLine, !":-?".unicodeScalars.contains(last) { break }
-                depth += 1
-                if depth > maxDepth { return (line, column) }
-            case "]", "}": depth = max(0, depth - 1)
-            default: break
-            }
+            return nil
         }
-        return nil
     }
 
     func location(of node: Node) -> SourceLocation {
