@@ -224,53 +224,42 @@ struct JSONWriter {
         for _ in 0..<depth { output += gap.utf8 }
     }
 
+    /// JSON.stringify's QuoteJSONString, as UTF-8 bytes: every byte that needs an escape is ASCII,
+    /// so the bytes of other characters are copied as they are.
     static func quote(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        defer { output.append(UInt8(ascii: "\"")) }
+        // Most strings need no escape: copied at once.
         var needsEscape = false
-        for byte in text.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-            needsEscape = true
-            break
-        }
-        if needsEscape {
-            var escaped = ""
-            quote(text, into: &escaped)
-            output += escaped.utf8.dropFirst().dropLast()
-        } else {
-            output += text.utf8
-        }
-        output.append(UInt8(ascii: "\""))
-    }
-
-    static func quote(_ text: String, into output: inout String) {
-        output += "\""
-        var needsEscape = false
-        for byte in text.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+        for byte in text.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
             needsEscape = true
             break
         }
         if !needsEscape {
-            output += text
-            output += "\""
+            output += text.utf8
             return
         }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): output += [UInt8(ascii: "\\"), byte]
+            case 0x08: output += "\\b".utf8
+            case 0x0C: output += "\\f".utf8
+            case UInt8(ascii: "\n"): output += "\\n".utf8
+            case UInt8(ascii: "\r"): output += "\\r".utf8
+            case UInt8(ascii: "\t"): output += "\\t".utf8
+            case ..<0x20:
+                let digits = Array("0123456789abcdef".utf8)
+                output += "\\u00".utf8
+                output += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
+            default: output.append(byte)
             }
         }
-        output += "\""
+    }
+
+    /// The same, appended to a String.
+    static func quote(_ text: String, into output: inout String) {
+        var bytes: [UInt8] = []
+        quote(text, into: &bytes)
+        output += String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -5,7 +5,7 @@ import Yams
 extension OpenFlowReader {
     func readModuleValue(_ node: Node, into module: inout FlowModule, name: String) {
         guard let pairs = source.mapping(node, "the value of \(name)") else { return }
-        func field(_ key: String) -> Node? { YAMLSource.field(key, in: pairs) }
+        let field = YAMLSource.fields(pairs)
         guard let typeNode = field("type") else {
             source.report(.error, "the value of \(name) has no 'type'", at: node)
             return
@@ -117,7 +117,7 @@ extension OpenFlowReader {
 
     /// An `aiagent` value: kept whole for export; its plain arguments read for show and check.
     private func readAIAgent(_ pairs: [(key: String, value: Node, keyNode: Node)], node: Node, name: String) -> AIAgent {
-        func field(_ key: String) -> Node? { YAMLSource.field(key, in: pairs) }
+        let field = YAMLSource.fields(pairs)
         var object = ObjectValue()
         for (key, child, _) in pairs where key != "type" { object[key] = source.value(child) }
         var agent = AIAgent(raw: JSONValue(.object(object)))
@@ -184,7 +184,7 @@ extension OpenFlowReader {
     /// `{type: static, value}` or `{type: javascript, expr}`; without `type`, `expr` means javascript.
     func readInputTransform(_ node: Node, _ what: String) -> InputTransform {
         guard let pairs = source.mapping(node, what) else { return .static(.undefined, location: source.location(of: node)) }
-        func field(_ key: String) -> Node? { YAMLSource.field(key, in: pairs) }
+        let field = YAMLSource.fields(pairs)
         let type = field("type").flatMap { source.string($0, "type") } ?? (field("expr") != nil ? "javascript" : "static")
         for (key, _, keyNode) in pairs where !["type", "value", "expr"].contains(key) {
             source.report(.warning, "unknown field '\(key)' in \(what), ignored", at: keyNode)

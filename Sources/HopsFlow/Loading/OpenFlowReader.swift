@@ -141,7 +141,7 @@ struct OpenFlowReader {
 
     func readModule(_ node: Node) -> FlowModule? {
         guard let pairs = source.mapping(node, "a module") else { return nil }
-        let idNode = YAMLSource.field("id", in: pairs)
+        let idNode = YAMLSource.fields(pairs)("id")
         let id = idNode.flatMap { source.string($0, "a module id") } ?? ""
         if idNode == nil { source.report(.error, "a module has no 'id'", at: node) }
         if let idNode, !id.isEmpty, let problem = WindmillPaths.idProblem(id) {

@@ -108,10 +108,7 @@ final class SeedReader {
 
     func readStep(_ node: Node) -> FlowModule? {
         guard let pairs = source.mapping(node, "a step") else { return nil }
-        // Looked up a dozen times, in a flow of a thousand steps: among the keys alone, since a look
-        // at a pair copies its nodes, and comparing a handful of keys costs less than hashing them.
-        let keys = pairs.map(\.key)
-        func field(_ key: String) -> Node? { keys.firstIndex(of: key).map { pairs[$0].value } }
+        let field = YAMLSource.fields(pairs)
         let idNode = field("id")
         guard let id = idNode.flatMap({ source.string($0, "a step id") }), !id.isEmpty else {
             source.report(.error, "a step has no 'id'", at: node)
@@ -169,7 +166,7 @@ final class SeedReader {
         if pairs.contains(where: { $0.key == "constant" || $0.key == "exponential" }) {
             return OpenFlowReader(source: source, folder: "", treeRoot: nil).readRetry(node)
         }
-        func field(_ key: String) -> Node? { YAMLSource.field(key, in: pairs) }
+        let field = YAMLSource.fields(pairs)
         source.warnUnknown(pairs, known: ["attempts", "seconds", "delay", "backoff", "multiplier", "random_factor"], in: "retry")
         let attempts = field("attempts").flatMap { source.integer($0, "attempts") } ?? 0
         let seconds = (field("seconds") ?? field("delay")).flatMap { readDuration($0, "seconds") } ?? 0

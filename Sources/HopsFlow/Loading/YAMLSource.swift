@@ -142,11 +142,12 @@ final class YAMLSource {
         return mapping.map { (key: $0.key.scalar?.string ?? $0.key.string ?? "", value: $0.value, keyNode: $0.key) }
     }
 
-    /// The value of `key` among `pairs`, or nil. By index: the closure of `first(where:)` would copy
-    /// each pair it looks at, which was much of the time a flow of many steps took to read.
-    static func field(_ key: String, in pairs: [(key: String, value: Node, keyNode: Node)]) -> Node? {
-        for index in pairs.indices where pairs[index].key == key { return pairs[index].value }
-        return nil
+    /// The value of each key among `pairs`, or nil: the keys are gathered once and compared alone,
+    /// since a look at a pair copies its two nodes, weak references and all (a step's fields are
+    /// read a dozen times, in a flow of a thousand steps).
+    static func fields(_ pairs: [(key: String, value: Node, keyNode: Node)]) -> (String) -> Node? {
+        let keys = pairs.map(\.key)
+        return { key in keys.firstIndex(of: key).map { pairs[$0].value } }
     }
 
     /// The items of a sequence; a null node is an empty list; nil (with an error) for anything else.
