@@ -68,11 +68,12 @@ final class Database {
     }
 
     /// A write-ahead log smaller than this stays beside the store when the last connection closes;
-    /// a bigger one is checkpointed into the store and removed. Checkpointing waits for the disk
-    /// twice (2 ms here) and makes the next write start a new log, which waits once more, at the end
-    /// of every command that wrote a step; a log left behind is read whole, to rebuild its index,
-    /// by the next command that opens the store (1 ms a MB).
-    static let logKeptBelow: Int64 = 512 << 10
+    /// a bigger one is checkpointed into the store and removed. A checkpoint waits for the disk
+    /// twice, 2 to 15 ms here and more the bigger the store, and the next write starts a new log;
+    /// a log left behind is read whole, to rebuild its index, by the next command that opens the
+    /// store (1 ms a MB). At SQLite's own checkpoint size (1,000 pages, `wal_autocheckpoint`), a
+    /// resume of 1,000 steps (600 KB of log) checkpoints once every six, not every time.
+    static let logKeptBelow: Int64 = 4 << 20
 
     /// The size of the write-ahead log of the store at `path`; 0 when there is none.
     static func logSize(of path: String) -> Int64 {

@@ -57,12 +57,7 @@ struct FlowRun: ParsableCommand {
             try runRemotely()
             return
         }
-        let root = FlowFiles.repositoryRoot(ofFlowAt: path)
-        let loaded = FlowLoader.read(path: path)
-        // The first scripts' runtimes start now, while the flow is checked, the store opens and the
-        // inputs are read; a flow the check refuses stops them.
-        let runner = ScriptRunner(repositoryRoot: root, isolate: isolate)
-        if let flow = loaded.flow { runner.warm?.prewarm(flow) }
+        let (root, loaded, runner) = Self.takeEarlyStart(path: path, isolate: isolate) ?? Self.start(path: path, isolate: isolate)
         let flow = try CheckedFlow.load(loaded, path: path, repositoryRoot: root)
         var values = ObjectValue()
         var triggered: Trigger?
@@ -113,6 +108,36 @@ struct FlowRun: ParsableCommand {
         }
         if result.status == .waiting { throw ExitCode(3) }
         if result.status == .failed { throw ExitCode(1) }
+    }
+
+    /// The flow at `path` read, and the runtimes of its first scripts started: they start up while
+    /// the flow is checked, the store opens and the inputs are read. A flow the check refuses stops them.
+    static func start(path: String, isolate: Bool) -> (root: String, loaded: FlowLoadResult, runner: ScriptRunner) {
+        let root = FlowFiles.repositoryRoot(ofFlowAt: path)
+        let loaded = FlowLoader.read(path: path)
+        let runner = ScriptRunner(repositoryRoot: root, isolate: isolate)
+        if let flow = loaded.flow { runner.warm?.prewarm(flow) }
+        return (root, loaded, runner)
+    }
+
+    /// `start` for `hops flow run PATH …`, done before the arguments are parsed: parsing them costs
+    /// more than reading a small flow, and a runtime's start-up (Deno's, 15 ms) is what a one-step
+    /// run waits for. Only when PATH comes first; what the parsed command does not take is dropped.
+    private static let earlyStart = Mutex<(path: String, started: (String, FlowLoadResult, ScriptRunner))?>(nil)
+
+    static func startEarly(_ arguments: [String]) {
+        guard arguments.count > 2, arguments[0] == "flow", arguments[1] == "run", !arguments[2].hasPrefix("-"),
+            !arguments.contains("--isolate"), !arguments.contains(where: { $0.hasPrefix("--remote") })
+        else { return }
+        let started = start(path: arguments[2], isolate: false)
+        earlyStart.withLock { $0 = (arguments[2], started) }
+    }
+
+    /// What `startEarly` started, when it is what this command would start; else nothing (and
+    /// the processes it started stop).
+    private static func takeEarlyStart(path: String, isolate: Bool) -> (String, FlowLoadResult, ScriptRunner)? {
+        guard let early = earlyStart.withLock({ early in defer { early = nil }; return early }) else { return nil }
+        return early.path == path && !isolate ? early.started : nil
     }
 
     /// SIGINT, SIGTERM or SIGHUP: the first ends the running steps (SIGTERM, then SIGKILL after a

@@ -39,6 +39,7 @@ struct Hops: ParsableCommand {
         // From here on a signal ends every process hops started before hops itself exits
         // (the prompt takes Ctrl-C over for itself; `flow run` records the run as interrupted).
         ProcessSupervisor.handleSignals([SIGINT, SIGTERM, SIGHUP])
+        FlowRun.startEarly(arguments)
         do {
             var command = try parseSubcommand(arguments) ?? parseAsRoot(arguments)
             try command.run()

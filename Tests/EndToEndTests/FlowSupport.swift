@@ -27,10 +27,12 @@ enum FlowSupport {
 
     /// `hops flow run PATH -i … --json` with the store in `folder`; the JSON object it printed.
     static func runJSON(
-        _ path: String, inputs: [String] = [], in folder: URL, environment: [String: String] = [:]
+        _ path: String, inputs: [String] = [], in folder: URL, environment: [String: String] = [:],
+        options: [String] = []
     ) throws -> (HopsProcess.Result, [String: Any]) {
         var arguments = ["flow", "run", path, "--json", "--store", folder.appendingPathComponent("store.db").path]
         for input in inputs { arguments += ["-i", input] }
+        arguments += options
         let result = try HopsProcess.run(arguments, environment: environment)
         let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
         return (result, try #require(object, "not one JSON object: \(result.output)\n\(result.error)"))

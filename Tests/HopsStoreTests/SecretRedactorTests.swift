@@ -88,7 +88,7 @@ import Testing
             #expect(bytes.range(of: Data("uoted-".utf8)) == nil)
             #expect(bytes.range(of: Data("$var:f/x/token".utf8)) != nil)
         }
-        // Closed and checkpointed: the file alone.
+        // Closed: the file and the log left beside it.
         let bytes = fixture.storeBytes()
         #expect(bytes.count > 0)
         #expect(bytes.range(of: Data(secret.utf8)) == nil)

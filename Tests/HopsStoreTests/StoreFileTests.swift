@@ -151,7 +151,7 @@ import Testing
                 try store.finishStep(step, status: .succeeded, resultJSON: String(repeating: "r", count: 500))
             }
         }
-        // Closed: the log is checkpointed into the file. Overwrite everything after the first page.
+        // Closed (its log, under 4 MB, stays beside it). Overwrite everything after the file's first page.
         let handle = try #require(FileHandle(forUpdatingAtPath: fixture.storePath))
         let size = try handle.seekToEnd()
         try handle.seek(toOffset: 4096)

@@ -38,6 +38,10 @@ public final class WarmRuntimes: Sendable {
         /// The keys of the flow's scripts in the order its steps name them, for starting the next one early.
         var order: [String] = []
         var plans: [String: Plan] = [:]
+        /// The plan made for a Deno script (its file and text): its permissions, import map and
+        /// environment are read from its text once per run, not per step. (A python3 plan changes
+        /// once a harness has said which interpreter a shim starts.)
+        var planned: [String: Plan] = [:]
         var folderPath: String?
     }
     private let state = Mutex(State())
@@ -129,6 +133,17 @@ public final class WarmRuntimes: Sendable {
     /// How `script`'s warm process starts; throws for bash and when the harness is missing.
     func plan(for script: Script) throws -> Plan {
         guard script.language != .bash else { throw RunError.invalidArgument("bash scripts do not run warm") }
+        let identity = script.language == .deno ? (script.file ?? "") + "\u{0}" + script.content : nil
+        if let identity, let plan = state.withLock({ $0.planned[identity] }) { return plan }
+        let plan = try newPlan(for: script)
+        state.withLock {
+            $0.plans[plan.key] = plan
+            if let identity { $0.planned[identity] = plan }
+        }
+        return plan
+    }
+
+    private func newPlan(for script: Script) throws -> Plan {
         // A Python step with packages runs in its own virtual environment, in a process of its own.
         if script.language == .python3, !PythonDependencies.requirements(source: script.content, lock: script.lock).isEmpty {
             throw RunError.invalidArgument("a Python step with requirements runs in its own environment")
@@ -184,7 +199,6 @@ public final class WarmRuntimes: Sendable {
                 key: ["python3", scriptFile].joined(separator: "\u{0}"), language: .python3, executable: executable, arguments: [stdlib + "/python3/harness.py", "--serve"],
                 environment: environment, scriptFile: scriptFile)
         }
-        state.withLock { $0.plans[plan.key] = plan }
         return plan
     }
 
