@@ -112,7 +112,7 @@ struct FlowRun: ParsableCommand {
 
     /// The flow at `path` read, and the runtimes of its first scripts started: they start up while
     /// the flow is checked, the store opens and the inputs are read. A flow the check refuses stops them.
-    static func start(path: String, isolate: Bool) -> (root: String, loaded: FlowLoadResult, runner: ScriptRunner) {
+    static func start(path: String, isolate: Bool) -> Started {
         let root = FlowFiles.repositoryRoot(ofFlowAt: path)
         let loaded = FlowLoader.read(path: path)
         let runner = ScriptRunner(repositoryRoot: root, isolate: isolate)
@@ -120,11 +120,15 @@ struct FlowRun: ParsableCommand {
         return (root, loaded, runner)
     }
 
+    typealias Started = (root: String, loaded: FlowLoadResult, runner: ScriptRunner)
+
+    /// What `startEarly` started, and for which path.
+    private static let earlyStart = Mutex<(path: String, started: Started)?>(nil)
+
     /// `start` for `hops flow run PATH …`, done before the arguments are parsed: parsing them costs
     /// more than reading a small flow, and a runtime's start-up (Deno's, 15 ms) is what a one-step
-    /// run waits for. Only when PATH comes first; what the parsed command does not take is dropped.
-    private static let earlyStart = Mutex<(path: String, started: (String, FlowLoadResult, ScriptRunner))?>(nil)
-
+    /// run waits for. Only when PATH comes first; not when an option that runs no warm process
+    /// (`--isolate`, `--remote`) is there, since its processes would only be stopped again.
     static func startEarly(_ arguments: [String]) {
         guard arguments.count > 2, arguments[0] == "flow", arguments[1] == "run", !arguments[2].hasPrefix("-"),
             !arguments.contains("--isolate"), !arguments.contains(where: { $0.hasPrefix("--remote") })
@@ -135,7 +139,7 @@ struct FlowRun: ParsableCommand {
 
     /// What `startEarly` started, when it is what this command would start; else nothing (and
     /// the processes it started stop).
-    private static func takeEarlyStart(path: String, isolate: Bool) -> (String, FlowLoadResult, ScriptRunner)? {
+    private static func takeEarlyStart(path: String, isolate: Bool) -> Started? {
         guard let early = earlyStart.withLock({ early in defer { early = nil }; return early }) else { return nil }
         return early.path == path && !isolate ? early.started : nil
     }

@@ -38,10 +38,10 @@ public final class WarmRuntimes: Sendable {
         /// The keys of the flow's scripts in the order its steps name them, for starting the next one early.
         var order: [String] = []
         var plans: [String: Plan] = [:]
-        /// The plan made for a Deno script (its file and text): its permissions, import map and
-        /// environment are read from its text once per run, not per step. (A python3 plan changes
-        /// once a harness has said which interpreter a shim starts.)
-        var planned: [String: Plan] = [:]
+        /// The key of the plan made for a Deno script (its file and text): its permissions, import
+        /// map and environment are read from its text once per run, not per step. (A python3 plan
+        /// changes once a harness has said which interpreter a shim starts.)
+        var planKeys: [String: String] = [:]
         var folderPath: String?
     }
     private let state = Mutex(State())
@@ -134,11 +134,13 @@ public final class WarmRuntimes: Sendable {
     func plan(for script: Script) throws -> Plan {
         guard script.language != .bash else { throw RunError.invalidArgument("bash scripts do not run warm") }
         let identity = script.language == .deno ? (script.file ?? "") + "\u{0}" + script.content : nil
-        if let identity, let plan = state.withLock({ $0.planned[identity] }) { return plan }
+        if let identity, let plan = state.withLock({ state in state.planKeys[identity].flatMap { state.plans[$0] } }) {
+            return plan
+        }
         let plan = try newPlan(for: script)
         state.withLock {
             $0.plans[plan.key] = plan
-            if let identity { $0.planned[identity] = plan }
+            if let identity { $0.planKeys[identity] = plan.key }
         }
         return plan
     }
