@@ -114,7 +114,7 @@ struct FlowRun: ParsableCommand {
     /// the flow is checked, the store opens and the inputs are read. A flow the check refuses stops them.
     static func start(path: String, isolate: Bool) -> Started {
         let root = FlowFiles.repositoryRoot(ofFlowAt: path)
-        let loaded = FlowLoader.read(path: path)
+        let loaded = FlowLoader.read(path: path, cache: .home)
         let runner = ScriptRunner(repositoryRoot: root, isolate: isolate)
         if let flow = loaded.flow { runner.warm?.prewarm(flow) }
         return (root, loaded, runner)
@@ -254,7 +254,7 @@ struct FlowShow: ParsableCommand {
 enum CheckedFlow {
     /// The check's report, its diagnostics written to standard error.
     static func check(_ path: String, repositoryRoot: String) -> FlowCheckReport {
-        check(FlowLoader.read(path: path), repositoryRoot: repositoryRoot)
+        check(FlowLoader.read(path: path, cache: .home), repositoryRoot: repositoryRoot)
     }
 
     /// `check(_:repositoryRoot:)` of a flow already read.
@@ -267,7 +267,7 @@ enum CheckedFlow {
 
     /// The flow, or exit status 2 when it does not load or check finds an error in it.
     static func load(_ path: String, repositoryRoot: String) throws -> Flow {
-        try load(FlowLoader.read(path: path), path: path, repositoryRoot: repositoryRoot)
+        try load(FlowLoader.read(path: path, cache: .home), path: path, repositoryRoot: repositoryRoot)
     }
 
     /// `load(_:repositoryRoot:)` of a flow already read from `path`.

@@ -4,14 +4,17 @@ import Yams
 /// Reads flows from disk in either format: a seed `.yaml` file, a `flow.yaml`, or a `.flow` / `__flow` folder.
 public enum FlowLoader {
     /// The flow at `path`; throws a `FlowLoadError` when anything in it is an error (warnings do not throw).
-    public static func load(path: String) throws -> Flow {
-        let result = read(path: path)
+    public static func load(path: String, cache: FlowCache? = nil) throws -> Flow {
+        let result = read(path: path, cache: cache)
         guard let flow = result.flow, result.errors.isEmpty else { throw FlowLoadError(diagnostics: result.diagnostics) }
         return flow
     }
 
     /// The flow at `path` as far as it can be read, with every diagnostic; never throws.
-    public static func read(path: String) -> FlowLoadResult {
+    ///
+    /// With a `cache`, a reading kept there is used while the flow's text and every file the reading
+    /// looked up are as they were; a new reading is kept there.
+    public static func read(path: String, cache: FlowCache? = nil) -> FlowLoadResult {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             return failure("no such file or folder: \(path)", file: path)
@@ -26,23 +29,32 @@ public enum FlowLoader {
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
             return failure("cannot read \(file) as UTF-8 text", file: file)
         }
-        return read(text: text, file: file)
+        guard let cache else { return read(text: text, file: file) }
+        if let kept = cache.reading(of: file, text: text) { return kept }
+        let source = YAMLSource(file: file, text: text)
+        let result = read(source)
+        cache.keep(result, of: file, text: text, lookups: source.files.lookups)
+        return result
     }
 
     /// A flow from YAML text; `file` names it in diagnostics and anchors `!inline` files and script paths.
     public static func read(text: String, file: String) -> FlowLoadResult {
-        let source = YAMLSource(file: file, text: text)
+        read(YAMLSource(file: file, text: text))
+    }
+
+    private static func read(_ source: YAMLSource) -> FlowLoadResult {
+        let file = source.file
         guard let root = source.root() else { return FlowLoadResult(flow: nil, diagnostics: source.diagnostics) }
         let folder = (file as NSString).deletingLastPathComponent
         var flow: Flow?
         if isSeed(root: root, file: file) {
             let scriptsRoot = ancestor(of: folder) { directory in
-                isDirectory((directory as NSString).appendingPathComponent("scripts"))
+                source.files.isDirectory((directory as NSString).appendingPathComponent("scripts"))
             }.map { ($0 as NSString).appendingPathComponent("scripts") }
             flow = SeedReader(source: source, scriptsRoot: scriptsRoot).read(root)
             flow?.name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         } else {
-            let treeRoot = windmillTreeRoot(above: folder)
+            let treeRoot = windmillTreeRoot(above: folder, files: source.files)
             flow = OpenFlowReader(source: source, folder: folder, treeRoot: treeRoot).read(root)
             flow?.name = openFlowName(file: file, treeRoot: treeRoot)
             flow?.treeRoot = treeRoot
@@ -97,9 +109,11 @@ public enum FlowLoader {
 
     /// The folder holding `wmill.yaml` at or above `folder`; nil when there is none.
     public static func windmillTreeRoot(above folder: String) -> String? {
-        ancestor(of: folder) { directory in
-            FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("wmill.yaml"))
-        }
+        windmillTreeRoot(above: folder, files: FileLookups())
+    }
+
+    private static func windmillTreeRoot(above folder: String, files: FileLookups) -> String? {
+        ancestor(of: folder) { directory in files.fileExists((directory as NSString).appendingPathComponent("wmill.yaml")) }
     }
 
     /// The nearest folder from `folder` upwards that satisfies `test`.
@@ -111,11 +125,6 @@ public enum FlowLoader {
             if parent == directory || parent.isEmpty { return nil }
             directory = parent
         }
-    }
-
-    private static func isDirectory(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     private static func failure(_ message: String, file: String) -> FlowLoadResult {

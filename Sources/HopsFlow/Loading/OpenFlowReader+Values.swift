@@ -314,7 +314,7 @@ extension OpenFlowReader {
         }
         guard let inlineName else { return (source.isNull(node) ? "" : scalar.string, nil) }
         let path = (folder as NSString).appendingPathComponent(inlineName)
-        switch WindmillPaths.containment(of: path, in: folder, tree: treeRoot) {
+        switch WindmillPaths.containment(of: path, in: folder, tree: treeRoot, real: source.files.realPath) {
         case .inside: break
         case .insideTree:
             source.report(.warning, "the inline file '\(inlineName)' of the \(what) is outside the flow's folder; export writes it inside", at: node)
@@ -322,7 +322,7 @@ extension OpenFlowReader {
             source.report(.error, "the inline file '\(inlineName)' of the \(what) is outside the flow's folder and its tree; not read", at: node)
             return ("", inlineName)
         }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        guard let text = source.files.text(path) else {
             source.report(.error, "missing inline file '\(inlineName)' for the \(what) (looked in \(folder))", at: node)
             return ("", inlineName)
         }
@@ -344,7 +344,7 @@ extension OpenFlowReader {
         let base = (treeRoot as NSString).appendingPathComponent(path)
         let directory = (base as NSString).deletingLastPathComponent
         let stem = (base as NSString).lastPathComponent + "."
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        let names = source.files.listing(directory)
         let candidates = names.filter {
             $0.hasPrefix(stem) && !$0.hasSuffix(".yaml") && !$0.hasSuffix(".json") && !$0.hasSuffix(".lock")
         }.sorted()

@@ -226,6 +226,6 @@ final class SeedReader {
         if let problem = WindmillPaths.problem(with: path) { return (problem, nil) }
         guard let scriptsRoot else { return (nil, nil) }
         let file = (scriptsRoot as NSString).appendingPathComponent(path)
-        return (nil, FileManager.default.fileExists(atPath: file) ? file : nil)
+        return (nil, source.files.fileExists(file) ? file : nil)
     }
 }

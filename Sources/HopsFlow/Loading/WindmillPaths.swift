@@ -36,8 +36,8 @@ public enum WindmillPaths {
         case inside, insideTree, outside
     }
 
-    /// Where `file` lies (symbolic links followed): inside `folder`, elsewhere inside `tree`, or outside both.
-    public static func containment(of file: String, in folder: String, tree: String?) -> Containment {
+    /// Where `file` lies (symbolic links followed by `real`): inside `folder`, elsewhere inside `tree`, or outside both.
+    static func containment(of file: String, in folder: String, tree: String?, real: (String) -> String) -> Containment {
         let resolved = real(file)
         if isInside(resolved, real(folder)) { return .inside }
         if let tree, isInside(resolved, real(tree)) { return .insideTree }

@@ -16,6 +16,8 @@ final class YAMLSource {
     private(set) lazy var rawScalars = Array(text.unicodeScalars)
     private(set) lazy var rawLineStarts = [0] + rawScalars.indices.filter { rawScalars[$0] == "\n" }.map { $0 + 1 }
     private(set) var diagnostics: [FlowDiagnostic] = []
+    /// What reading the flow looked up on disk.
+    let files = FileLookups()
 
     init(file: String, text: String) {
         self.file = file

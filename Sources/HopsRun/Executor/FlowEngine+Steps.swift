@@ -234,7 +234,7 @@ extension FlowEngine {
                     message: "flows call flows more than \(Self.maxSubflowDepth) deep (\(chain)); does a flow call itself?"))
         }
         do {
-            let subflow = try FlowLoader.load(path: found)
+            let subflow = try FlowLoader.load(path: found, cache: .home)
             let inputs = try evaluateArguments(transforms, scope: scope)
             let engine = FlowEngine(
                 flow: subflow, runner: runner, store: store, onEvent: onEvent, cancellation: cancellation,

@@ -1,3 +1,5 @@
+import HopsFlow
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -32,4 +34,9 @@ public enum HopsHome {
         guard let value = getenv(name), value.pointee != 0 else { return nil }
         return String(cString: value)
     }
+}
+
+extension FlowCache {
+    /// Readings of flows kept in `HOPS_HOME/flow-cache`; nil when there is no home.
+    public static var home: FlowCache? { HopsHome.path.map { FlowCache(directory: $0 + "/flow-cache") } }
 }

@@ -43,7 +43,7 @@ public final class FlowResume {
         }
         var flow: Flow
         do {
-            flow = try FlowLoader.load(path: file)
+            flow = try FlowLoader.load(path: file, cache: .home)
         } catch {
             throw ResumeError(description: "\(error)")
         }
