@@ -87,6 +87,8 @@ extension ObjectValue {
 /// Writes values as JSON.stringify does.
 struct JSONWriter {
     let gap: String
+    /// `gap` as the bytes each level of indentation appends.
+    private let gapBytes: [UInt8]
     /// JSON.stringify's replacer function: called with each key and value, its result is written.
     var replacer: ((String, Value) throws -> Value)?
     /// JSON.stringify's replacer array: the only object keys written, in this order.
@@ -94,6 +96,7 @@ struct JSONWriter {
 
     init(gap: String, replacer: ((String, Value) throws -> Value)? = nil, allowList: [String]? = nil) {
         self.gap = gap
+        self.gapBytes = Array(gap.utf8)
         self.replacer = replacer
         self.allowList = allowList
     }
@@ -221,7 +224,7 @@ struct JSONWriter {
         if gap.isEmpty { return }
         output.append(UInt8(ascii: "\n"))
         output += indentation
-        for _ in 0..<depth { output += gap.utf8 }
+        for _ in 0..<depth { output += gapBytes }
     }
 
     /// JSON.stringify's QuoteJSONString, as UTF-8 bytes: every byte that needs an escape is ASCII,

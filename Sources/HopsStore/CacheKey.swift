@@ -12,7 +12,8 @@ public enum CacheKey {
     public static func make(
         runner: String, runnerVersion: String, scriptContent: Data, argumentsCanonicalJSON: String
     ) -> String {
-        var message = KeyMessage()
+        var message = KeyMessage(capacity: 96 + runner.utf8.count + runnerVersion.utf8.count + scriptContent.count
+            + argumentsCanonicalJSON.utf8.count)
         for part in ["hops-cache-key-v1", runner, runnerVersion] { message.append(part) }
         scriptContent.withUnsafeBytes { message.append($0) }
         message.append(argumentsCanonicalJSON)
@@ -23,7 +24,8 @@ public enum CacheKey {
     public static func make(
         runner: String, runnerVersion: String, scriptContent: String, argumentsCanonicalJSON: String
     ) -> String {
-        var message = KeyMessage()
+        var message = KeyMessage(capacity: 96 + runner.utf8.count + runnerVersion.utf8.count + scriptContent.utf8.count
+            + argumentsCanonicalJSON.utf8.count)
         for part in ["hops-cache-key-v1", runner, runnerVersion, scriptContent, argumentsCanonicalJSON] {
             message.append(part)
         }
@@ -35,6 +37,9 @@ public enum CacheKey {
     /// with its length, big-endian.
     private struct KeyMessage {
         var bytes: [UInt8] = []
+
+        /// Room for `capacity` bytes at once: the message is not copied as it grows.
+        init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
         mutating func append(_ part: String) {
             var part = part

@@ -108,14 +108,17 @@ public struct FlowRunResult: Sendable {
     }
 
     /// `{run, status, result, error?, steps}`, as `hops flow run --json` prints it.
-    public var value: Value {
+    public var value: Value { value(ofStep: \.value) }
+
+    /// `value`, each step as `ofStep` gives it.
+    func value(ofStep: (StepReport) -> Value) -> Value {
         var entries: [(String, Value)] = [
             ("run", runID.map(Value.string) ?? .null), ("status", .string(status.rawValue)), ("result", result ?? .null),
         ]
         if let error { entries.append(("error", error.value)) }
         if let failureResult { entries.append(("failure_module_result", failureResult)) }
         entries.append(("duration_ms", .number((duration * 1000).rounded())))
-        entries.append(("steps", .array(steps.map(\.value))))
+        entries.append(("steps", .array(steps.map(ofStep))))
         return .object(ObjectValue(entries))
     }
 }

@@ -104,18 +104,17 @@ public final class ResumeSource: @unchecked Sendable {
 extension FlowRunResult {
     /// `value` with each step's `reused` and `reason`, as `hops resume --json` prints it.
     public func resumeValue(_ source: ResumeSource) -> Value {
+        let value = value { step in
+            let decision = source.decision(stepID: step.id, place: step.place)
+            return .object(
+                ObjectValue(
+                    step.entries + [
+                        ("reused", .bool(step.state == .cached)),
+                        ("reason", .string(decision?.reason ?? Self.reasonWithoutRecord(step))),
+                    ]))
+        }
         guard case .object(var object) = value else { return value }
         object["resumed_from"] = .string(source.original.rawValue)
-        object["steps"] = .array(
-            steps.map { step in
-                let decision = source.decision(stepID: step.id, place: step.place)
-                return .object(
-                    ObjectValue(
-                        step.entries + [
-                            ("reused", .bool(step.state == .cached)),
-                            ("reason", .string(decision?.reason ?? Self.reasonWithoutRecord(step))),
-                        ]))
-            })
         return .object(object)
     }
 
