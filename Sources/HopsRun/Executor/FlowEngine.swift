@@ -90,7 +90,7 @@ final class FlowEngine: @unchecked Sendable {
     /// Secret values met so far; the store masks them in everything it writes.
     func learnSecrets(_ values: [String]) {
         guard !values.isEmpty else { return }
-        secrets.withLock { _ = $0.formUnion(values) }
+        secrets.withLock { $0.formUnion(values) }
         // The one masking layer: every writer of the process masks them from now on.
         SecretMask.learn(values)
         store?.addSecrets(values)

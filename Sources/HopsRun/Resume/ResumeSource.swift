@@ -35,8 +35,11 @@ public final class ResumeSource: @unchecked Sendable {
     /// Steps to run again although their record would be reused (`--fresh-step ID`), every attempt of them.
     public var freshSteps: Set<String> = []
 
-    private let succeeded: [String: StepRecord]
-    private let lastAttempts: [String: StepRecord]
+    /// Every recorded attempt; the two maps below hold places in it (a record is large, and a
+    /// thousand of them copied into maps that grow was a fifth of the memory a resume touched).
+    private let steps: [StepRecord]
+    private let succeeded: [String: Int]
+    private let lastAttempts: [String: Int]
     /// Written from loop threads.
     private let decisions = Mutex<[String: Decision]>([:])
 
@@ -50,13 +53,14 @@ public final class ResumeSource: @unchecked Sendable {
     public init(original: RunID, steps: [StepRecord], fresh: Bool = false) {
         self.original = original
         self.fresh = fresh
-        var succeeded: [String: StepRecord] = [:]
-        var last: [String: StepRecord] = [:]
-        for step in steps {
+        var succeeded = [String: Int](minimumCapacity: steps.count)
+        var last = [String: Int](minimumCapacity: steps.count)
+        for (index, step) in steps.enumerated() {
             let key = Self.key(step.stepID, step.place)
-            last[key] = step
-            if step.status == .succeeded || step.status == .reused { succeeded[key] = step }
+            last[key] = index
+            if step.status == .succeeded || step.status == .reused { succeeded[key] = index }
         }
+        self.steps = steps
         self.succeeded = succeeded
         self.lastAttempts = last
     }
@@ -70,7 +74,7 @@ public final class ResumeSource: @unchecked Sendable {
         var reusable: StepRecord?
         if fresh || freshSteps.contains(stepID) {
             decision = Decision(reused: false, reason: fresh ? "--fresh" : "--fresh-step")
-        } else if let record = succeeded[key] {
+        } else if let record = succeeded[key].map({ steps[$0] }) {
             if record.cacheKey == cacheKey {
                 if let result = record.resultJSON, SecretRedactor.holdsMask(result) {
                     decision = Decision(reused: false, reason: "result held a secret")
@@ -85,7 +89,7 @@ public final class ResumeSource: @unchecked Sendable {
             } else {
                 decision = Decision(reused: false, reason: "arguments changed")
             }
-        } else if let last = lastAttempts[key] {
+        } else if let last = lastAttempts[key].map({ steps[$0] }) {
             decision = Decision(reused: false, reason: last.status == .failed ? "failed before" : "\(last.status.rawValue) before")
         } else {
             decision = Decision(reused: false, reason: "no record")
