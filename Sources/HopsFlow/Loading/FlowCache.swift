@@ -10,10 +10,10 @@ import Foundation
 /// whose text has not changed skips composing its YAML and reading its steps (most of what a flow of
 /// a thousand steps costs to load).
 ///
-/// A kept reading is used only by the hops binary that made it, for the same file named from the
-/// same folder, while the flow's text is the same byte for byte and every file the reading looked
-/// up (scripts, `!inline` files, the folders that mark a repository or a Windmill tree) is found as
-/// it was. Anything else, or an entry that cannot be read, is a miss: the flow is read again and
+/// A kept reading is used only by the hops binary that made it, for the same file (a relative path
+/// named from the same folder), while the flow's text is the same byte for byte and every file the
+/// reading looked up (scripts, `!inline` files, the folders that mark a repository or a Windmill
+/// tree) is found as it was. Anything else, or an entry that cannot be read, is a miss: the flow is read again and
 /// kept anew. A cache that cannot be written only costs that.
 public struct FlowCache: Sendable {
     public let directory: String
@@ -29,8 +29,7 @@ public struct FlowCache: Sendable {
         var reader = ModelReader(Array(data))
         do {
             guard try reader.rawString() == Self.header, try reader.rawString() == binary,
-                try reader.rawString() == FileManager.default.currentDirectoryPath, try reader.rawString() == file,
-                try reader.sameText(text)
+                try reader.rawString() == Self.name(of: file), try reader.sameText(text)
             else { return nil }
             let lookups = try reader.array { try FileLookups.Lookup(from: &$0) }
             guard FileLookups.stillHold(lookups) else { return nil }
@@ -45,7 +44,7 @@ public struct FlowCache: Sendable {
         guard let binary = Self.binary else { return }
         var writer = ModelWriter()
         do {
-            for part in [Self.header, binary, FileManager.default.currentDirectoryPath, file, text] {
+            for part in [Self.header, binary, Self.name(of: file), text] {
                 writer.rawString(part)
             }
             writer.array(lookups) { $1.write(to: &$0) }
@@ -85,14 +84,18 @@ public struct FlowCache: Sendable {
         }
     }
 
-    /// The entry of `file` as named from the current folder: a hash of both names (the entry holds
-    /// them too, and is a miss for another pair that hashes the same).
+    /// The entry of `file`: a hash of its name (the entry holds the name too, and is a miss for
+    /// another name that hashes the same).
     private func entryPath(of file: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
-        for byte in FileManager.default.currentDirectoryPath.utf8 + [0] + file.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-        }
+        for byte in Self.name(of: file).utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return directory + "/" + String(hash, radix: 16) + ".flow"
+    }
+
+    /// `file` as a reading of it depends on: an absolute path alone, a relative one with the
+    /// current folder (the names and paths in the reading are as given).
+    private static func name(of file: String) -> String {
+        file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "\0" + file
     }
 
     /// Changed when what an entry holds changes shape.
