@@ -13,8 +13,8 @@ import Foundation
 /// A kept reading is used only by the hops binary that made it, for the same file (a relative path
 /// named from the same folder), while the flow's text is the same byte for byte and every file the
 /// reading looked up (scripts, `!inline` files, the folders that mark a repository or a Windmill
-/// tree) is found as it was. Anything else, or an entry that cannot be read, is a miss: the flow is read again and
-/// kept anew. A cache that cannot be written only costs that.
+/// tree) is found as it was. Anything else, or an entry that cannot be read, is a miss: the flow is
+/// read again and kept anew. A cache that cannot be written only costs that.
 public struct FlowCache: Sendable {
     public let directory: String
 

@@ -108,7 +108,7 @@ public final class ResumeSource: @unchecked Sendable {
 extension FlowRunResult {
     /// `value` with each step's `reused` and `reason`, as `hops resume --json` prints it.
     public func resumeValue(_ source: ResumeSource) -> Value {
-        let value = value { step in
+        let resumed = value(ofStep: { step in
             let decision = source.decision(stepID: step.id, place: step.place)
             return .object(
                 ObjectValue(
@@ -116,8 +116,8 @@ extension FlowRunResult {
                         ("reused", .bool(step.state == .cached)),
                         ("reason", .string(decision?.reason ?? Self.reasonWithoutRecord(step))),
                     ]))
-        }
-        guard case .object(var object) = value else { return value }
+        })
+        guard case .object(var object) = resumed else { return resumed }
         object["resumed_from"] = .string(source.original.rawValue)
         return .object(object)
     }
