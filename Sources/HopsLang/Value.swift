@@ -71,8 +71,16 @@ public final class ArrayValue: @unchecked Sendable, RandomAccessCollection {
 }
 
 extension Value {
-    /// Freezes every array in the value (see `ArrayValue`).
+    /// Freezes every array in the value (see `ArrayValue`); for a scalar, no call at all.
+    @inline(__always)
     func freeze() {
+        switch self {
+        case .array, .object: freezeContents()
+        default: break
+        }
+    }
+
+    private func freezeContents() {
         switch self {
         case .array(let array): array.freeze()
         case .object(let object): for value in object.values { value.freeze() }
