@@ -232,6 +232,44 @@ import Testing
         #expect(second.steps.first?.resultJSON == "1")
     }
 
+    @Test func aLongBatchOfReusedStepsKeepsEveryRowInOrder() throws {
+        let fixture = try StoreFixture()
+        let store = try fixture.open()
+        // More rows than one INSERT takes, and some over: whole INSERTs, then rows one by one.
+        let count = RunStore.reusedRowsPerInsert * 2 + 7
+        let original = try store.createRun(kind: .flow, source: "f", sourceHash: nil, inputsJSON: "{}")
+        var computed: [StepRecordID] = []
+        for index in 0..<count {
+            let step = try store.beginStep(run: original, stepID: "s\(index)", argsJSON: "{}", cacheKey: "k\(index)", runner: "bash")
+            try store.finishStep(step, status: .succeeded, resultJSON: "\(index)")
+            computed.append(step)
+        }
+        let resumed = try store.createRun(kind: .resume, source: "f", sourceHash: nil, inputsJSON: "{}", parent: original)
+        let first = try store.recordReused(
+            computed.enumerated().map { index, step in
+                ReusedStep(run: resumed, stepID: "s\(index)", argsJSON: "{\"n\":\(index)}", cacheKey: "k\(index)", runner: "bash", scriptHash: "s", from: step)
+            })
+        let again = try store.createRun(kind: .resume, source: "f", sourceHash: nil, inputsJSON: "{}", parent: resumed)
+        let second = try store.recordReused(
+            first.enumerated().map { index, step in
+                ReusedStep(run: again, stepID: "s\(index)", argsJSON: "{}", cacheKey: "k\(index)", runner: "bash", scriptHash: "s", from: step)
+            })
+
+        let record = try #require(try store.run(resumed))
+        #expect(record.steps.map(\.id) == first)
+        #expect(record.steps.map(\.sequence) == Array(1...count))
+        #expect(record.steps.map(\.stepID) == (0..<count).map { "s\($0)" })
+        #expect(record.steps.map(\.argsJSON) == (0..<count).map { "{\"n\":\($0)}" })
+        #expect(record.steps.map(\.resultJSON) == (0..<count).map { "\($0)" })
+        #expect(record.steps.map(\.reusedFrom) == computed)
+        #expect(record.steps.allSatisfy { $0.status == .reused && $0.cacheKey != nil && $0.durationMs == 0 })
+        // The resume of the resume names the attempts that computed the results, not the rows it read.
+        let resumedAgain = try #require(try store.run(again))
+        #expect(resumedAgain.steps.map(\.id) == second)
+        #expect(resumedAgain.steps.map(\.reusedFrom) == computed)
+        #expect(resumedAgain.steps.map(\.resultJSON) == (0..<count).map { "\($0)" })
+    }
+
     @Test func runsNameTheirLastFailedStep() throws {
         let fixture = try StoreFixture()
         let store = try fixture.open()
