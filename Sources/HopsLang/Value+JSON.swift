@@ -163,7 +163,7 @@ struct JSONWriter {
         case .bool(let flag):
             output += (flag ? "true" : "false").utf8
         case .number(let number):
-            output += (number.isFinite ? JSNumberFormatting.string(number) : "null").utf8
+            Self.appendNumber(number, to: &output)
         case .string(let text):
             Self.quote(text, into: &output)
         case .array(let elements):
@@ -227,21 +227,39 @@ struct JSONWriter {
         for _ in 0..<depth { output += gapBytes }
     }
 
+    /// A number as JSON.stringify writes it: a whole number below 2^53 digit by digit, without making
+    /// a string (most numbers in results are); others as JavaScript prints them; not finite, `null`.
+    private static func appendNumber(_ number: Double, to output: inout [UInt8]) {
+        guard number.isFinite else { return output += "null".utf8 }
+        guard number == number.rounded(.towardZero), abs(number) < 9_007_199_254_740_992, number != 0 || number.sign == .plus
+        else { return output += JSNumberFormatting.string(number).utf8 }
+        var magnitude = UInt64(abs(number))
+        if number < 0 { output.append(UInt8(ascii: "-")) }
+        // At most 16 digits below 2^53, written from the right.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { digits in
+            var start = 16
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
+    }
+
     /// JSON.stringify's QuoteJSONString, as UTF-8 bytes: every byte that needs an escape is ASCII,
     /// so the bytes of other characters are copied as they are.
     static func quote(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         defer { output.append(UInt8(ascii: "\"")) }
-        // Most strings need no escape: copied at once.
-        var needsEscape = false
-        for byte in text.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            needsEscape = true
-            break
+        // Most strings need no escape: their bytes are copied at once.
+        var text = text
+        let copied = text.withUTF8 { bytes -> Bool in
+            for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
+            output.append(contentsOf: bytes)
+            return true
         }
-        if !needsEscape {
-            output += text.utf8
-            return
-        }
+        if copied { return }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"): output += [UInt8(ascii: "\\"), byte]
