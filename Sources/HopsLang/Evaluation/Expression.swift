@@ -48,7 +48,7 @@ public final class Expression: @unchecked Sendable {
     }
 
     /// The fast path with a cancellation check, for evaluations someone may interrupt.
-    public func evaluate(_ arguments: [Value], isCancelled: @escaping @Sendable () -> Bool) throws -> Value {
+    public func evaluate(_ arguments: [Value], isCancelled: CancellationCheck) throws -> Value {
         try run(positionalFrame(arguments), isCancelled: isCancelled)
     }
 
@@ -77,14 +77,14 @@ public final class Expression: @unchecked Sendable {
     }
 
     /// Evaluates with a cancellation check, for long evaluations someone may interrupt.
-    public func evaluate(bindings: [String: Value], isCancelled: @escaping @Sendable () -> Bool) throws -> Value {
+    public func evaluate(bindings: [String: Value], isCancelled: CancellationCheck) throws -> Value {
         let slots = slotNames.map { bindings[$0] ?? Builtins.globals[$0] ?? .undefined }
         let unbound = slotNames.map { bindings[$0] == nil && Builtins.globals[$0] == nil }
         return try run(Frame(slots: slots, parent: nil, unbound: unbound), isCancelled: isCancelled)
     }
 
     /// Runs the code with a runtime made here, so that it is never copied.
-    private func run(_ frame: Frame, isCancelled: (@Sendable () -> Bool)? = nil) throws -> Value {
+    private func run(_ frame: Frame, isCancelled: CancellationCheck? = nil) throws -> Value {
         var runtime = Runtime(limits: limits, isCancelled: isCancelled)
         do {
             // The result leaves the evaluation: its arrays are frozen, so whoever holds it may share it.

@@ -2,10 +2,10 @@
 public final class Interpreter {
     public var limits: Limits
     /// Polled during long evaluations; returning true stops them with an "interrupted" error.
-    public var isCancelled: @Sendable () -> Bool = { false }
+    public var isCancelled: CancellationCheck = { false }
 
     private let table = GlobalTable()
-    private var actions: Set<ObjectIdentifier> = []
+    private let actions = ActionSet()
 
     public init(limits: Limits = .init()) {
         self.limits = limits
@@ -23,13 +23,13 @@ public final class Interpreter {
 
     /// Defines a side-effecting function that may only be called at statement level.
     public func defineAction(_ name: String, _ function: FunctionValue) {
-        actions.insert(ObjectIdentifier(function))
+        actions.functions.insert(ObjectIdentifier(function))
         setVariable(name, .function(function))
     }
 
     /// Defines an object whose function members are actions, like `http.get`.
     public func defineAction(_ name: String, _ object: ObjectValue) {
-        for case .function(let function) in object.values { actions.insert(ObjectIdentifier(function)) }
+        for case .function(let function) in object.values { actions.functions.insert(ObjectIdentifier(function)) }
         setVariable(name, .object(object))
     }
 

@@ -68,14 +68,26 @@ extension FunctionValue {
     }
 }
 
+/// Whether the user asked to stop (Ctrl-C): a plain function of global state, such as a flag a
+/// signal handler sets. A C function pointer, so that an evaluation holds it without counting
+/// references: holding a closure made setting up and ending an evaluation a tenth of its cost.
+public typealias CancellationCheck = @convention(c) () -> Bool
+
+/// The functions an interpreter defined as actions: side effects allowed only at statement level.
+final class ActionSet {
+    var functions: Set<ObjectIdentifier> = []
+}
+
 /// The state of one evaluation: its budget, its depth and what may be called.
 /// A value passed `inout` through the compiled code, so an evaluation allocates nothing for it.
 struct Runtime {
     let limits: Limits
-    let isCancelled: (@Sendable () -> Bool)?
-    /// Functions that may only be called at statement level; nil (not empty) when there are none,
-    /// which keeps the per-evaluation set-up free of reference counting.
-    let actions: Set<ObjectIdentifier>?
+    let isCancelled: CancellationCheck?
+    /// Functions that may only be called at statement level; nil when there are none. Held without
+    /// counting references: the interpreter that owns them outlives each of its evaluations, and a
+    /// runtime of plain values costs nothing to make and to end (an evaluation is made and ended for
+    /// every compiled condition a flow tests).
+    unowned(unsafe) let actions: ActionSet?
     var steps = 0
     /// String bytes and array elements made so far, against `limits.maxAllocation`.
     var allocated = 0
@@ -88,14 +100,14 @@ struct Runtime {
     /// Total nesting levels of arrow bodies allowed at once.
     static let maximumWeight = 3000
 
-    init(limits: Limits, isCancelled: (@Sendable () -> Bool)?, actions: Set<ObjectIdentifier>) {
+    init(limits: Limits, isCancelled: CancellationCheck?, actions: ActionSet) {
         self.limits = limits
         self.isCancelled = isCancelled
-        self.actions = actions.isEmpty ? nil : actions
+        self.actions = actions.functions.isEmpty ? nil : actions
     }
 
     /// A runtime with no actions: what an `Expression` evaluates with, made without building a set.
-    init(limits: Limits, isCancelled: (@Sendable () -> Bool)? = nil) {
+    init(limits: Limits, isCancelled: CancellationCheck? = nil) {
         self.limits = limits
         self.isCancelled = isCancelled
         actions = nil
@@ -135,7 +147,7 @@ struct Runtime {
         allowAction: Bool = false
     ) throws(LangError) -> Value {
         try step(1, span)
-        if !allowAction, let actions, actions.contains(ObjectIdentifier(function)) {
+        if !allowAction, let actions, actions.functions.contains(ObjectIdentifier(function)) {
             throw .actionNotAtStatementLevel(callee(), span)
         }
         depth += 1

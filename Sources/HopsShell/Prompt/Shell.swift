@@ -53,7 +53,7 @@ public final class Shell {
         self.colorErrors = colorErrors
         self.sourceName = sourceName
         self.numbersLinesAcrossInput = sourceName != "<prompt>"
-        interpreter.isCancelled = Interrupts.check
+        interpreter.isCancelled = { Interrupts.check() }
     }
 
     /// Whether lines of an unfinished statement are waiting for more.
@@ -185,6 +185,6 @@ public struct CompiledExpression: Sendable {
 
     /// Evaluates once; Ctrl-C stops it.
     public func evaluate() throws -> Value {
-        try expression.evaluate(arguments, isCancelled: Interrupts.check)
+        try expression.evaluate(arguments, isCancelled: { Interrupts.check() })
     }
 }
