@@ -86,7 +86,7 @@ import Testing
         let fifo = folder + "/ready"
         let release = folder + "/release"
         #expect(mkfifo(fifo, 0o600) == 0 && mkfifo(release, 0o600) == 0)
-        let command = "token='\(Self.secret.replacingOccurrences(of: "'", with: "'\\''"))'; echo up > \(fifo); read -r _ < \(release); echo ${#token}"
+        let command = "token='\(Self.secret.replacingOccurrences(of: "'", with: "'\\''"))'; echo up > \(fifo); read -r _ < \(release); printf %s \"$token\" | wc -c | tr -d ' '"
         let result = Mutex<Value?>(nil)
         let finished = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
@@ -101,7 +101,8 @@ import Testing
             Issue.record("sh returned no object")
             return
         }
-        #expect(json(object["stdout"]) == json(.string("\(Self.secret.count)\n")))
+        // Its length in bytes, which no locale changes (`${#token}` counts characters only in a UTF-8 one).
+        #expect(json(object["stdout"]) == json(.string("\(Self.secret.utf8.count)\n")))
     }
 
     @Test func theWorkFolderIsPrivateAndRemoved() throws {
