@@ -231,10 +231,9 @@ struct JSONWriter {
     /// a string (most numbers in results are); others as JavaScript prints them; not finite, `null`.
     private static func appendNumber(_ number: Double, to output: inout [UInt8]) {
         guard number.isFinite else { return output += "null".utf8 }
-        guard number == number.rounded(.towardZero), abs(number) < 9_007_199_254_740_992, number != 0 || number.sign == .plus
-        else { return output += JSNumberFormatting.string(number).utf8 }
-        var magnitude = UInt64(abs(number))
-        if number < 0 { output.append(UInt8(ascii: "-")) }
+        guard let integer = JSNumberFormatting.exactInteger(number) else { return output += JSNumberFormatting.string(number).utf8 }
+        var magnitude = integer.magnitude
+        if integer < 0 { output.append(UInt8(ascii: "-")) }
         // At most 16 digits below 2^53, written from the right.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { digits in
             var start = 16

@@ -12,23 +12,32 @@ public enum CacheKey {
     public static func make(
         runner: String, runnerVersion: String, scriptContent: Data, argumentsCanonicalJSON: String
     ) -> String {
-        var message = KeyMessage(capacity: 96 + runner.utf8.count + runnerVersion.utf8.count + scriptContent.count
-            + argumentsCanonicalJSON.utf8.count)
-        for part in ["hops-cache-key-v1", runner, runnerVersion] { message.append(part) }
-        scriptContent.withUnsafeBytes { message.append($0) }
-        message.append(argumentsCanonicalJSON)
-        return message.digest()
+        scriptContent.withUnsafeBytes {
+            make(runner: runner, runnerVersion: runnerVersion, script: $0, argumentsCanonicalJSON: argumentsCanonicalJSON)
+        }
     }
 
     /// The same key for a script given as text.
     public static func make(
         runner: String, runnerVersion: String, scriptContent: String, argumentsCanonicalJSON: String
     ) -> String {
-        var message = KeyMessage(capacity: 96 + runner.utf8.count + runnerVersion.utf8.count + scriptContent.utf8.count
-            + argumentsCanonicalJSON.utf8.count)
-        for part in ["hops-cache-key-v1", runner, runnerVersion, scriptContent, argumentsCanonicalJSON] {
-            message.append(part)
+        var scriptContent = scriptContent
+        return scriptContent.withUTF8 {
+            make(
+                runner: runner, runnerVersion: runnerVersion, script: UnsafeRawBufferPointer($0),
+                argumentsCanonicalJSON: argumentsCanonicalJSON)
         }
+    }
+
+    private static func make(
+        runner: String, runnerVersion: String, script: UnsafeRawBufferPointer, argumentsCanonicalJSON: String
+    ) -> String {
+        let parts = ["hops-cache-key-v1", runner, runnerVersion]
+        var message = KeyMessage(
+            capacity: 8 * 5 + parts.reduce(0) { $0 + $1.utf8.count } + script.count + argumentsCanonicalJSON.utf8.count)
+        for part in parts { message.append(part) }
+        message.append(script)
+        message.append(argumentsCanonicalJSON)
         return message.digest()
     }
 

@@ -110,9 +110,7 @@ extension RunStore {
                     result = ?2,
                     error = ?3, stdout = ?4, stderr = ?5, finished_at = ?6,
                     duration_ms = coalesce(?7, CAST(round((?6 - started_at) * 1000) AS INTEGER)),
-                    reused_from = coalesce(
-                        (SELECT source.reused_from FROM steps AS source
-                         WHERE source.id = ?8 AND source.result IS NULL AND source.reused_from IS NOT NULL), ?8)
+                    reused_from = coalesce((SELECT \(Self.resultOrigin) FROM steps AS source WHERE source.id = ?8), ?8)
                 WHERE id = ?9
                 """,
                 [

@@ -67,7 +67,7 @@ extension RunStore {
                         ids.append(StepRecordID(nextID))
                         nextID += 1
                     }
-                    try database.run(try database.cachedStatement(Self.insertReused(rows: count)), values)
+                    try database.run(try database.cachedStatement(count == 1 ? Self.insertOneReused : Self.insertReused), values)
                     start += count
                 }
                 return ids
@@ -79,7 +79,10 @@ extension RunStore {
     /// so that the store keeps two such statements prepared, not one per count.
     static let reusedRowsPerInsert = 50
 
-    /// An INSERT of `rows` reused rows, 13 values each.
+    /// INSERTs of `reusedRowsPerInsert` reused rows and of one, 13 values a row; made once.
+    private static let insertReused = insertReused(rows: reusedRowsPerInsert)
+    private static let insertOneReused = insertReused(rows: 1)
+
     private static func insertReused(rows: Int) -> String {
         let row = "(?, ?, ?, ?, ?, ?, 'reused', ?, NULL, ?, ?, 0, ?, ?, ?, ?)"
         return """
@@ -89,16 +92,16 @@ extension RunStore {
             """ + Array(repeating: row, count: rows).joined(separator: ", ")
     }
 
-    /// The attempt that computed the result of each of `steps` whose result is not its own (one that
-    /// reused another and holds no copy): a reuse of it names that attempt, so a chain of resumes
-    /// reads a result in one step. Absent from the map: the step itself.
+    /// The attempt that computed a step's result: the step itself, or the attempt a step that reused
+    /// another names when it holds no copy of its own. A reuse names that attempt, so that a chain of
+    /// resumes reads a result in one step.
+    static let resultOrigin = "CASE WHEN result IS NULL AND reused_from IS NOT NULL THEN reused_from ELSE id END"
+
+    /// `resultOrigin` of each of `steps`, in one query; a step not found is absent.
     private static func origins(of steps: [StepRecordID], in database: Database) throws -> [Int64: Int64] {
         let list = "[" + steps.map { String($0.rawValue) }.joined(separator: ",") + "]"
         let pairs = try database.rows(
-            """
-            SELECT id, reused_from FROM steps
-            WHERE id IN (SELECT value FROM json_each(?)) AND result IS NULL AND reused_from IS NOT NULL
-            """, [.text(list)]
+            "SELECT id, \(resultOrigin) FROM steps WHERE id IN (SELECT value FROM json_each(?))", [.text(list)]
         ) { ($0.int64(0), $0.int64(1)) }
         return Dictionary(pairs, uniquingKeysWith: { first, _ in first })
     }

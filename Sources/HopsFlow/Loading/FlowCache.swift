@@ -24,12 +24,12 @@ public struct FlowCache: Sendable {
 
     /// The reading of `file` kept here, if it still holds for `text` and the files it looked up.
     func reading(of file: String, text: String) -> FlowLoadResult? {
-        let path = entryPath(of: file)
-        guard let binary = Self.binary, let data = FileManager.default.contents(atPath: path) else { return nil }
+        let name = Self.name(of: file)
+        guard let binary = Self.binary, let data = FileManager.default.contents(atPath: entryPath(named: name)) else { return nil }
         var reader = ModelReader(Array(data))
         do {
             guard try reader.rawString() == Self.header, try reader.rawString() == binary,
-                try reader.rawString() == Self.name(of: file), try reader.sameText(text)
+                try reader.rawString() == name, try reader.sameText(text)
             else { return nil }
             let lookups = try reader.array { try FileLookups.Lookup(from: &$0) }
             guard FileLookups.stillHold(lookups) else { return nil }
@@ -42,9 +42,10 @@ public struct FlowCache: Sendable {
     /// Keeps `result`, the reading of `file` as `text`, which looked up `lookups`.
     func keep(_ result: FlowLoadResult, of file: String, text: String, lookups: [FileLookups.Lookup]) {
         guard let binary = Self.binary else { return }
+        let name = Self.name(of: file)
         var writer = ModelWriter()
         do {
-            for part in [Self.header, binary, Self.name(of: file), text] {
+            for part in [Self.header, binary, name, text] {
                 writer.rawString(part)
             }
             writer.array(lookups) { $1.write(to: &$0) }
@@ -58,7 +59,7 @@ public struct FlowCache: Sendable {
         } catch {
             return
         }
-        let path = entryPath(of: file)
+        let path = entryPath(named: name)
         let temporary = path + ".\(getpid()).tmp"
         let written = FileManager.default.createFile(
             atPath: temporary, contents: Data(writer.bytes), attributes: [.posixPermissions: 0o600])
@@ -84,11 +85,11 @@ public struct FlowCache: Sendable {
         }
     }
 
-    /// The entry of `file`: a hash of its name (the entry holds the name too, and is a miss for
-    /// another name that hashes the same).
-    private func entryPath(of file: String) -> String {
+    /// The entry of a file by its `name(of:)`: a hash of the name (the entry holds the name too, and
+    /// is a miss for another name that hashes the same).
+    private func entryPath(named name: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
-        for byte in Self.name(of: file).utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return directory + "/" + String(hash, radix: 16) + ".flow"
     }
 

@@ -70,9 +70,10 @@ struct ModelWriter {
             try self.array(array.elements) { try $0.value($1) }
         case .object(let object):
             byte(7)
-            try self.array(Array(object.entries)) {
-                $0.string($1.0)
-                try $0.value($1.1)
+            int(object.count)
+            for (key, element) in object.entries {
+                string(key)
+                try self.value(element)
             }
         case .function: throw Unsupported()
         }

@@ -11,12 +11,16 @@ enum JSNumberFormatting {
         if value.isNaN { return "NaN" }
         if value == 0 { return "0" }
         if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
-        // Integers below 2^53 print as themselves; by far the most common case.
-        if value == value.rounded(.towardZero), abs(value) < 9_007_199_254_740_992 {
-            return String(Int64(value))
-        }
+        if let integer = exactInteger(value) { return String(integer) }
         let (digits, exponent) = shortestDigits(abs(value))
         return (value < 0 ? "-" : "") + layout(digits: digits, pointPosition: exponent)
+    }
+
+    /// The value as a whole number when it is one below 2^53, which prints as itself: by far the
+    /// most common case.
+    @inline(__always)
+    static func exactInteger(_ value: Double) -> Int64? {
+        value == value.rounded(.towardZero) && abs(value) < 9_007_199_254_740_992 ? Int64(value) : nil
     }
 
     /// The shortest round-trip decimal digits of a positive finite double, and the position of the
