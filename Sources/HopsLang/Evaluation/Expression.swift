@@ -14,6 +14,8 @@ public final class Expression: @unchecked Sendable {
     /// What `evaluate(_:)` appends after the parameters: builtin globals, or unbound slots.
     private let defaultTail: [Value]
     private let defaultUnbound: [Bool]?
+    /// The expression as a flat condition, when it is one: the positional evaluations answer it directly.
+    private let condition: FlatCondition?
 
     /// Parses and compiles `source`; throws the first `Diagnostic` if it does not parse.
     public init(_ source: SourceFile, parameters: [String] = [], limits: Limits = .init()) throws {
@@ -25,6 +27,7 @@ public final class Expression: @unchecked Sendable {
         }
         var compiler = Compiler(source: source, parameters: parameters, globals: .root)
         code = compiler.compile(node)
+        condition = FlatCondition(node, parameters: parameters)
         self.source = source
         self.parameters = parameters
         self.limits = limits
@@ -37,6 +40,9 @@ public final class Expression: @unchecked Sendable {
         defaultUnbound = unbound.contains(true) ? unbound : nil
     }
 
+    /// Whether positional evaluations answer it as a flat condition.
+    var isFlatCondition: Bool { condition != nil }
+
     /// Parses `text` as an expression named `<expr>`.
     public convenience init(_ text: String, parameters: [String] = []) throws {
         try self.init(SourceFile(name: "<expr>", text: text), parameters: parameters)
@@ -44,12 +50,15 @@ public final class Expression: @unchecked Sendable {
 
     /// Evaluates with `arguments` bound to the parameters by position: the fast path.
     public func evaluate(_ arguments: [Value]) throws -> Value {
-        try run(positionalFrame(arguments))
+        if let condition { return .bool(condition.holds(arguments)) }
+        return try run(positionalFrame(arguments))
     }
 
-    /// The fast path with a cancellation check, for evaluations someone may interrupt.
+    /// The fast path with a cancellation check, for evaluations someone may interrupt (a flat
+    /// condition has nothing to interrupt: it makes no call and no loop).
     public func evaluate(_ arguments: [Value], isCancelled: CancellationCheck) throws -> Value {
-        try run(positionalFrame(arguments), isCancelled: isCancelled)
+        if let condition { return .bool(condition.holds(arguments)) }
+        return try run(positionalFrame(arguments), isCancelled: isCancelled)
     }
 
     private func positionalFrame(_ arguments: [Value]) -> Frame {
