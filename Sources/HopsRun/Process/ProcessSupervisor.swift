@@ -62,6 +62,8 @@ public enum ProcessSupervisor {
         var handler: (@Sendable (Int32) -> Void)?
         var running: [pid_t: RunningProcess] = [:]
         var workFolders: Set<String> = []
+        /// Children killed and not waited for (`reapLater`).
+        var unreaped: [pid_t] = []
     }
     private static let state = Mutex(State())
     /// Entered for every running tree, left when it ends: `waitForRunning` waits on it.
@@ -88,6 +90,22 @@ public enum ProcessSupervisor {
         if leaderPath == nil {
             FileHandle.standardError.write(
                 Data("warning: hops-step is not beside hops: a killed hops may leave step processes running\n".utf8))
+        }
+    }
+
+    /// Reaps `pid`, a killed child, once it has ended, without waiting for it: now or at a later
+    /// `reapEnded`. Until then it is a zombie, which holds nothing but its id; hops ending
+    /// releases it.
+    static func reapLater(_ pid: pid_t) {
+        state.withLock { $0.unreaped.append(pid) }
+        reapEnded()
+    }
+
+    /// Reaps the children given to `reapLater` that have ended since.
+    static func reapEnded() {
+        state.withLock { state in
+            // 0: still ending; its id, or -1 when another wait took it: done with it.
+            state.unreaped.removeAll { waitpid($0, nil, WNOHANG) != 0 }
         }
     }
 

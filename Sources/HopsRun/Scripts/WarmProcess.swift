@@ -60,6 +60,7 @@ final class WarmProcess: @unchecked Sendable {
         outputLimit: Int
     ) throws -> WarmProcess {
         ProcessSupervisor.prepare()
+        ProcessSupervisor.reapEnded()
         var made: [ProcessPipe] = []
         do {
             for _ in 0..<4 { made.append(try ProcessPipe.make().raised()) }
@@ -196,13 +197,9 @@ final class WarmProcess: @unchecked Sendable {
         // A reaped process's id may already belong to another process.
         if gone { return }
         killGroup(pid)
-        // Reaped on a thread of its own (holding only the id: this may run in deinit), so hops
-        // ending does not wait for a runtime to tear down.
-        let pid = pid
-        Thread.detachNewThread {
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        }
+        // Not waited for: a runtime's teardown takes milliseconds, which neither the next step
+        // nor hops ending should wait for.
+        ProcessSupervisor.reapLater(pid)
     }
 }
 
