@@ -122,9 +122,14 @@ public final class RunStore: @unchecked Sendable {
             // killed at any point (kill -9) loses no committed step, at any synchronous level. NORMAL
             // waits for the disk only at a checkpoint, so that a crash of the machine loses at most
             // the latest steps, never the store. The last connection to close leaves a small log
-            // where it is and checkpoints a big one (see `Database.logKeptBelow`).
+            // where it is and checkpoints a big one (see `Database.logKeptBelow`). Temporary data
+            // (the undo log of one statement of a transaction, which a multi-row INSERT keeps)
+            // stays in memory instead of a file of its own written and removed by each command.
             try database.execute(
-                "PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 4194304; PRAGMA foreign_keys = ON")
+                """
+                PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 4194304; PRAGMA foreign_keys = ON;
+                PRAGMA temp_store = MEMORY
+                """)
             if found < schema.currentVersion { try schema.migrate(database) }
         } catch let error as DatabaseError {
             throw map(error, path: path)

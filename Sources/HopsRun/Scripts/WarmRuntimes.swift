@@ -441,7 +441,10 @@ extension ScriptRunner {
     /// The runner's name and version for `script`: as its warm process reports them when it runs
     /// warm (the process is started now when it is not yet), else as `runnerIdentity(for:)` finds.
     public func runnerIdentity(for script: Script) -> (runner: String, version: String) {
-        if let warm, let version = warm.version(for: script) { return (script.language.rawValue, version) }
+        // A bash script never runs warm: asking for its plan would only make the error that says so.
+        if script.language != .bash, let warm, let version = warm.version(for: script) {
+            return (script.language.rawValue, version)
+        }
         return runnerIdentity(for: script.language)
     }
 }
