@@ -9,6 +9,7 @@ final class Database {
     let path: String
     private let handle: OpaquePointer
     private var statementCache: [String: Statement] = [:]
+    private let openedAt = ContinuousClock.now
 
     /// How a connection may use its file.
     enum Access {
@@ -63,7 +64,9 @@ final class Database {
 
     deinit {
         statementCache.removeAll()
-        if Self.logSize(of: path) < Self.logKeptBelow { _ = hops_sqlite3_keep_wal_on_close(handle) }
+        if Self.logSize(of: path) < Self.logKeptBelow && ContinuousClock.now - openedAt < Self.logKeptWithin {
+            _ = hops_sqlite3_keep_wal_on_close(handle)
+        }
         sqlite3_close_v2(handle)
     }
 
@@ -74,6 +77,11 @@ final class Database {
     /// store (1 ms a MB). At SQLite's own checkpoint size (1,000 pages, `wal_autocheckpoint`), a
     /// resume of 1,000 steps (600 KB of log) checkpoints once every six, not every time.
     static let logKeptBelow: Int64 = 4 << 20
+
+    /// A connection open this long (a flow run of many steps, a session at the prompt) checkpoints
+    /// whatever log it leaves: the checkpoint's waits are then a small part of its time, and the
+    /// commands after it read no log when they open the store.
+    static let logKeptWithin: Duration = .seconds(1)
 
     /// The size of the write-ahead log of the store at `path`; 0 when there is none.
     static func logSize(of path: String) -> Int64 {

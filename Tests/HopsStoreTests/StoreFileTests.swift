@@ -151,7 +151,8 @@ import Testing
                 try store.finishStep(step, status: .succeeded, resultJSON: String(repeating: "r", count: 500))
             }
         }
-        // Closed (its log, under 4 MB, stays beside it). Overwrite everything after the file's first page.
+        // Closed (its log, under 4 MB, stays beside it unless the writing took a second or more).
+        // Overwrite everything after the file's first page.
         let handle = try #require(FileHandle(forUpdatingAtPath: fixture.storePath))
         let size = try handle.seekToEnd()
         try handle.seek(toOffset: 4096)
