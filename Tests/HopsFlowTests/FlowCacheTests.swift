@@ -53,6 +53,14 @@ struct FlowCacheTests {
             #expect(Self.everything(FlowLoader.read(path: file, cache: cache)) == Self.everything(read), "\(file)")
         }
         #expect(kept == files.count)
+        // One private file per flow (it holds the flow's text), and no temporary file left behind.
+        let entries = try FileManager.default.contentsOfDirectory(atPath: cache.directory)
+        #expect(entries.count == files.count)
+        for entry in entries {
+            #expect(entry.hasSuffix(".flow") && !entry.hasPrefix("."), "\(entry)")
+            let mode = try FileManager.default.attributesOfItem(atPath: cache.directory + "/" + entry)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(entry)")
+        }
     }
 
     /// A seed tree: `windmill/flows/f.yaml` running `windmill/scripts/a.sh`; the flow's path.

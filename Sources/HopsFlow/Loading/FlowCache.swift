@@ -59,12 +59,8 @@ public struct FlowCache: Sendable {
         } catch {
             return
         }
-        let path = entryPath(named: name)
-        let temporary = path + ".\(getpid()).tmp"
-        let written = FileManager.default.createFile(
-            atPath: temporary, contents: Data(writer.bytes), attributes: [.posixPermissions: 0o600])
-        guard written else { return }
-        if rename(temporary, path) != 0 { unlink(temporary) }
+        // Not synced: an entry a crash of the machine cut short reads as damaged, which is a miss.
+        guard replaceFile(entryPath(named: name), with: writer.bytes, mode: 0o600) == nil else { return }
         trim()
     }
 

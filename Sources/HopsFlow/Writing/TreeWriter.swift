@@ -108,34 +108,12 @@ public struct TreeWriter: Sendable {
         try checkInside(folder)
     }
 
-    /// Writes `data` to a new file beside `path`, then renames it over `path`.
+    /// Writes `data` over `path`, keeping the mode of the file it replaces (0644 for a new one).
     private static func replace(_ path: String, with data: Data) throws(TreeWriteError) {
         var status = stat()
         if lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR { throw .notAFolder(path) }
         let mode = lstat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG ? mode_t(status.st_mode & 0o777) : 0o644
-        let temporary = (path as NSString).deletingLastPathComponent + "/.\((path as NSString).lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-        guard descriptor >= 0 else { throw .writeFailed(path: path, reason: String(cString: strerror(errno))) }
-        var failure: String?
-        data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Foundation.write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                offset += written
-            }
-        }
-        if failure == nil, fchmod(descriptor, mode) != 0 { failure = String(cString: strerror(errno)) }
-        if close(descriptor) != 0, failure == nil { failure = String(cString: strerror(errno)) }
-        if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
-        if let failure {
-            unlink(temporary)
-            throw .writeFailed(path: path, reason: failure)
-        }
+        if let failure = replaceFile(path, with: data, mode: mode) { throw .writeFailed(path: path, reason: failure) }
     }
 
     /// `path` with the links of its longest existing prefix followed; the rest appended as it is.

@@ -18,7 +18,7 @@ extension ScriptRunner {
             scriptFile = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
         } else {
             scriptFile = directory + "/main." + script.language.fileExtension
-            try write(script.content, to: scriptFile)
+            try writePrivateFile(script.content, to: scriptFile)
         }
         // Only the WM_VAR_* variables the script names; the rest of the environment as it is.
         var environment = context.scriptEnvironment(source: script.content)
@@ -47,8 +47,8 @@ extension ScriptRunner {
         let argumentsFile = directory + "/args.json"
         let contextFile = directory + "/context.json"
         let resultFile = directory + "/result.json"
-        try write(Value.object(resolved.values).jsonString() ?? "{}", to: argumentsFile)
-        try write(context.harnessContextJSON(source: script.content), to: contextFile)
+        try writePrivateFile(Value.object(resolved.values).jsonString() ?? "{}", to: argumentsFile)
+        try writePrivateFile(context.harnessContextJSON(source: script.content), to: contextFile)
         environment["HOPS_ARGS_FILE"] = argumentsFile
         environment["HOPS_CONTEXT_FILE"] = contextFile
         environment["HOPS_RESULT_FILE"] = resultFile
@@ -58,7 +58,7 @@ extension ScriptRunner {
         switch script.language {
         case .deno:
             let importMap = directory + "/import_map.json"
-            try write(Self.importMap(for: script.content, client: stdlib + "/deno/windmill-client.ts"), to: importMap)
+            try writePrivateFile(Self.importMap(for: script.content, client: stdlib + "/deno/windmill-client.ts"), to: importMap)
             let denoDirectory = environment["DENO_DIR"] ?? context.repositoryRoot + "/.hops/deno"
             environment["DENO_DIR"] = denoDirectory
             environment["NO_COLOR"] = "1"
@@ -119,11 +119,6 @@ extension ScriptRunner {
         let clientURL = URL(fileURLWithPath: client).absoluteString
         let imports = ObjectValue(specifiers.sorted().map { ($0, Value.string(clientURL)) })
         return Value.object(ObjectValue([("imports", .object(imports))])).jsonString(indent: 2) ?? "{}"
-    }
-
-    func write(_ text: String, to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
-        else { throw RunError.invalidArgument("cannot write \(path)") }
     }
 
     /// The outcome of a finished process, from the harness's result file or bash's last line.
@@ -221,5 +216,21 @@ extension ScriptRunner {
         var ordered = names[...lastPosition].map { arguments[$0] ?? .string("") }
         for (name, value) in arguments.entries where !names.contains(name) { ordered.append(value) }
         return ordered
+    }
+}
+
+/// Writes a private file (mode 0600) of a step's work folder: its script, arguments, context or
+/// import map. Not synced: it lives only as long as the step or the run, and waiting for the disk
+/// cost milliseconds a step.
+func writePrivateFile(_ text: String, to path: String) throws {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else { throw RunError.invalidArgument("cannot write \(path)") }
+    defer { close(descriptor) }
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        if written < 0 && errno == EINTR { continue }
+        guard written > 0 else { throw RunError.invalidArgument("cannot write \(path)") }
+        bytes = bytes.dropFirst(written)
     }
 }

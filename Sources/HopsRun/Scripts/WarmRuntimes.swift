@@ -159,7 +159,7 @@ public final class WarmRuntimes: Sendable {
             scriptFile = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
         } else {
             scriptFile = folder + "/inline-\(CacheKeyHash.short(script.content)).\(script.language.fileExtension)"
-            if !FileManager.default.fileExists(atPath: scriptFile) { try write(script.content, to: scriptFile) }
+            if !FileManager.default.fileExists(atPath: scriptFile) { try writePrivateFile(script.content, to: scriptFile) }
         }
         // Only the WM_VAR_* variables, `.env` variables and resources the script names, as for a cold step.
         var environment = context.scriptEnvironment(source: script.content)
@@ -173,7 +173,7 @@ public final class WarmRuntimes: Sendable {
             let executable = try runtimes.deno()
             let importMap = ScriptRunner.importMap(for: script.content, client: stdlib + "/deno/windmill-client.ts")
             let mapFile = folder + "/import-map-\(CacheKeyHash.short(importMap)).json"
-            if !FileManager.default.fileExists(atPath: mapFile) { try write(importMap, to: mapFile) }
+            if !FileManager.default.fileExists(atPath: mapFile) { try writePrivateFile(importMap, to: mapFile) }
             let denoDirectory = environment["DENO_DIR"] ?? context.repositoryRoot + "/.hops/deno"
             environment["DENO_DIR"] = denoDirectory
             environment["NO_COLOR"] = "1"
@@ -219,23 +219,9 @@ public final class WarmRuntimes: Sendable {
     private func contextFile(in folder: String, source: String) throws -> String {
         let path = folder + "/context-\(CacheKeyHash.short(source)).json"
         try state.withLock { _ in
-            if !FileManager.default.fileExists(atPath: path) { try write(context.harnessContextJSON(source: source), to: path) }
+            if !FileManager.default.fileExists(atPath: path) { try writePrivateFile(context.harnessContextJSON(source: source), to: path) }
         }
         return path
-    }
-
-    /// Writes a private file (mode 0600) without syncing it: it lives only as long as the run.
-    private func write(_ text: String, to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw RunError.invalidArgument("cannot write \(path)") }
-        defer { close(descriptor) }
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { throw RunError.invalidArgument("cannot write \(path)") }
-            bytes = bytes.dropFirst(written)
-        }
     }
 
     /// The script a module runs, when it is a deno or python3 script hops can find.
