@@ -70,10 +70,10 @@ struct ModelWriter {
             try self.array(array.elements) { try $0.value($1) }
         case .object(let object):
             byte(7)
-            int(object.count)
-            for (key, element) in object.entries {
-                string(key)
-                try self.value(element)
+            let keys = object.keys
+            try self.array(keys.indices) {
+                $0.string(keys[$1])
+                try $0.value(object.values[$1])
             }
         case .function: throw Unsupported()
         }

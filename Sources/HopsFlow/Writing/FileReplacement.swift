@@ -3,7 +3,7 @@ import Foundation
 /// Writes `bytes` to a new file beside `path` with `mode`, then renames it over `path`: a reader
 /// sees the old file or the new one, never a part. Not synced: a crash of the machine may lose
 /// the new file, never leave half of it under `path`'s name. nil when done, else why not.
-func replaceFile(_ path: String, with bytes: some ContiguousBytes, mode: mode_t) -> String? {
+public func replaceFile(_ path: String, with bytes: some ContiguousBytes, mode: mode_t) -> String? {
     let temporary = (path as NSString).deletingLastPathComponent
         + "/.\((path as NSString).lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)

@@ -153,17 +153,13 @@ extension Compiler {
     private mutating func compileComparisonWithConstant(
         _ op: BinaryOperator, _ leftNode: Node, _ rightNode: Node
     ) -> Test? {
-        guard case .literal(let constant, _) = rightNode else { return nil }
-        switch (op, constant) {
-        case (.strictEqual, .string(let text)), (.strictNotEqual, .string(let text)):
-            return compileTest(of: leftNode, StringEquality(text: text, equal: op == .strictEqual))
-        case (.strictEqual, .number(let number)), (.strictNotEqual, .number(let number)):
-            return compileTest(of: leftNode, NumberEquality(number: number, equal: op == .strictEqual))
-        case (.less, .number(let number)), (.lessOrEqual, .number(let number)), (.greater, .number(let number)),
-            (.greaterOrEqual, .number(let number)):
-            return compileTest(of: leftNode, NumberOrder(op: op, number: number))
-        default:
+        guard case .literal(let constant, _) = rightNode, let comparison = ConstantComparison(op, constant) else {
             return nil
+        }
+        switch comparison {
+        case .string(let test): return compileTest(of: leftNode, test)
+        case .number(let test): return compileTest(of: leftNode, test)
+        case .order(let test): return compileTest(of: leftNode, test)
         }
     }
 
@@ -256,6 +252,29 @@ extension Compiler {
             return index >= 0 && index < items.count
         default:
             throw LangError("cannot use 'in' to search for '\(name)' in \(container.nullishName)", span: span)
+        }
+    }
+}
+
+/// A comparison with a constant on its right that is answered without making a value: what the
+/// compiler fuses into one test, and what a `FlatCondition` is made of.
+enum ConstantComparison {
+    case string(StringEquality)
+    case number(NumberEquality)
+    case order(NumberOrder)
+
+    /// `op` with `constant`; nil for a comparison of another kind.
+    init?(_ op: BinaryOperator, _ constant: Value) {
+        switch (op, constant) {
+        case (.strictEqual, .string(let text)), (.strictNotEqual, .string(let text)):
+            self = .string(StringEquality(text: text, equal: op == .strictEqual))
+        case (.strictEqual, .number(let number)), (.strictNotEqual, .number(let number)):
+            self = .number(NumberEquality(number: number, equal: op == .strictEqual))
+        case (.less, .number(let number)), (.lessOrEqual, .number(let number)), (.greater, .number(let number)),
+            (.greaterOrEqual, .number(let number)):
+            self = .order(NumberOrder(op: op, number: number))
+        default:
+            return nil
         }
     }
 }

@@ -40,18 +40,17 @@ struct FlatCondition: Sendable {
             else { return nil }
             parts.append(Part(kind: op == .and ? .and : .or, first: first, second: second))
         case .binary(let op, .identifier(let name, _), .literal(let constant, _), _):
-            guard let slot = parameters.lastIndex(of: name) else { return nil }
-            switch (op, constant) {
-            case (.strictEqual, .string(let text)), (.strictNotEqual, .string(let text)):
-                texts.append(text)
-                parts.append(Part(kind: .string, first: slot, second: texts.count - 1, equal: op == .strictEqual))
-            case (.strictEqual, .number(let number)), (.strictNotEqual, .number(let number)):
-                parts.append(Part(kind: .number, first: slot, number: number, equal: op == .strictEqual))
-            case (.less, .number(let number)), (.lessOrEqual, .number(let number)), (.greater, .number(let number)),
-                (.greaterOrEqual, .number(let number)):
-                parts.append(Part(kind: .order, first: slot, number: number, op: op))
-            default:
+            guard let slot = parameters.lastIndex(of: name), let comparison = ConstantComparison(op, constant) else {
                 return nil
+            }
+            switch comparison {
+            case .string(let test):
+                texts.append(test.text)
+                parts.append(Part(kind: .string, first: slot, second: texts.count - 1, equal: test.equal))
+            case .number(let test):
+                parts.append(Part(kind: .number, first: slot, number: test.number, equal: test.equal))
+            case .order(let test):
+                parts.append(Part(kind: .order, first: slot, number: test.number, op: test.op))
             }
         default:
             return nil

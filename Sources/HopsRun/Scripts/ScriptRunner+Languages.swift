@@ -223,14 +223,7 @@ extension ScriptRunner {
 /// import map. Not synced: it lives only as long as the step or the run, and waiting for the disk
 /// cost milliseconds a step.
 func writePrivateFile(_ text: String, to path: String) throws {
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else { throw RunError.invalidArgument("cannot write \(path)") }
-    defer { close(descriptor) }
-    var bytes = Array(text.utf8)[...]
-    while !bytes.isEmpty {
-        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        if written < 0 && errno == EINTR { continue }
-        guard written > 0 else { throw RunError.invalidArgument("cannot write \(path)") }
-        bytes = bytes.dropFirst(written)
+    guard replaceFile(path, with: Array(text.utf8), mode: 0o600) == nil else {
+        throw RunError.invalidArgument("cannot write \(path)")
     }
 }

@@ -75,7 +75,9 @@ public final class WarmRuntimes: Sendable {
     /// The version of the runtime that runs `script`, as its warm process reports it; nil for
     /// bash or when no warm process starts.
     func version(for script: Script) -> String? {
-        guard let plan = try? plan(for: script), let process = ensureStarted(plan.key) else { return nil }
+        // Not asked for a bash script's plan, which would only make the error that says it has none.
+        guard script.language != .bash, let plan = try? plan(for: script), let process = ensureStarted(plan.key)
+        else { return nil }
         return ready(process, plan: plan)?.version
     }
 
@@ -427,10 +429,7 @@ extension ScriptRunner {
     /// The runner's name and version for `script`: as its warm process reports them when it runs
     /// warm (the process is started now when it is not yet), else as `runnerIdentity(for:)` finds.
     public func runnerIdentity(for script: Script) -> (runner: String, version: String) {
-        // A bash script never runs warm: asking for its plan would only make the error that says so.
-        if script.language != .bash, let warm, let version = warm.version(for: script) {
-            return (script.language.rawValue, version)
-        }
+        if let warm, let version = warm.version(for: script) { return (script.language.rawValue, version) }
         return runnerIdentity(for: script.language)
     }
 }
