@@ -147,4 +147,32 @@ import Testing
         #expect(source.decision(stepID: "double", place: "each[0]")?.reused == true)
         #expect(source.decision(stepID: "double", place: "each[2]")?.reason == "arguments changed")
     }
+
+    /// More reused steps than one write of the batch holds, then a step that runs: every reused row
+    /// is in the store, in the flow's order, before the row of the step that ran after them.
+    @Test func manyReusedStepsAreRecordedInOrderBeforeTheStepThatRuns() throws {
+        let fixture = try Fixture()
+        defer { fixture.repository.remove() }
+        let count = ReusedStepBatch.rowsPerWrite * 2 + 37
+        let body = bash("double", "echo $(( $1 * 2 ))", [("n", expr("flow_input.iter.value"))])
+        let flow = Flow(modules: [
+            FlowModule(id: "each", value: .forLoop(ForLoop(iterator: expr("Array.from({length: \(count)}, (_, i) => i)"), modules: [body]))),
+            bash("last", "test -f \"$1\" || exit 3; echo done", [("flag", .static(.string(fixture.flag)))]),
+        ])
+        let first = fixture.run(flow)
+        #expect(first.status == .failed)
+        try "".write(toFile: fixture.flag, atomically: true, encoding: .utf8)
+        let second = fixture.run(flow, resume: try fixture.resume(first))
+        #expect(second.status == .succeeded, "\(second.error.map { "\($0)" } ?? "")")
+
+        let secondID = try #require(second.runID)
+        let record = try #require(try fixture.store.run(RunID(secondID)))
+        let iterations = record.steps.filter { $0.stepID == "double" }
+        #expect(iterations.count == count)
+        #expect(iterations.allSatisfy { $0.status == .reused })
+        #expect(iterations.map(\.place) == (0..<count).map { "each[\($0)]" })
+        #expect(record.steps.last?.stepID == "last")
+        #expect(record.steps.last?.status == .succeeded)
+        #expect(record.steps.map(\.sequence) == Array(1...record.steps.count))
+    }
 }
