@@ -25,7 +25,14 @@ let package = Package(
         // Linux process calls (prctl, pipe2, the chdir spawn action) and a signal-to-pipe handler.
         .systemLibrary(name: "CProcess"),
         // The leader of each step's processes, in C: it reaps and ends everything a step starts.
-        .executableTarget(name: "hops-step"),
+        .executableTarget(
+            name: "hops-step",
+            // Found first on the library path, Linking/libstdc++.so links nothing: nothing here needs the C++ runtime.
+            linkerSettings: [
+                .unsafeFlags(
+                    ["-L", Context.packageDirectory + "/Sources/hops/Linking"],
+                    .when(platforms: [.linux], configuration: .release))
+            ]),
 
         // HTTP through libcurl: the only module importing CCurl; the http actions and the Windmill client use it.
         .target(name: "HopsHTTP", dependencies: ["CCurl"]),

@@ -127,6 +127,16 @@ static long long now_ms(void) {
     return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
+#ifdef __linux__
+// SwiftPM links this C program the way it links a Swift one, with swiftrt.o, whose constructor
+// registers the image's Swift metadata through the first function and which keeps the Swift
+// backtracer's second. There is no Swift here: defining both keeps the linker from taking the
+// Swift runtime and its backtracer (and the C++ runtime under them) from the standard library's
+// archive. hops-step starts for every step; without them it starts in a fraction of the time.
+void swift_addNewDSOImage(const void *image) { (void)image; }
+int _swift_backtrace_isThunkFunction(const char *name) { (void)name; return 0; }
+#endif
+
 int main(int argc, char **argv) {
     if (argc < 5) {
         fprintf(stderr, "usage: hops-step PARENT-PID GRACE-MS FOLDER|- PROGRAM [ARGUMENT...]\n");
