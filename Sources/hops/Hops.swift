@@ -40,6 +40,7 @@ struct Hops: ParsableCommand {
         // (the prompt takes Ctrl-C over for itself; `flow run` records the run as interrupted).
         ProcessSupervisor.handleSignals([SIGINT, SIGTERM, SIGHUP])
         FlowRun.startEarly(arguments)
+        Resume.startEarly(arguments)
         do {
             var command = try parseSubcommand(arguments) ?? parseAsRoot(arguments)
             try command.run()

@@ -5,6 +5,7 @@ import HopsRemote
 import HopsRun
 import HopsShell
 import HopsStore
+import Synchronization
 
 /// `hops resume RUN [--json] [--fresh]`: the flow of a recorded run again, reusing what still holds.
 struct Resume: ParsableCommand {
@@ -43,11 +44,13 @@ struct Resume: ParsableCommand {
     @OptionGroup(title: "Secrets from a Windmill server (with --remote)") var remote: RemoteOptions
 
     func run() throws {
-        let runStore = try StoreCommand.open(store)
-        let record = try StoreCommand.answer { try RunDetail.resolve(reference, in: runStore) }
+        let early = Self.earlyStart.withLock { early in defer { early = nil }; return early }?
+            .take(for: EarlyKey(reference: reference, store: store, fresh: fresh))
+        let runStore = try early?.store ?? StoreCommand.open(store)
+        let record = try early?.original ?? StoreCommand.answer { try RunDetail.resolve(reference, in: runStore) }
         let resume: FlowResume
         do {
-            resume = try FlowResume(store: runStore, original: record, fresh: fresh)
+            resume = try early ?? FlowResume(store: runStore, original: record, fresh: fresh)
             resume.source.freshSteps = Set(freshStep)
             // $var: and $res: the repository does not define come from the server.
             if remote.remote != nil { resume.secretFallback = RemoteSecrets(target: try remote.target()) }
@@ -86,5 +89,34 @@ struct Resume: ParsableCommand {
             throw ExitCode(3)
         }
         if result.status != .succeeded { throw ExitCode(1) }
+    }
+
+    /// What an early start read the run for: the options that decide what is read.
+    struct EarlyKey: Equatable, Sendable {
+        var reference: String
+        var store: String?
+        var fresh: Bool
+    }
+
+    private static let earlyStart = Mutex<EarlyStart<EarlyKey, FlowResume>?>(nil)
+
+    /// For `hops resume RUN …`: the store opened, the run read and its flow loaded while the
+    /// arguments are parsed (together more than half of what a resume of a long run costs before
+    /// its first step). Only when RUN comes first and the store exists.
+    static func startEarly(_ arguments: [String]) {
+        guard arguments.count > 1, arguments[0] == "resume", !arguments[1].hasPrefix("-") else { return }
+        var key = EarlyKey(reference: arguments[1], store: nil, fresh: false)
+        for (index, argument) in arguments.enumerated().dropFirst(2) {
+            if argument == "--fresh" { key.fresh = true }
+            if argument == "--store", index + 1 < arguments.count { key.store = arguments[index + 1] }
+            if argument.hasPrefix("--store=") { key.store = String(argument.dropFirst("--store=".count)) }
+        }
+        let start = EarlyStart<EarlyKey, FlowResume>(key: key) { [key] in
+            guard let store = try? StoreLocation.openExisting(option: key.store),
+                let original = try? RunDetail.resolve(key.reference, in: store)
+            else { return nil }
+            return try? FlowResume(store: store, original: original, fresh: key.fresh)
+        }
+        earlyStart.withLock { $0 = start }
     }
 }

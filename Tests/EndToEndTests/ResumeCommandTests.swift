@@ -149,6 +149,35 @@ import Testing
         #expect(workspace.fetchRuns == 2)
     }
 
+    /// A resume reads its run while its arguments are parsed, from the words as given: whichever
+    /// way the store and `--fresh` are written, and wherever they stand, it reads the store and
+    /// decides the steps as the parsed options say.
+    @Test func theStoreAndFreshAreReadAsTheOptionsSayWhereverTheyStand() throws {
+        let workspace = try StoreWorkspace()
+        defer { workspace.cleanUp() }
+        try workspace.touch("fixed")
+        let (_, first) = try workspace.runFlow()
+        func reasons(_ arguments: [String]) throws -> [String] {
+            let result = try HopsProcess.run(arguments)
+            #expect(result.status == 0, "\(arguments): \(result.error)")
+            let steps = (try StoreWorkspace.json(result) as? [String: Any])?["steps"] as? [[String: Any]] ?? []
+            return steps.compactMap { $0["reason"] as? String }
+        }
+        let reused = ["key matches", "key matches", "key matches"]
+        #expect(try reasons(["resume", first, "--json", "--store=\(workspace.store)"]) == reused)
+        #expect(try reasons(["resume", "--json", "--store", workspace.store, first]) == reused)
+        #expect(try reasons(["resume", first, "--store", workspace.store, "--json", "--fresh"]) == ["--fresh", "--fresh", "--fresh"])
+        // The word after `--fresh-step` is not `--fresh`: only that step runs.
+        #expect(try reasons(["resume", first, "--fresh-step", "check", "--store", workspace.store, "--json"])
+            == ["key matches", "--fresh-step", "key matches"])
+        // A store other than the one holding the run: the run is not found there.
+        let other = workspace.directory.appendingPathComponent("other.db").path
+        #expect(try HopsProcess.run(["flow", "run", workspace.flow, "-i", "dir=\(workspace.directory.path)", "--store", other]).status == 0)
+        let missing = try HopsProcess.run(["resume", first, "--store", other])
+        #expect(missing.status != 0)
+        #expect(missing.error.contains(first))
+    }
+
     @Test func aFlowEditedSinceTheRunIsReadAgain() throws {
         let workspace = try StoreWorkspace()
         defer { workspace.cleanUp() }
