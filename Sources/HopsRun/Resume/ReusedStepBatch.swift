@@ -2,50 +2,62 @@ import Dispatch
 import HopsStore
 import Synchronization
 
-/// Reused step attempts (a resume's, `cache_ttl` hits) not written yet. They are written in order,
-/// `rowsPerWrite` to a transaction, on a thread of their own while the next steps are decided;
-/// all of them before the next step that runs and when the run ends.
+/// Reused step attempts (a resume's, `cache_ttl` hits) not written yet. They are written in order
+/// on a thread of their own while the next steps are decided: a write starts once `rowsPerWrite`
+/// are noted and takes, in one transaction, all those noted by the time it starts; all of them are
+/// written before the next step that runs and when the run ends.
 ///
 /// A hops killed in the middle of such a run loses the rows not written yet, never a step that ran
 /// (every row is written before the next step begins). No result is lost with them: a reused row
 /// holds none of its own. They are derived again: resuming the original run again reuses the same
 /// steps and writes them; resuming the killed run finds no record of them and runs those steps.
 final class ReusedStepBatch: Sendable {
-    /// Rows a transaction of the writer holds: enough that a transaction's own cost is small beside
-    /// its rows', few enough that what is left to write when the run ends is short.
+    /// Rows noted before the writer starts: enough that a transaction's own cost is small beside
+    /// its rows'. A writer that falls behind takes all the rows noted meanwhile at once.
     static let rowsPerWrite = 100
 
-    private let pending = Mutex<(steps: [ReusedStep], store: RunStore?)>(([], nil))
-    /// Writes in the order they were handed over, one at a time.
+    private struct Pending {
+        var steps: [ReusedStep] = []
+        var store: RunStore?
+        /// Whether a write is queued that has not taken its rows yet.
+        var writeQueued = false
+    }
+
+    private let pending = Mutex(Pending())
+    /// Writes one at a time, each taking every row noted so far: the rows keep the order they were noted in.
     private let writer = DispatchQueue(label: "hops.reused-steps")
     /// The first error a write met since `write()` last reported one; later rows are not written.
     private let failure = Failure()
 
     /// Notes a reused step, to be written to `store` with the others.
     func add(_ step: ReusedStep, to store: RunStore) {
-        pending.withLock { pending in
+        let startWriting = pending.withLock { pending in
             pending.steps.append(step)
             pending.store = store
-            // Handed over under the lock: a step noted meanwhile (a parallel loop) keeps its place.
-            if pending.steps.count >= Self.rowsPerWrite { handOver(&pending) }
+            guard pending.steps.count >= Self.rowsPerWrite, !pending.writeQueued else { return false }
+            pending.writeQueued = true
+            return true
         }
+        if startWriting { writer.async { [self] in writeNoted() } }
     }
 
     /// Writes every step noted so far and waits for it: they are in the store when this returns.
     func write() throws {
-        pending.withLock { handOver(&$0) }
-        writer.sync {}
+        writer.sync { writeNoted() }
         try failure.take()
     }
 
-    private func handOver(_ pending: inout (steps: [ReusedStep], store: RunStore?)) {
-        guard let store = pending.store, !pending.steps.isEmpty else { return }
-        let steps = pending.steps
-        pending.steps.removeAll(keepingCapacity: true)
-        writer.async { [failure] in
-            guard !failure.isSet else { return }
-            do { try store.recordReused(steps) } catch { failure.set(error) }
+    /// On the writer's queue: every step noted so far, in one transaction.
+    private func writeNoted() {
+        let (steps, store) = pending.withLock { pending in
+            defer {
+                pending.steps.removeAll(keepingCapacity: true)
+                pending.writeQueued = false
+            }
+            return (pending.steps, pending.store)
         }
+        guard let store, !steps.isEmpty, !failure.isSet else { return }
+        do { try store.recordReused(steps) } catch { failure.set(error) }
     }
 
     deinit {
