@@ -40,7 +40,8 @@ final class ReusedStepBatch: Sendable {
             pending.writeQueued = true
             return true
         }
-        if startWriting { writer.async { [self] in writeNoted() } }
+        // Weakly: the batch must not end on the writer's queue, where its last `write()` would wait for itself.
+        if startWriting { writer.async { [weak self] in self?.writeNoted() } }
     }
 
     /// Writes every step noted so far and waits for it: they are in the store when this returns.
