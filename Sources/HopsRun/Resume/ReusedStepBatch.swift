@@ -23,13 +23,13 @@ final class ReusedStepBatch: Sendable {
         var store: RunStore?
         /// Whether a write is queued that has not taken its rows yet.
         var writeQueued = false
+        /// The first error a write met since `write()` last reported one; later rows are not written.
+        var failure: (any Error)?
     }
 
     private let pending = Mutex(Pending())
     /// Writes one at a time, each taking every row noted so far: the rows keep the order they were noted in.
     private let writer = DispatchQueue(label: "hops.reused-steps")
-    /// The first error a write met since `write()` last reported one; later rows are not written.
-    private let failure = Failure()
 
     /// Notes a reused step, to be written to `store` with the others.
     func add(_ step: ReusedStep, to store: RunStore) {
@@ -47,7 +47,10 @@ final class ReusedStepBatch: Sendable {
     /// Writes every step noted so far and waits for it: they are in the store when this returns.
     func write() throws {
         writer.sync { writeNoted() }
-        try failure.take()
+        // Thrown once: the rows noted after it are written again.
+        if let failure = pending.withLock({ pending in defer { pending.failure = nil }; return pending.failure }) {
+            throw failure
+        }
     }
 
     /// On the writer's queue: every step noted so far, in one transaction.
@@ -57,28 +60,18 @@ final class ReusedStepBatch: Sendable {
                 pending.steps.removeAll(keepingCapacity: true)
                 pending.writeQueued = false
             }
-            return (pending.steps, pending.store)
+            return pending.failure == nil ? (pending.steps, pending.store) : ([], nil)
         }
-        guard let store, !steps.isEmpty, !failure.isSet else { return }
-        do { try store.recordReused(steps) } catch { failure.set(error) }
+        guard let store, !steps.isEmpty else { return }
+        do {
+            try store.recordReused(steps)
+        } catch {
+            pending.withLock { $0.failure = $0.failure ?? error }
+        }
     }
 
     deinit {
         // A session dropped before its run ended (a prompt's) still leaves its reused steps recorded.
         try? write()
-    }
-
-    /// An error met on the writer's thread, kept for the caller of `write()`.
-    private final class Failure: Sendable {
-        private let error = Mutex<(any Error)?>(nil)
-
-        var isSet: Bool { error.withLock { $0 != nil } }
-
-        func set(_ error: any Error) { self.error.withLock { $0 = $0 ?? error } }
-
-        /// Throws the error kept, and forgets it: the rows noted after it are written again.
-        func take() throws {
-            if let error = error.withLock({ error in defer { error = nil }; return error }) { throw error }
-        }
     }
 }
