@@ -1,10 +1,12 @@
 import Foundation
+import HopsFlow
 import HopsStore
 import Testing
 
 @testable import HopsRun
 
-/// A runner reads each script file once, and again as soon as it changed.
+/// A runner reads each script file once, and again as soon as it changed; it looks at a file once
+/// a pass (until a step runs or the user asks for the next step).
 @Suite struct ScriptFilesTests {
     /// Rewrites `file` in place: the same inode and, here, the same length.
     static func rewrite(_ file: String, _ text: String) throws {
@@ -18,7 +20,10 @@ import Testing
         defer { repository.remove() }
         let file = repository.root + "/step.sh"
         let files = ScriptFiles()
-        func read() throws -> (script: Script, contentHash: String) { try #require(try files.script(atFirstOf: [file])) }
+        func read() throws -> (script: Script, contentHash: String) {
+            files.lookAgain()
+            return try #require(try files.script(atFirstOf: [file]))
+        }
         #expect(try read().script.content == "echo one\n")
         try Self.rewrite(file, "echo two\n")
         let changed = try read()
@@ -42,5 +47,44 @@ import Testing
         let candidates = [repository.root + "/missing.sh", repository.root + "/windmill", repository.root + "/windmill/scripts/step.sh"]
         #expect(try ScriptFiles().script(atFirstOf: candidates)?.script.file == candidates[2])
         #expect(try ScriptFiles().script(atFirstOf: candidates.prefix(2)) == nil)
+    }
+
+    @Test func aFileIsLookedAtOnceAPass() throws {
+        let repository = try TestRepository(files: ["step.sh": "echo one\n"])
+        defer { repository.remove() }
+        let file = repository.root + "/step.sh"
+        let missing = repository.root + "/missing.sh"
+        let files = ScriptFiles()
+        #expect(try files.script(atFirstOf: [missing, file])?.script.content == "echo one\n")
+        try Self.rewrite(file, "echo two\n")
+        try repository.write("missing.sh", "echo new\n")
+        #expect(try files.script(atFirstOf: [missing, file])?.script.content == "echo one\n")
+        files.lookAgain()
+        #expect(try files.script(atFirstOf: [missing, file])?.script.content == "echo new\n")
+        try FileManager.default.removeItem(atPath: missing)
+        files.lookAgain()
+        #expect(try files.script(atFirstOf: [missing, file])?.script.content == "echo two\n")
+    }
+
+    /// Steps reused in between see one state of the tree; a step that ran ends the pass, so the
+    /// steps after it hash (and so key) the script as that step left it.
+    @Test func aScriptWrittenByAStepIsHashedAsWrittenByTheStepsAfterIt() throws {
+        let repository = try TestRepository(files: ["windmill/scripts/say.sh": "echo one\n"])
+        defer { repository.remove() }
+        let store = try RunStore.open(path: repository.root + "/.hops/hops.db")
+        let say = { (id: String) in FlowModule(id: id, value: .script(PathScript(path: "say.sh"))) }
+        let flow = Flow(modules: [
+            say("before"),
+            bash("edit", "printf 'echo two\\n' > \"$1/windmill/scripts/say.sh\"; echo done", [("root", .static(.string(repository.root)))]),
+            say("after"),
+        ])
+        let result = FlowExecutor(flow: flow, runner: repository.runner(), options: ExecutionOptions(store: store)).run()
+        #expect(result.status == .succeeded, "\(result.error.map { "\($0)" } ?? "")")
+        #expect(result.steps.map { json($0.result) } == [#""one""#, #""done""#, #""two""#])
+        let runID = try #require(result.runID)
+        let record = try #require(try store.run(runID))
+        #expect(record.steps.map(\.scriptHash) == [
+            CacheKey.contentHash("echo one\n"), record.steps[1].scriptHash, CacheKey.contentHash("echo two\n"),
+        ])
     }
 }

@@ -198,6 +198,8 @@ extension FlowEngine {
             }
         }
         let outcome = body()
+        // What ran may have written a script: the next step looks at its file again.
+        self.runner.scriptFiles.lookAgain()
         learnSecrets(outcome.secretValues)
         if let record {
             let status: StepStatus =

@@ -76,6 +76,12 @@ public final class FlowSession: @unchecked Sendable {
     /// Runs the next top-level step; nil when there is none left.
     @discardableResult
     public func next() -> StepReport? {
+        engine.runner.scriptFiles.lookAgain()
+        return advance()
+    }
+
+    /// Runs the next top-level step, in the pass the caller began.
+    private func advance() -> StepReport? {
         guard let id = nextStepID else { return nil }
         if let missing = missingInputsError() {
             failure = missing
@@ -107,13 +113,15 @@ public final class FlowSession: @unchecked Sendable {
             failure = missing
             return StepReport(id: id, state: .failed, error: missing)
         }
+        engine.runner.scriptFiles.lookAgain()
         return run(index: index, id: id)
     }
 
     /// Runs the remaining steps, then the failure module if one failed.
     public func runToEnd() -> FlowRunResult {
+        engine.runner.scriptFiles.lookAgain()
         if cursor == 0 && runID == nil { startWithPreprocessor() }
-        while !isFinished, next() != nil {}
+        while !isFinished, advance() != nil {}
         return finish()
     }
 
