@@ -31,7 +31,23 @@ import Testing
         let context = repository.context()
         #expect(json(try context.resource("u/admin/services/webhook").value) == #"{"port":8080,"token":"hook-secret-999","url":"http://hooks.local/abc"}"#)
         #expect(json(try context.resource("f/databases/main").value) == #"{"host":"db.local","password":"pg-secret-777"}"#)
-        #expect("\(RunError.missingResource(path: "f/x/gone"))".contains("resource not found: f/x/gone"))
+        #expect("\(RunError.missingResource(path: "f/x/gone", unreadable: []))".contains("resource not found: f/x/gone"))
+    }
+
+    /// A resource file that is not YAML is named when a `$res:` is not found, without what it holds.
+    @Test func aResourceFileThatCannotBeReadIsNamedButNotQuoted() throws {
+        var files = Self.files
+        files["windmill/resources/broken.yaml"] = "password: [unclosed-secret-4711\n"
+        let repository = try TestRepository(files: files)
+        defer { repository.remove() }
+        let context = repository.context()
+        let error = try #require(#expect(throws: RunError.self) { try context.resource("f/x/broken") })
+        let message = "\(error)"
+        #expect(message.contains("resource not found: f/x/broken"))
+        #expect(message.contains(repository.root + "/windmill/resources/broken.yaml"))
+        #expect(!message.contains("unclosed-secret-4711"))
+        // The files that can be read are read as before.
+        #expect(json(try context.resource("f/databases/main").value) == #"{"host":"db.local","password":"pg-secret-777"}"#)
     }
 
     @Test func onlyTheSecretFieldsOfAResourceAreSecret() throws {

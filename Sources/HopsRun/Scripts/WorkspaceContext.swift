@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HopsLang
 import HopsStore
 import Yams
@@ -12,29 +13,57 @@ public struct WorkspaceContext: Sendable {
     /// Variables read from `.env`, by path.
     public let fileVariables: [String: String]
     /// Resources read from `windmill/resources`, by path.
-    public let resources: [String: Value]
+    public var resources: [String: Value] { resourceFiles.read.values }
     /// The resource type named by each resource file that names one, by resource path.
-    public let resourceTypes: [String: String]
+    public var resourceTypes: [String: String] { resourceFiles.read.types }
     /// The fields each resource type (`*.resource-type.yaml|json` under `windmill/`) marks as
     /// passwords (`password: true` or `format: password` in its schema).
-    public let secretFieldsByType: [String: Set<String>]
+    public var secretFieldsByType: [String: Set<String>] { resourceFiles.read.secretFields }
     public let environment: [String: String]
-    /// Files that could not be read as resources, with why; shown, never fatal.
-    public let problems: [String]
+    /// Files that could not be read as resources or resource types (not YAML or JSON): named by the
+    /// error of a `$res:` that is not found, never fatal. The parser's own message is not kept: it
+    /// may quote the file, and a resource file holds secrets.
+    public var problems: [String] { resourceFiles.read.problems }
     /// Where variables and resources not defined here are looked up next (a Windmill server).
     public var fallback: (any SecretFallback)?
+    /// The resources and resource types, read when first asked for: finding the resource types means
+    /// walking the whole `windmill/` tree, which most commands (a resume of cached steps, a step
+    /// without `$res:`) never need.
+    private let resourceFiles: ResourceFiles
 
-    /// Reads `.env` and `windmill/resources` under `repositoryRoot`.
+    /// Reads `.env` under `repositoryRoot`; `windmill/resources` and the resource types when first used.
     public init(repositoryRoot: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.repositoryRoot = repositoryRoot
         self.environment = environment
-        var problems: [String] = []
         fileVariables = Self.readEnvFile(at: repositoryRoot + "/.env")
-        let read = Self.readResources(under: repositoryRoot + "/windmill/resources", problems: &problems)
-        resources = read.values
-        resourceTypes = read.types
-        secretFieldsByType = Self.readResourceTypes(under: repositoryRoot + "/windmill", problems: &problems)
-        self.problems = problems
+        resourceFiles = ResourceFiles(root: repositoryRoot + "/windmill")
+    }
+
+    /// The resources and resource types of a tree, read once, on first use, by whichever thread asks.
+    private final class ResourceFiles: Sendable {
+        struct Read: Sendable {
+            var values: [String: Value]
+            var types: [String: String]
+            var secretFields: [String: Set<String>]
+            var problems: [String]
+        }
+
+        private let root: String
+        private let cache = Mutex<Read?>(nil)
+
+        init(root: String) { self.root = root }
+
+        var read: Read {
+            cache.withLock { cache in
+                if let cache { return cache }
+                var problems: [String] = []
+                let resources = WorkspaceContext.readResources(under: root + "/resources", problems: &problems)
+                let secretFields = WorkspaceContext.readResourceTypes(under: root, problems: &problems)
+                let read = Read(values: resources.values, types: resources.types, secretFields: secretFields, problems: problems)
+                cache = read
+                return read
+            }
+        }
     }
 
     /// Where `setVariable` keeps values and where scripts keep their state.
@@ -83,7 +112,7 @@ public struct WorkspaceContext: Sendable {
             if let value = resources[candidate] { return (value, candidate) }
         }
         if let value = try fallback?.resource(path) { return (value, path) }
-        throw RunError.missingResource(path: path)
+        throw RunError.missingResource(path: path, unreadable: problems)
     }
 
     /// The keys a script can ask for: every path-like word of its source (`f/homeops/token`) and
@@ -177,7 +206,7 @@ extension WorkspaceContext {
                 }
                 resources[key] = value
             } catch {
-                problems.append("\(file): \(error)")
+                problems.append(file)
             }
         }
         return (resources, types)
@@ -207,7 +236,7 @@ extension WorkspaceContext {
                 }
                 types[name] = fields
             } catch {
-                problems.append("\(file): \(error)")
+                problems.append(file)
             }
         }
         return types
