@@ -85,6 +85,15 @@ extension RunStore {
         }
     }
 
+    /// What a run is and the flow or notebook it ran, without its steps; nil for an unknown id.
+    public func kindAndSource(of id: RunID) throws -> (kind: RunKind, source: String?)? {
+        try withDatabase { database in
+            try database.row("SELECT kind, source FROM runs WHERE id = ?", [.text(id.rawValue)]) { row in
+                (RunKind(rawValue: row.string(0)) ?? .flow, row.optionalString(1))
+            }
+        }
+    }
+
     /// The newest finished run recorded for the Windmill job `job`, if any.
     public func run(remoteJob job: String) throws -> RunID? {
         try withDatabase { database in

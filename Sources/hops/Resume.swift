@@ -102,7 +102,7 @@ struct Resume: ParsableCommand {
 
     /// For `hops resume RUN …`: the store opened, the run read and its flow loaded while the
     /// arguments are parsed (together more than half of what a resume of a long run costs before
-    /// its first step). Only when RUN comes first and the store exists.
+    /// its first step), the flow on a thread of its own. Only when RUN comes first and the store exists.
     static func startEarly(_ arguments: [String]) {
         guard arguments.count > 1, arguments[0] == "resume", !arguments[1].hasPrefix("-") else { return }
         var key = EarlyKey(reference: arguments[1], store: nil, fresh: false)
@@ -113,9 +113,14 @@ struct Resume: ParsableCommand {
         }
         let start = EarlyStart<EarlyKey, FlowResume>(key: key) { [key] in
             guard let store = try? StoreLocation.openExisting(option: key.store),
-                let original = try? RunDetail.resolve(key.reference, in: store)
+                let id = try? store.resolveRun(key.reference), let (kind, source) = try? store.kindAndSource(of: id)
             else { return nil }
-            return try? FlowResume(store: store, original: original, fresh: key.fresh)
+            // The flow is read on a third thread while the run's steps are read on this one.
+            let flow = EarlyStart<RunID, FlowResume.RecordedFlow>(key: id) { [path = store.path] in
+                try? FlowResume.readFlow(of: id, kind: kind, source: source, storePath: path)
+            }
+            guard let original = try? store.run(id), let recorded = flow.take(for: id) else { return nil }
+            return FlowResume(store: store, original: original, fresh: key.fresh, flow: recorded)
         }
         earlyStart.withLock { $0 = start }
     }

@@ -40,8 +40,8 @@ public final class ResumeSource: @unchecked Sendable {
     private let steps: [StepRecord]
     private let succeeded: [String: Int]
     private let lastAttempts: [String: Int]
-    /// Written from loop threads.
-    private let decisions = Mutex<[String: Decision]>([:])
+    /// Written from loop threads; room for a decision for each recorded step from the start.
+    private let decisions: Mutex<[String: Decision]>
 
     /// Reads what `original` recorded.
     public convenience init(store: RunStore, original: RunID, fresh: Bool = false) throws {
@@ -63,6 +63,7 @@ public final class ResumeSource: @unchecked Sendable {
         self.steps = steps
         self.succeeded = succeeded
         self.lastAttempts = last
+        decisions = Mutex([String: Decision](minimumCapacity: last.count))
     }
 
     static func key(_ stepID: String, _ place: String) -> String { place.isEmpty ? stepID : place + "/" + stepID }
@@ -74,17 +75,18 @@ public final class ResumeSource: @unchecked Sendable {
         var reusable: StepRecord?
         if fresh || freshSteps.contains(stepID) {
             decision = Decision(reused: false, reason: fresh ? "--fresh" : "--fresh-step")
-        } else if let record = succeeded[key].map({ steps[$0] }) {
-            if record.cacheKey == cacheKey {
-                if let result = record.resultJSON, SecretRedactor.holdsMask(result) {
+        } else if let index = succeeded[key] {
+            // Read in place: a record is copied only to be reused.
+            if steps[index].cacheKey == cacheKey {
+                if let result = steps[index].resultJSON, SecretRedactor.holdsMask(result) {
                     decision = Decision(reused: false, reason: "result held a secret")
                 } else {
-                    decision = Decision(reused: true, reason: "key matches", from: record.id)
-                    reusable = record
+                    decision = Decision(reused: true, reason: "key matches", from: steps[index].id)
+                    reusable = steps[index]
                 }
-            } else if record.scriptHash != scriptHash {
+            } else if steps[index].scriptHash != scriptHash {
                 decision = Decision(reused: false, reason: "script changed")
-            } else if let recordedRunner = record.runner, recordedRunner != runner {
+            } else if let recordedRunner = steps[index].runner, recordedRunner != runner {
                 decision = Decision(reused: false, reason: "runner changed")
             } else {
                 decision = Decision(reused: false, reason: "arguments changed")

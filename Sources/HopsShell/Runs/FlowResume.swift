@@ -26,19 +26,45 @@ public final class FlowResume {
     public var secretFallback: (any SecretFallback)?
 
     /// Reads the flow of `original` from disk (it may have changed since) and the run's inputs.
-    public init(store: RunStore, original: RunRecord, fresh: Bool = false) throws {
-        guard original.kind == .flow || original.kind == .resume else {
-            let advice = original.kind == .notebook
-                ? "run the notebook again with `hops run \(original.source ?? "NOTEBOOK") --resume`, or replay it with `hops replay \(original.id)`"
+    public convenience init(store: RunStore, original: RunRecord, fresh: Bool = false) throws {
+        let flow = try Self.readFlow(of: original.id, kind: original.kind, source: original.source, storePath: store.path)
+        self.init(store: store, original: original, fresh: fresh, flow: flow)
+    }
+
+    /// `flow`: what `readFlow` read for `original`.
+    public init(store: RunStore, original: RunRecord, fresh: Bool = false, flow: RecordedFlow) {
+        self.store = store
+        self.original = original
+        self.flow = flow.flow
+        self.repositoryRoot = flow.repositoryRoot
+        if let json = original.inputsJSON, case .object(let object)? = try? Value(parsingJSON: json) {
+            inputs = object
+        } else {
+            inputs = ObjectValue()
+        }
+        source = ResumeSource(original: original.id, steps: original.steps, fresh: fresh)
+    }
+
+    /// The flow a run ran, as it is on disk now, and the repository it is in.
+    public struct RecordedFlow: Sendable {
+        public var flow: Flow
+        public var repositoryRoot: String
+    }
+
+    /// Reads the flow the run `id` of `kind` recorded as `source` (a path), found as `locate` finds it.
+    public static func readFlow(of id: RunID, kind: RunKind, source: String?, storePath: String) throws -> RecordedFlow {
+        guard kind == .flow || kind == .resume else {
+            let advice = kind == .notebook
+                ? "run the notebook again with `hops run \(source ?? "NOTEBOOK") --resume`, or replay it with `hops replay \(id)`"
                 : "a prompt session has no flow to run again"
-            throw ResumeError(description: "run \(original.id) is a \(original.kind.rawValue) run: \(advice)")
+            throw ResumeError(description: "run \(id) is a \(kind.rawValue) run: \(advice)")
         }
-        guard let recorded = original.source else {
-            throw ResumeError(description: "run \(original.id) recorded no flow file")
+        guard let recorded = source else {
+            throw ResumeError(description: "run \(id) recorded no flow file")
         }
-        guard let file = Self.locate(recorded, storePath: store.path) else {
+        guard let file = Self.locate(recorded, storePath: storePath) else {
             throw ResumeError(
-                description: "run \(original.id) ran the flow \(recorded), which is no longer there "
+                description: "run \(id) ran the flow \(recorded), which is no longer there "
                     + "(looked from the current folder and the repository)")
         }
         var flow: Flow
@@ -48,16 +74,7 @@ public final class FlowResume {
             throw ResumeError(description: "\(error)")
         }
         flow.file = file
-        self.store = store
-        self.original = original
-        self.flow = flow
-        self.repositoryRoot = FlowFiles.repositoryRoot(from: (file as NSString).deletingLastPathComponent)
-        if let json = original.inputsJSON, case .object(let object)? = try? Value(parsingJSON: json) {
-            inputs = object
-        } else {
-            inputs = ObjectValue()
-        }
-        source = ResumeSource(original: original.id, steps: original.steps, fresh: fresh)
+        return RecordedFlow(flow: flow, repositoryRoot: FlowFiles.repositoryRoot(from: (file as NSString).deletingLastPathComponent))
     }
 
     /// The recorded path as it is on disk: absolute, from the current folder, from the repository
