@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "hops",
             dependencies: [
-                "HopsShell", "HopsLang", "HopsFlow", "HopsRun", "HopsStore", "HopsRemote", "CProcess",
+                "HopsShell", "HopsLang", "HopsFlow", "HopsRun", "HopsStore", "HopsRemote",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["Linking"],

@@ -2,11 +2,10 @@
 #define HOPS_CPROCESS_SHIM_H
 
 // What starting and supervising child processes needs beyond Swift's Glibc module: Linux-only
-// calls (prctl, pipe2, the chdir spawn action, glibc's malloc arenas) and a signal handler that
+// calls (prctl, pipe2, the chdir spawn action) and a signal handler that
 // only writes to a pipe.
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -25,15 +24,6 @@ static inline int hops_become_child_subreaper(void) {
     return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 #else
     return -1;
-#endif
-}
-
-/// One malloc arena for all of the process's threads (glibc). A thread's own arena grows a page or
-/// two at a time, each growth a system call: the thread that reads a run for `hops resume` made
-/// 300 of them. hops's threads seldom allocate at the same time.
-static inline void hops_use_one_malloc_arena(void) {
-#ifdef M_ARENA_MAX
-    mallopt(M_ARENA_MAX, 1);
 #endif
 }
 

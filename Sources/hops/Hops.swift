@@ -1,5 +1,4 @@
 import ArgumentParser
-import CProcess
 import HopsLang
 import HopsRun
 import HopsShell
@@ -37,7 +36,6 @@ struct Hops: ParsableCommand {
         if let oneExpression = OneExpression(arguments: arguments) {
             Glibc.exit(oneExpression.runReportingErrors())
         }
-        hops_use_one_malloc_arena()
         // From here on a signal ends every process hops started before hops itself exits
         // (the prompt takes Ctrl-C over for itself; `flow run` records the run as interrupted).
         ProcessSupervisor.handleSignals([SIGINT, SIGTERM, SIGHUP])
