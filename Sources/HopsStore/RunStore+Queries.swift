@@ -25,7 +25,11 @@ extension RunStore {
     /// The id a user's reference names: a whole id, a unique prefix of one (the `r-` may be left out),
     /// `last` or `-1` for the newest run, `-2` for the one before, …; nil when nothing matches.
     public func resolveRun(_ reference: String) throws -> RunID? {
-        let reference = reference.trimmingCharacters(in: .whitespaces)
+        // Trimmed in Swift: Foundation's trimming sets up its character sets first, a millisecond.
+        var trimmed = Substring(reference)
+        while trimmed.first?.isWhitespace == true { trimmed.removeFirst() }
+        while trimmed.last?.isWhitespace == true { trimmed.removeLast() }
+        let reference = String(trimmed)
         if reference.isEmpty { return nil }
         return try withDatabase { database in
             var back: Int64?

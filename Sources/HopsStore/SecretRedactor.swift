@@ -31,8 +31,11 @@ public struct SecretRedactor: Sendable, Equatable {
     /// The byte patterns to replace, longest first so that a secret containing another is masked whole.
     private var patterns: [[UInt8]] = []
 
+    /// A redactor of no secrets (yet).
+    public init() {}
+
     /// A redactor for `secrets`; empty strings are ignored (they would match everywhere).
-    public init(secrets: some Sequence<String> = [String]()) {
+    public init(secrets: some Sequence<String>) {
         add(secrets)
     }
 

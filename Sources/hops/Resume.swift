@@ -44,8 +44,9 @@ struct Resume: ParsableCommand {
     @OptionGroup(title: "Secrets from a Windmill server (with --remote)") var remote: RemoteOptions
 
     func run() throws {
-        let early = Self.earlyStart.withLock { early in defer { early = nil }; return early }?
-            .take(for: EarlyKey(reference: reference, store: store, fresh: fresh))
+        let key = EarlyKey(reference: reference, store: store, fresh: fresh)
+        let early = Self.earlyStart.withLock { early in defer { early = nil }; return early }
+            .flatMap { $0.key == key ? $0.start.take() : nil }
         let runStore = try early?.store ?? StoreCommand.open(store)
         let record = try early?.original ?? StoreCommand.answer { try RunDetail.resolve(reference, in: runStore) }
         let resume: FlowResume
@@ -98,7 +99,7 @@ struct Resume: ParsableCommand {
         var fresh: Bool
     }
 
-    private static let earlyStart = Mutex<EarlyStart<EarlyKey, FlowResume>?>(nil)
+    private static let earlyStart = Mutex<(key: EarlyKey, start: EarlyStart<FlowResume>)?>(nil)
 
     /// For `hops resume RUN …`: the store opened, the run read and its flow loaded while the
     /// arguments are parsed (together more than half of what a resume of a long run costs before
@@ -111,17 +112,17 @@ struct Resume: ParsableCommand {
             if argument == "--store", index + 1 < arguments.count { key.store = arguments[index + 1] }
             if argument.hasPrefix("--store=") { key.store = String(argument.dropFirst("--store=".count)) }
         }
-        let start = EarlyStart<EarlyKey, FlowResume>(key: key) { [key] in
+        let start = EarlyStart<FlowResume> { [key] in
             guard let store = try? StoreLocation.openExisting(option: key.store),
                 let id = try? store.resolveRun(key.reference), let (kind, source) = try? store.kindAndSource(of: id)
             else { return nil }
             // The flow is read on a third thread while the run's steps are read on this one.
-            let flow = EarlyStart<RunID, FlowResume.RecordedFlow>(key: id) { [path = store.path] in
+            let flow = EarlyStart<FlowResume.RecordedFlow> { [path = store.path] in
                 try? FlowResume.readFlow(of: id, kind: kind, source: source, storePath: path)
             }
-            guard let original = try? store.run(id), let recorded = flow.take(for: id) else { return nil }
+            guard let original = try? store.run(id), let recorded = flow.take() else { return nil }
             return FlowResume(store: store, original: original, fresh: key.fresh, flow: recorded)
         }
-        earlyStart.withLock { $0 = start }
+        earlyStart.withLock { $0 = (key, start) }
     }
 }

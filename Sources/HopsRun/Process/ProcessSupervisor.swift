@@ -58,7 +58,9 @@ public enum ProcessSupervisor {
 
     private struct State {
         var prepared = false
-        var listening: Set<Int32> = []
+        /// A list, not a set: a set of Int32 would be the first made in most commands, and the
+        /// Swift runtime takes half a millisecond to make that type.
+        var listening: [Int32] = []
         var handler: (@Sendable (Int32) -> Void)?
         var running: [pid_t: RunningProcess] = [:]
         var workFolders: Set<String> = []
@@ -124,7 +126,7 @@ public enum ProcessSupervisor {
     public static func handleSignals(_ signals: [Int32]) {
         let (fresh, descriptor) = state.withLock { state -> ([Int32], Int32?) in
             let fresh = signals.filter { !state.listening.contains($0) }
-            state.listening.formUnion(fresh)
+            state.listening += fresh
             return (fresh, fresh.isEmpty ? nil : signalPipe)
         }
         guard let descriptor else { return }

@@ -20,11 +20,15 @@ public struct Runtimes: Sendable {
 
     /// The folder of the running hops, links resolved: from `/proc/self/exe`, since a hops found
     /// on PATH sees only its bare name in `argv[0]`; else from `argv[0]`.
-    public static func executableDirectory() -> String {
-        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments.first ?? ""
-        return URL(fileURLWithPath: path).resolvingSymlinksInPath().deletingLastPathComponent().path
-    }
+    public static func executableDirectory() -> String { runningExecutableDirectory }
+
+    /// Found once a process: the kernel's link already has every link resolved.
+    private static let runningExecutableDirectory: String = {
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return (path as NSString).deletingLastPathComponent
+        }
+        return URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent().path
+    }()
 
     /// `HOPS_DENO`, then `deno` on PATH, then `tools/deno/bin/deno` of the repository or of hops's
     /// own installation.

@@ -8,12 +8,9 @@ import HopsStore
 /// works on, or above the current folder.
 public enum StoreLocation {
     /// The store file for a command given `--store` (or nil), working near `file` (a flow or notebook; nil for the current folder).
-    public static func path(
-        option: String?, near file: String? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment
-    ) -> String {
+    public static func path(option: String?, near file: String? = nil) -> String {
         if let option, !option.isEmpty { return option }
-        return RunStore.defaultPath(repositoryRoot: repositoryRoot(near: file), environment: environment)
+        return RunStore.defaultPath(repositoryRoot: repositoryRoot(near: file))
     }
 
     /// The nearest folder holding `.git` at or above `file`'s folder (or the current folder);
