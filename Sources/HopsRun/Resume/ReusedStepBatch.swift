@@ -15,8 +15,9 @@ final class ReusedStepBatch: Sendable {
     /// Rows noted before the writer starts. Each transaction writes the pages it changed to the log
     /// again (a resume of 1,000 steps: 457 KB of log in one transaction, 622 KB at 250 rows, 816 KB
     /// at 100); fewer rows leave less to write when the run ends. A writer that falls behind takes
-    /// all the rows noted meanwhile at once.
-    static let rowsPerWrite = 250
+    /// all the rows noted meanwhile at once. Side by side, 100 rows made a resume of 1,000 steps
+    /// 1.4 to 2.1 ms faster than 250, and 500 slower.
+    static let rowsPerWrite = 100
 
     private struct Pending {
         var steps: [ReusedStep] = []
