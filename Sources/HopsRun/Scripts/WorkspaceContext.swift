@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import HopsLang
 import HopsStore
+import Synchronization
 import Yams
 
 /// Variables, resources and state locations of a repository, as scripts and `$var:`/`$res:` see them.
