@@ -1,5 +1,6 @@
 import Foundation
 import HopsFlow
+import HopsLang
 import HopsStore
 import Testing
 
@@ -86,5 +87,18 @@ import Testing
         #expect(record.steps.map(\.scriptHash) == [
             CacheKey.contentHash("echo one\n"), record.steps[1].scriptHash, CacheKey.contentHash("echo two\n"),
         ])
+    }
+
+    /// A subflow that gives each step a process of its own (`dedicated_worker: false`) gets a runner
+    /// of its own, which looks at files in the same passes: a step it runs ends the caller's pass.
+    @Test func aSubflowsRunnerSharesTheFilesOfItsCaller() throws {
+        let repository = try TestRepository()
+        defer { repository.remove() }
+        let runner = repository.runner()
+        var isolating = Flow(modules: [])
+        isolating.extras = JSONValue(.object(ObjectValue([("dedicated_worker", .bool(false))])))
+        let isolated = runner.forFlow(isolating)
+        #expect(isolated.warm == nil)
+        #expect(isolated.scriptFiles === runner.scriptFiles)
     }
 }

@@ -14,8 +14,9 @@ public struct ScriptRunner: Sendable {
     public let runtimes: Runtimes
     /// The warm deno and python3 processes steps run in; nil when every step gets a fresh process.
     public let warm: WarmRuntimes?
-    /// The path scripts read so far, each read again only when it changed.
-    let scriptFiles = ScriptFiles()
+    /// The path scripts read so far, each read again only when it changed; shared with the runner
+    /// `forFlow` makes, so that a step of a subflow ends the pass of the flow that called it.
+    private(set) var scriptFiles = ScriptFiles()
     /// The identity of each runner asked for so far: the same for every step this runner runs.
     private let identities = RunnerIdentities()
 
@@ -30,7 +31,9 @@ public struct ScriptRunner: Sendable {
     /// This runner, or one giving every step a fresh process when `flow` asks for that.
     public func forFlow(_ flow: Flow) -> ScriptRunner {
         guard flow.isolatesSteps, warm != nil else { return self }
-        return ScriptRunner(context: context, runtimes: runtimes, isolate: true)
+        var isolated = ScriptRunner(context: context, runtimes: runtimes, isolate: true)
+        isolated.scriptFiles = scriptFiles
+        return isolated
     }
 
     /// A runner for the repository at `repositoryRoot`, reading its `.env` and resources.
