@@ -198,7 +198,7 @@ struct FlowRun: ParsableCommand {
 
     private func report(_ result: FlowRunResult) {
         if json {
-            Terminal.writeOutput(result.value.jsonString(indent: 2) ?? "{}" + "\n")
+            Terminal.writeOutput((result.value.jsonString(indent: 2) ?? "{}") + "\n")
             if let error = result.error { Terminal.writeError("error: \(error.description)" + "\n") }
             return
         }

@@ -80,6 +80,8 @@ struct Resume: ParsableCommand {
             let lines = FlowResume.lines(result, source: resume.source, colored: Terminal.useColor(on: STDOUT_FILENO))
             Terminal.writeOutput(lines.joined(separator: "\n") + "\n")
         }
+        // The run's error goes to standard error, as `hops flow run` writes it; standard output has the report.
+        if let error = result.error, result.status != .waiting { Terminal.writeError("error: \(error.description)\n") }
         if result.status == .cancelled { throw ExitCode(128 + (cancellation.signal ?? SIGINT)) }
         if let storeError = result.storeError {
             if result.error == nil { Terminal.writeError("error: the run cannot be recorded: \(storeError)\n") }

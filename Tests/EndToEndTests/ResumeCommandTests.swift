@@ -28,6 +28,29 @@ import Testing
         waitpid(pid, &status, 0)
     }
 
+    /// A run that fails, and its resume that fails again: the report on standard output, the error
+    /// on standard error, as `hops flow run` writes it; the JSON of both ends its line.
+    @Test func theErrorOfAFailedResumeIsOnStandardErrorAndItsReportOnStandardOutput() throws {
+        let workspace = try StoreWorkspace()
+        defer { workspace.cleanUp() }
+        let (failed, run) = try workspace.runFlow()
+        #expect(failed.status == 1)
+        #expect(failed.output.hasSuffix("}\n"), "\(failed.output.suffix(20))")
+        #expect(failed.error.contains("error: step check: the script exited with status 3"), "\(failed.error)")
+
+        let resumed = try workspace.hops(["resume", run])
+        #expect(resumed.status == 1)
+        #expect(resumed.output.contains("check  ran, failed  failed before"), "\(resumed.output)")
+        #expect(resumed.output.contains("resumed \(run) as "), "\(resumed.output)")
+        #expect(!resumed.output.contains("error:"), "\(resumed.output)")
+        #expect(resumed.error.contains("error: step check: the script exited with status 3"), "\(resumed.error)")
+
+        let json = try workspace.hops(["resume", run, "--json"])
+        #expect(json.status == 1)
+        #expect(json.output.hasSuffix("}\n"), "\(json.output.suffix(20))")
+        #expect(json.error.contains("error: step check: the script exited with status 3"), "\(json.error)")
+    }
+
     @Test func aKilledRunReadsInterruptedAndResumeFinishesItWithoutRerunningWhatCompleted() throws {
         let workspace = try StoreWorkspace()
         defer { workspace.cleanUp() }

@@ -153,7 +153,6 @@ public final class FlowResume {
         let run = result.runID ?? "(not recorded)"
         lines.append(
             "resumed \(source.original) as \(run): \(result.status.rawValue); \(reusedCount) reused, \(ranCount) ran")
-        if let error = result.error { lines.append("error: \(error.message)") }
         return lines
     }
 }
