@@ -2,8 +2,7 @@
 #define HOPS_CPROCESS_SHIM_H
 
 // What starting and supervising child processes needs beyond Swift's Glibc module: Linux-only
-// calls (prctl, pipe2, the chdir spawn action) and a signal handler that
-// only writes to a pipe.
+// calls (prctl, pipe2, the chdir spawn action) and a signal handler that only writes to a pipe.
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -11,19 +11,17 @@ public struct Runtimes: Sendable {
 
     public init(
         repositoryRoot: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-        binaryDirectory: String = Runtimes.executableDirectory()
+        binaryDirectory: String = Runtimes.executableDirectory
     ) {
         self.repositoryRoot = repositoryRoot
         self.environment = environment
         self.binaryDirectory = binaryDirectory
     }
 
-    /// The folder of the running hops, links resolved: from `/proc/self/exe`, since a hops found
-    /// on PATH sees only its bare name in `argv[0]`; else from `argv[0]`.
-    public static func executableDirectory() -> String { runningExecutableDirectory }
-
-    /// Found once a process: the kernel's link already has every link resolved.
-    private static let runningExecutableDirectory: String = {
+    /// The folder of the running hops, links resolved, found once a process: from `/proc/self/exe`
+    /// (the kernel's link has every link resolved already), since a hops found on PATH sees only
+    /// its bare name in `argv[0]`; else from `argv[0]`.
+    public static let executableDirectory: String = {
         if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             return (path as NSString).deletingLastPathComponent
         }

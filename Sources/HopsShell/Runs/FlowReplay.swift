@@ -145,9 +145,7 @@ public final class FlowReplay: ReplayControl {
         // A finished live run starts over on the next :continue.
         resume = nil
         self.session = nil
-        if result.status != .succeeded {
-            throw CommandError("the run \(result.status.rawValue)" + (result.error.map { ": \($0.message)" } ?? ""))
-        }
+        if result.status != .succeeded { throw CommandError("the run \(result.ending)") }
     }
 
     public func finishLiveRun() {

@@ -159,3 +159,9 @@ public final class FlowResume {
 
 @available(*, unavailable)
 extension FlowResume: Sendable {}
+
+extension FlowRunResult {
+    /// How the run ended, with its error if it has one (`failed: the script exited with status 3`):
+    /// what a prompt command that ran it says when it did not succeed.
+    var ending: String { status.rawValue + (error.map { ": \($0.message)" } ?? "") }
+}

@@ -70,9 +70,7 @@ extension ShellCommand {
             let lines = FlowResume.lines(result, source: flowResume.source, colored: shell.renderer.colored)
             shell.print(lines.joined(separator: "\n"))
             for (name, value) in session.bindings { shell.interpreter.setVariable(name, value) }
-            if result.status != .succeeded {
-                throw CommandError("the resumed run \(result.status.rawValue)" + (result.error.map { ": \($0.message)" } ?? ""))
-            }
+            if result.status != .succeeded { throw CommandError("the resumed run \(result.ending)") }
             return .continue
         })
 
