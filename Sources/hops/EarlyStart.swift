@@ -1,4 +1,5 @@
 import Foundation
+import HopsRun
 
 /// What a command starts from its raw arguments before they are parsed, on a thread of its own:
 /// parsing them costs more than most of what such a command first does (the argument parser's
@@ -19,7 +20,7 @@ final class EarlyStart<Value>: @unchecked Sendable {
     private var value: Value?
 
     init(work: @escaping @Sendable () -> Value?) {
-        Thread.detachNewThread { [self] in
+        detachThread { [self] in
             value = work()
             finished.signal()
         }

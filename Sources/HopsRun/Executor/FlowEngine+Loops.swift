@@ -179,7 +179,7 @@ extension FlowEngine {
         let group = DispatchGroup()
         for _ in 0..<min(limit, count) {
             group.enter()
-            Thread.detachNewThread { [cancellation] in
+            detachThread { [cancellation] in
                 while shouldContinue(), !cancellation.isCancelled, let index = next.take(below: count) { body(index) }
                 group.leave()
             }

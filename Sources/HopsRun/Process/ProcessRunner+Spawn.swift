@@ -157,7 +157,7 @@ final class PipeReader: Sendable {
 
     init(descriptor: Int32, limit: Int) {
         state = Mutex(State(kept: BoundedBytes(limit: limit)))
-        Thread.detachNewThread { [self] in
+        detachThread { [self] in
             Self.read(descriptor) { chunk in state.withLock { $0.kept.append(chunk) } }
             state.withLock { $0.finished = true }
             done.signal()

@@ -70,7 +70,7 @@ public enum ProcessRunner {
         let errorReader = PipeReader(descriptor: errors.read, limit: request.outputLimit)
         let stdinData = request.standardInput
         let writeDescriptor = input.write
-        Thread.detachNewThread {
+        detachThread {
             stdinData.withUnsafeBytes { buffer in
                 var offset = 0
                 while offset < buffer.count, let base = buffer.baseAddress {

@@ -143,7 +143,7 @@ public enum ProcessSupervisor {
         var descriptors: [Int32] = [-1, -1]
         guard hops_pipe_cloexec(&descriptors) == 0 else { return -1 }
         let readEnd = descriptors[0]
-        Thread.detachNewThread {
+        detachThread {
             var byte: UInt8 = 0
             while true {
                 let count = read(readEnd, &byte, 1)

@@ -243,7 +243,7 @@ final class StreamCollector: Sendable {
 
     init(descriptor: Int32, limit: Int) {
         state = Mutex(State(current: BoundedBytes(limit: limit)))
-        Thread.detachNewThread { [self] in
+        detachThread { [self] in
             PipeReader.read(descriptor) { chunk in
                 state.withLock { collect(chunk, into: &$0) }
                 progress.signal()

@@ -154,7 +154,7 @@ public final class InterruptWatcher: Sendable {
     }
 
     public func start() {
-        Thread.detachNewThread { [self] in
+        detachThread { [self] in
             if Interrupts.wait(orUntilReadable: stopPipe.read) {
                 cancellation.cancel()
                 // The flag stays set until the command ends: from here on, wait for `stop` alone.
