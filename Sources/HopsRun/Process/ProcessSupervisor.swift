@@ -161,8 +161,12 @@ public enum ProcessSupervisor {
     }()
 
     /// Creates a private folder (0700) for a process's files, removed on exit even when a signal ends hops.
+    /// In TMPDIR, else /tmp, as Foundation's `temporaryDirectory` on Linux (without its URL work,
+    /// which a flow's first runtime waits for).
     public static func makeWorkFolder() throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hops-step-\(UUID().uuidString)").path
+        var temporary = getenv("TMPDIR").map { String(cString: $0) } ?? ""
+        while temporary.count > 1 && temporary.hasSuffix("/") { temporary.removeLast() }
+        let folder = (temporary.isEmpty ? "/tmp" : temporary) + "/hops-step-" + UUID().uuidString
         guard mkdir(folder, 0o700) == 0 else {
             throw ProcessError.workFolder(path: folder, code: errno)
         }

@@ -4,21 +4,36 @@ import Foundation
 public enum FlowFiles {
     /// The nearest folder from `start` upwards that holds `windmill/` or `.git`; `start` itself when none does.
     public static func repositoryRoot(from start: String = FileManager.default.currentDirectoryPath) -> String {
-        var directory = (start as NSString).standardizingPath
-        while true {
-            for marker in ["windmill", ".git"] where FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(marker)) {
-                return directory
-            }
-            let parent = (directory as NSString).deletingLastPathComponent
-            if parent == directory || parent.isEmpty { return (start as NSString).standardizingPath }
-            directory = parent
-        }
+        repositoryRoot(above: canonicalPath(start))
     }
 
     /// The repository a flow file or folder belongs to, found from the folder holding it.
     public static func repositoryRoot(ofFlowAt path: String) -> String {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        return repositoryRoot(from: ((absolute as NSString).standardizingPath as NSString).deletingLastPathComponent)
+        return repositoryRoot(above: (canonicalPath(absolute) as NSString).deletingLastPathComponent)
+    }
+
+    /// The nearest folder from `start` (canonical) upwards that holds `windmill` or `.git`; else `start`.
+    private static func repositoryRoot(above start: String) -> String {
+        var directory = start
+        while true {
+            for marker in ["windmill", ".git"] where FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(marker)) {
+                return directory
+            }
+            let parent = (directory as NSString).deletingLastPathComponent
+            if parent == directory || parent.isEmpty { return start }
+            directory = parent
+        }
+    }
+
+    /// `path` absolute, with its links, `.` and `..` resolved (`realpath`); standardized as Foundation
+    /// does (`~` expanded, links resolved as far as they exist) when it does not exist. Foundation's
+    /// way reads each link one by one and takes a millisecond at start-up, before a flow's first
+    /// runtime can be started.
+    public static func canonicalPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return (path as NSString).standardizingPath }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// Every flow under `folder`: seed flows (`flows/**/*.yaml`) and wmill flows (`*.flow` and

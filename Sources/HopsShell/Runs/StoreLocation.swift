@@ -24,7 +24,7 @@ public enum StoreLocation {
             let exists = FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory)
             start = exists && isDirectory.boolValue ? absolute : (absolute as NSString).deletingLastPathComponent
         }
-        var directory = (start as NSString).standardizingPath
+        var directory = FlowFiles.canonicalPath(start)
         while true {
             if FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(".git")) {
                 return directory
