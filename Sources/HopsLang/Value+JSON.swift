@@ -30,6 +30,17 @@ extension Value {
         return output
     }
 
+    /// JSON with object keys sorted at every level and no white space: equal values, equal text
+    /// (a step's cache key is made from it). Keys in code-unit order, and then in the order
+    /// `JSON.stringify` writes an object's: array-index keys first, by number. An object is its
+    /// entries, a Date's or a RegExp's too (`{}`).
+    public func canonicalJSON() -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64)
+        guard JSONWriter(gap: "", sortsKeys: true).write(self, into: &bytes, indentation: [], depth: 0) else { return "null" }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// What `JSON.stringify(value, replacer, gap)` gives with a string gap (at most its first 10 characters).
     func jsonString(
         gap: String, replacer: ((String, Value) throws -> Value)? = nil, allowList: [String]? = nil
@@ -93,12 +104,18 @@ struct JSONWriter {
     var replacer: ((String, Value) throws -> Value)?
     /// JSON.stringify's replacer array: the only object keys written, in this order.
     var allowList: [String]?
+    /// Every object's keys sorted (`canonicalJSON`), Dates and RegExps written as their entries.
+    let sortsKeys: Bool
 
-    init(gap: String, replacer: ((String, Value) throws -> Value)? = nil, allowList: [String]? = nil) {
+    init(
+        gap: String, replacer: ((String, Value) throws -> Value)? = nil, allowList: [String]? = nil,
+        sortsKeys: Bool = false
+    ) {
         self.gap = gap
         self.gapBytes = Array(gap.utf8)
         self.replacer = replacer
         self.allowList = allowList
+        self.sortsKeys = sortsKeys
     }
 
     /// Appends the JSON of `value` under `key` with a replacer; false when it has none.
@@ -179,7 +196,7 @@ struct JSONWriter {
             }
             newLine(into: &output, indentation: indentation, depth: depth)
             output.append(UInt8(ascii: "]"))
-        case .object(let object) where object.kind != nil:
+        case .object(let object) where object.kind != nil && !sortsKeys:
             if case .date(let time) = object.kind {
                 if time.isNaN {
                     output += "null".utf8
@@ -208,7 +225,14 @@ struct JSONWriter {
             // In their own order unless a key is an array index (JavaScript puts those first):
             // without making a list of the pairs, for the common object.
             let keys = object.keys
-            if keys.contains(where: { ObjectValue.arrayIndex($0) != nil }) {
+            if sortsKeys && keys.count > 1 {
+                var order = keys.indices.sorted { keys[$0] < keys[$1] }
+                if keys.contains(where: { ObjectValue.arrayIndex($0) != nil }) {
+                    let indexed = order.compactMap { at in ObjectValue.arrayIndex(keys[at]).map { ($0, at) } }
+                    order = indexed.sorted { $0.0 < $1.0 }.map(\.1) + order.filter { ObjectValue.arrayIndex(keys[$0]) == nil }
+                }
+                for at in order { member(keys[at], object.values[at]) }
+            } else if keys.contains(where: { ObjectValue.arrayIndex($0) != nil }) {
                 for (key, element) in object.orderedEntries { member(key, element) }
             } else {
                 for index in keys.indices { member(keys[index], object.values[index]) }

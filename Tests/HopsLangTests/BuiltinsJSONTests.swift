@@ -29,6 +29,17 @@ import Testing
         #expect(Value.string("tab\there").jsonString() == #""tab\there""#)
     }
 
+    /// The text a step's cache key is made from: keys sorted at every level, array-index keys first
+    /// as JSON.stringify writes them, a Date as its entries (none). Pinned, as a change of it
+    /// changes every recorded cache key, and no resume would reuse a step recorded before it.
+    @Test func canonicalJSONSortsTheKeysOfEveryObject() throws {
+        let value = try Expression(
+            #"({b: 1, a: {z: [1, {y: 2, x: undefined}], "10": true, "9": null, é: "", Z: 0}, c: new Date(0), d: [undefined, -0]})"#
+        ).evaluate(bindings: [:])
+        #expect(value.canonicalJSON() == #"{"a":{"9":null,"10":true,"Z":0,"z":[1,{"y":2}],"é":""},"b":1,"c":{},"d":[null,0]}"#)
+        #expect(Value.undefined.canonicalJSON() == "null")
+    }
+
     @Test func parsesNumbersAndEscapes() throws {
         let value = try Value(parsingJSON: #"[-0, 0.5, 1E2, 123456789012345678, "\u00e9\/\b"]"#)
         guard case .array(let elements) = value else {

@@ -257,19 +257,3 @@ extension FlowEngine {
         }
     }
 }
-
-extension Value {
-    /// JSON with object keys sorted at every level and no white space: equal values, equal text.
-    public func canonicalJSON() -> String {
-        sortedKeys().jsonString() ?? "null"
-    }
-
-    private func sortedKeys() -> Value {
-        switch self {
-        case .array(let items): .array(items.map { $0.sortedKeys() })
-        case .object(let object):
-            .object(ObjectValue(object.entries.sorted { $0.0 < $1.0 }.map { ($0.0, $0.1.sortedKeys()) }))
-        default: self
-        }
-    }
-}

@@ -82,21 +82,49 @@ extension PathScript {
     }
 
     /// Where the file may be, in the order `locate` tries them; each made only when asked for.
-    func candidates(in flow: Flow, repositoryRoot root: String) -> some Sequence<String> {
-        let resolved = resolvedFile
-        let path = path
-        let places: [() -> String?] = [
-            { resolved.map { $0.hasPrefix("/") ? $0 : root + "/" + $0 } },
-            {
-                guard let resolved, let flowFile = flow.file else { return nil }
-                return ((flowFile as NSString).deletingLastPathComponent as NSString).appendingPathComponent(resolved)
-            },
-            { path.hasPrefix("/") ? path : root + "/" + path },
-            { root + "/windmill/scripts/" + path },
-            { root + "/windmill/" + path + ".ts" },
-            { root + "/windmill/" + path + ".py" },
-            { root + "/windmill/" + path + ".sh" },
-        ]
-        return places.lazy.compactMap { $0() }
+    func candidates(in flow: Flow, repositoryRoot root: String) -> ScriptCandidates {
+        ScriptCandidates(resolved: resolvedFile, path: path, flowFile: flow.file, root: root)
+    }
+}
+
+/// The places of `PathScript.candidates`, each made when the one before it is not the file. A
+/// plain value: every step asks, a resume a thousand times, and a list of closures, one per place,
+/// cost more to make and free than the lookup of the first place, which is most often the file.
+struct ScriptCandidates: Sequence, IteratorProtocol {
+    let resolved: String?
+    let path: String
+    let flowFile: String?
+    let root: String
+    private var place = 0
+
+    init(resolved: String?, path: String, flowFile: String?, root: String) {
+        self.resolved = resolved
+        self.path = path
+        self.flowFile = flowFile
+        self.root = root
+    }
+
+    mutating func next() -> String? {
+        while place < 7 {
+            place += 1
+            if let candidate = candidate(at: place) { return candidate }
+        }
+        return nil
+    }
+
+    /// As the loader resolved it, from the repository, then from the flow's folder; the path under
+    /// the repository; under `windmill/scripts/`; under `windmill/` with each extension.
+    private func candidate(at place: Int) -> String? {
+        switch place {
+        case 1: return resolved.map { $0.hasPrefix("/") ? $0 : root + "/" + $0 }
+        case 2:
+            guard let resolved, let flowFile else { return nil }
+            return ((flowFile as NSString).deletingLastPathComponent as NSString).appendingPathComponent(resolved)
+        case 3: return path.hasPrefix("/") ? path : root + "/" + path
+        case 4: return root + "/windmill/scripts/" + path
+        case 5: return root + "/windmill/" + path + ".ts"
+        case 6: return root + "/windmill/" + path + ".py"
+        default: return root + "/windmill/" + path + ".sh"
+        }
     }
 }
