@@ -12,6 +12,7 @@ import HopsShell
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
+        _superCommandName: "hops",
         abstract: "Check flows: structure, expressions, step references, scripts and arguments, schedules, secrets.",
         discussion: """
             Without a path, every flow under windmill/ of the repository is checked: seed flows \

@@ -10,6 +10,7 @@ import HopsStore
 struct DryRun: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dry-run",
+        _superCommandName: "hops",
         abstract: "Plan a flow run without executing anything.",
         discussion: """
             Each step's result comes from its mock, else from the run store's most recent result \

@@ -7,6 +7,7 @@ import HopsShell
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
+        _superCommandName: "hops",
         abstract: "Write a flow into a tree, in the seed format or the wmill layout, after it passes check.",
         discussion: """
             A flow with check errors is refused: its problems are printed and nothing is written. \

@@ -11,6 +11,7 @@ import Synchronization
 struct FlowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flow",
+        _superCommandName: "hops",
         abstract: "Run a flow from the command line, or show it as a tree of steps.",
         subcommands: [FlowRun.self, FlowShow.self])
 }

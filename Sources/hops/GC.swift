@@ -7,6 +7,7 @@ import HopsStore
 struct GC: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gc",
+        _superCommandName: "hops",
         abstract: "Delete runs older than an age, or report the size of the run store.",
         discussion: """
             --older-than takes a number and a unit: d (days), h (hours) or m (minutes), e.g. 30d. \

@@ -58,6 +58,11 @@ extension Hops {
     /// command costs more to build than most commands take to run. Nil when that is not the case,
     /// or for anything the subcommand's parser does not take as a command (a usage error, `--help`):
     /// the whole parser then parses it, with messages that name `hops`.
+    ///
+    /// Each subcommand names `hops` as its super-command (`_superCommandName`), which only a root
+    /// command's parser reads: a root that has one does not look for `--generate-completion-script`
+    /// first, which builds two more parsers and was half of a subcommand's parse. The whole parser,
+    /// whose root is `hops`, still looks for it, and still names the commands in usage and help.
     static func parseSubcommand(_ arguments: [String]) -> ParsableCommand? {
         guard let name = arguments.first,
             let subcommand = configuration.subcommands.first(where: { $0.configuration.commandName == name })
@@ -73,6 +78,7 @@ extension Hops {
 struct Prompt: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prompt",
+        _superCommandName: "hops",
         abstract: "The prompt (the default), or one expression with -e.",
         shouldDisplay: false)
 

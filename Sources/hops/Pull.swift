@@ -8,6 +8,7 @@ import HopsShell
 struct PullCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pull",
+        _superCommandName: "hops",
         abstract: "Bring flows and scripts from a Windmill server into the tree in the wmill layout.",
         discussion: """
             Each PATH is a Windmill path (f/folder/name). A flow is written by the same writer as \

@@ -9,6 +9,7 @@ import HopsShell
 struct PushCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "push",
+        _superCommandName: "hops",
         abstract: "Push scripts and flows to a Windmill server, as `wmill sync push` does, after check.",
         discussion: """
             Without a path, the whole tree under the folder holding wmill.yaml. The flows are checked \

@@ -50,6 +50,7 @@ enum RemoteCommand {
 struct RemoteCommandGroup: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remote",
+        _superCommandName: "hops",
         abstract: "The Windmill servers hops talks to: the wmill CLI's own profiles.",
         discussion: """
             Profiles live in $WMILL_CONFIG_DIR/windmill/remotes.ndjson (else $XDG_CONFIG_HOME or \

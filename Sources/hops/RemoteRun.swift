@@ -48,6 +48,7 @@ enum RemoteFlowRunCommand {
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
+        _superCommandName: "hops",
         abstract: "Download a finished flow run from the server and record it as a local run.",
         discussion: """
             Every step's own job comes along (args, full result, logs, error, duration; every loop \

@@ -8,6 +8,7 @@ import HopsStore
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
+        _superCommandName: "hops",
         abstract: "Walk a recorded run at the prompt: :next shows each recorded step, :retry and :continue run live.",
         discussion: """
             :next shows the next step's recorded arguments and result (or error) without running \

@@ -11,6 +11,7 @@ import Synchronization
 struct Resume: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume",
+        _superCommandName: "hops",
         abstract: "Run a recorded flow run again, reusing the steps whose results still hold.",
         discussion: """
             The flow is read again from the path the run recorded and gets the run's inputs. Each \

@@ -10,6 +10,7 @@ import HopsStore
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
+        _superCommandName: "hops",
         abstract: "Run a notebook (.hops) cell by cell, or a file of statements.",
         discussion: """
             A .hops notebook runs its cells in order in one session: one progress line per cell on \

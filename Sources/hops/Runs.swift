@@ -7,6 +7,7 @@ import HopsStore
 struct Runs: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs",
+        _superCommandName: "hops",
         abstract: "List the recorded runs, newest first.",
         discussion: """
             One line per run: its id, kind, flow, status, start (local time), duration and failed \

@@ -7,6 +7,7 @@ import HopsStore
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
+        _superCommandName: "hops",
         abstract: "Show a recorded run, or one of its steps.",
         discussion: """
             RUN is an id, a unique prefix of one, `last`, or -1, -2, …. Without STEP: the run's \
