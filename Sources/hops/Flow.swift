@@ -199,7 +199,9 @@ struct FlowRun: ParsableCommand {
 
     private func report(_ result: FlowRunResult) {
         if json {
-            Terminal.writeOutput((result.value.jsonString(indent: 2) ?? "{}") + "\n")
+            let report = result.value
+            Terminal.writeOutput((report.jsonString(indent: 2) ?? "{}") + "\n")
+            keepUntilExit(report)
             if let error = result.error { Terminal.writeError("error: \(error.description)" + "\n") }
             return
         }

@@ -48,9 +48,7 @@ struct OneExpression {
     /// evaluating, 66 for an input file that cannot be read.
     func runReportingErrors() -> Int32 {
         let interpreter = Interpreter()
-        // Kept to the end of the process, which exits right after: freeing a large `--input` value
-        // by value would take longer than evaluating the expression over it.
-        _ = Unmanaged.passRetained(interpreter)
+        keepUntilExit(interpreter)
         let colorErrors = Terminal.useColor(on: STDERR_FILENO)
         if let input {
             do {

@@ -75,12 +75,14 @@ struct Resume: ParsableCommand {
         let result = resume.session(onEvent: progress?.handler, cancellation: cancellation).runToEnd()
         progress?.stop()
         if json {
-            let text = result.resumeValue(resume.source).jsonString(indent: 2) ?? "{}"
-            Terminal.writeOutput(text + "\n")
+            let report = result.resumeValue(resume.source)
+            Terminal.writeOutput((report.jsonString(indent: 2) ?? "{}") + "\n")
+            keepUntilExit(report)
         } else {
             let lines = FlowResume.lines(result, source: resume.source, colored: Terminal.useColor(on: STDOUT_FILENO))
             Terminal.writeOutput(lines.joined(separator: "\n") + "\n")
         }
+        keepUntilExit(result)
         // The run's error goes to standard error, as `hops flow run` writes it; standard output has the report.
         if let error = result.error, result.status != .waiting { Terminal.writeError("error: \(error.description)\n") }
         if result.status == .cancelled { throw ExitCode(128 + (cancellation.signal ?? SIGINT)) }
