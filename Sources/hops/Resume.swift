@@ -82,7 +82,8 @@ struct Resume: ParsableCommand {
             let lines = FlowResume.lines(result, source: resume.source, colored: Terminal.useColor(on: STDOUT_FILENO))
             Terminal.writeOutput(lines.joined(separator: "\n") + "\n")
         }
-        keepUntilExit(result)
+        // What the run read and made, without anything that must be closed or stopped (the store, the steps' processes).
+        keepUntilExit((result, resume.original, resume.source, resume.flow))
         // The run's error goes to standard error, as `hops flow run` writes it; standard output has the report.
         if let error = result.error, result.status != .waiting { Terminal.writeError("error: \(error.description)\n") }
         if result.status == .cancelled { throw ExitCode(128 + (cancellation.signal ?? SIGINT)) }
