@@ -100,6 +100,7 @@ struct JSONWriter {
     let gap: String
     /// `gap` as the bytes each level of indentation appends.
     private let gapBytes: [UInt8]
+    private let gapIsSpaces: Bool
     /// JSON.stringify's replacer function: called with each key and value, its result is written.
     var replacer: ((String, Value) throws -> Value)?
     /// JSON.stringify's replacer array: the only object keys written, in this order.
@@ -113,6 +114,7 @@ struct JSONWriter {
     ) {
         self.gap = gap
         self.gapBytes = Array(gap.utf8)
+        self.gapIsSpaces = gapBytes.allSatisfy { $0 == UInt8(ascii: " ") }
         self.replacer = replacer
         self.allowList = allowList
         self.sortsKeys = sortsKeys
@@ -245,10 +247,15 @@ struct JSONWriter {
 
     /// A line break and the indentation of `depth`; nothing without a gap.
     private func newLine(into output: inout [UInt8], indentation: [UInt8], depth: Int) {
-        if gap.isEmpty { return }
+        if gapBytes.isEmpty { return }
         output.append(UInt8(ascii: "\n"))
-        output += indentation
-        for _ in 0..<depth { output += gapBytes }
+        if !indentation.isEmpty { output.append(contentsOf: indentation) }
+        // A gap of spaces (`--json`'s two) as one run of them rather than one append a level.
+        if gapIsSpaces {
+            output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * gapBytes.count))
+        } else {
+            for _ in 0..<depth { output.append(contentsOf: gapBytes) }
+        }
     }
 
     /// A number as JSON.stringify writes it: a whole number below 2^53 digit by digit, without making
