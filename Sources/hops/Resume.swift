@@ -82,7 +82,7 @@ struct Resume: ParsableCommand {
             let lines = FlowResume.lines(result, source: resume.source, colored: Terminal.useColor(on: STDOUT_FILENO))
             Terminal.writeOutput(lines.joined(separator: "\n") + "\n")
         }
-        // What the run read and made, without anything that must be closed or stopped (the store, the steps' processes).
+        // What the run read and made; not the store or the session, which close files and stop processes.
         keepUntilExit((result, resume.original, resume.source, resume.flow))
         // The run's error goes to standard error, as `hops flow run` writes it; standard output has the report.
         if let error = result.error, result.status != .waiting { Terminal.writeError("error: \(error.description)\n") }
