@@ -43,6 +43,23 @@ import Testing
         return try HopsProcess.run(arguments, environment: environment)
     }
 
+    /// A relative TMPDIR is under the directory hops started in, as Foundation takes it: the step's
+    /// work folder (its import map, its context) reaches the runtime, which runs in the repository,
+    /// by its full path, and is removed after the run.
+    @Test(arguments: [false, true]) func aRelativeTemporaryFolderIsTakenFromWhereHopsStarted(isolate: Bool) throws {
+        let (tree, flow, _) = try probe("  return \"ran\";")
+        defer { try? FileManager.default.removeItem(at: tree) }
+        let temporary = tree.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+        let result = try HopsProcess.run(
+            ["flow", "run", flow, "--json"] + (isolate ? ["--isolate"] : []),
+            environment: ["TMPDIR": "tmp", "HOPS_STORE": tree.appendingPathComponent("runs.db").path],
+            currentDirectory: tree)
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("\"result\": \"ran\""), "\(result.output)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path).isEmpty)
+    }
+
     @Test(arguments: [false, true]) func aFileOutsideTheRepositoryIsRefusedWithHowToGrantIt(isolate: Bool) throws {
         let (tree, flow, outside) = try probe("  return await Deno.readTextFile(target);")
         defer { try? FileManager.default.removeItem(at: tree) }

@@ -162,9 +162,13 @@ public enum ProcessSupervisor {
 
     /// Creates a private folder (0700) for a process's files, removed on exit even when a signal ends hops.
     /// In TMPDIR, else /tmp, as Foundation's `temporaryDirectory` on Linux (without its URL work,
-    /// which a flow's first runtime waits for).
+    /// which a flow's first runtime waits for): a relative TMPDIR is under the current directory,
+    /// and the folder is named by its full path, since a step's runtime runs elsewhere.
     public static func makeWorkFolder() throws -> String {
         var temporary = getenv("TMPDIR").map { String(cString: $0) } ?? ""
+        if !temporary.isEmpty && !temporary.hasPrefix("/") {
+            temporary = FileManager.default.currentDirectoryPath + "/" + temporary
+        }
         while temporary.count > 1 && temporary.hasSuffix("/") { temporary.removeLast() }
         let folder = (temporary.isEmpty ? "/tmp" : temporary) + "/hops-step-" + UUID().uuidString
         guard mkdir(folder, 0o700) == 0 else {
