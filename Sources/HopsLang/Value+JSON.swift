@@ -57,23 +57,19 @@ extension ObjectValue {
     /// The entries in JavaScript's property order: array-index keys first in ascending order, then
     /// the other keys in insertion order.
     public var orderedEntries: [(key: String, value: Value)] {
-        var hasIndexKey = false
-        for key in keys where Self.arrayIndex(key) != nil {
-            hasIndexKey = true
-            break
+        Self.javaScriptOrder(Array(keys.indices), of: keys).map { (keys[$0], values[$0]) }
+    }
+
+    /// `positions` of `keys` in JavaScript's property order: those whose key is an array index
+    /// first, by number, then the others in the order given.
+    static func javaScriptOrder(_ positions: [Int], of keys: [String]) -> [Int] {
+        guard positions.contains(where: { arrayIndex(keys[$0]) != nil }) else { return positions }
+        var indexed: [(index: UInt32, at: Int)] = []
+        var named: [Int] = []
+        for at in positions {
+            if let index = arrayIndex(keys[at]) { indexed.append((index, at)) } else { named.append(at) }
         }
-        if !hasIndexKey { return zip(keys, values).map { ($0, $1) } }
-        var indexed: [(UInt32, String, Value)] = []
-        var named: [(key: String, value: Value)] = []
-        for (key, value) in zip(keys, values) {
-            if let index = Self.arrayIndex(key) {
-                indexed.append((index, key, value))
-            } else {
-                named.append((key, value))
-            }
-        }
-        indexed.sort { $0.0 < $1.0 }
-        return indexed.map { ($0.1, $0.2) } + named
+        return indexed.sorted { $0.index < $1.index }.map(\.at) + named
     }
 
     /// The keys in JavaScript's property order.
@@ -228,12 +224,8 @@ struct JSONWriter {
             // without making a list of the pairs, for the common object.
             let keys = object.keys
             if sortsKeys && keys.count > 1 {
-                var order = keys.indices.sorted { keys[$0] < keys[$1] }
-                if keys.contains(where: { ObjectValue.arrayIndex($0) != nil }) {
-                    let indexed = order.compactMap { at in ObjectValue.arrayIndex(keys[at]).map { ($0, at) } }
-                    order = indexed.sorted { $0.0 < $1.0 }.map(\.1) + order.filter { ObjectValue.arrayIndex(keys[$0]) == nil }
-                }
-                for at in order { member(keys[at], object.values[at]) }
+                let sorted = keys.indices.sorted { keys[$0] < keys[$1] }
+                for at in ObjectValue.javaScriptOrder(sorted, of: keys) { member(keys[at], object.values[at]) }
             } else if keys.contains(where: { ObjectValue.arrayIndex($0) != nil }) {
                 for (key, element) in object.orderedEntries { member(key, element) }
             } else {

@@ -3,7 +3,7 @@ import HopsRun
 
 /// What a command starts from its raw arguments before they are parsed, on a thread of its own:
 /// parsing them costs more than most of what such a command first does (the argument parser's
-/// reflection is about 15 M instructions). The command, once parsed, takes the result only when
+/// reflection is about 13 M instructions). The command, once parsed, takes the result only when
 /// what the work was read from is what the parsed options say; otherwise it does the work itself
 /// and the early result is dropped. The work returns nil for anything that goes wrong, so that
 /// every error is met, and reported, where it is without an early start.
