@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A JSON parser over UTF-8 bytes (RFC 8259, as JSON.parse accepts it).
 struct JSONParser {
     /// Deeper documents are refused rather than risking the stack.
@@ -237,8 +243,9 @@ struct JSONParser {
     /// Reads the key at the current quote when its text is `quoted`, a key's bytes and the closing quote.
     private mutating func skipKey(_ quoted: [UInt8]) -> Bool {
         let start = index + 1
-        guard !quoted.isEmpty, quoted.count <= bytes.count - start else { return false }
-        for offset in quoted.indices where bytes[start + offset] != quoted[offset] { return false }
+        guard !quoted.isEmpty, quoted.count <= bytes.count - start,
+            quoted.withUnsafeBufferPointer({ memcmp(bytes.baseAddress! + start, $0.baseAddress!, $0.count) == 0 })
+        else { return false }
         index = start + quoted.count
         return true
     }
