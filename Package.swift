@@ -79,7 +79,7 @@ let package = Package(
             name: "HopsLangTests", dependencies: ["HopsLang"], exclude: ["Conformance"],
             resources: [.copy("Golden")]),
         .testTarget(name: "HopsFlowTests", dependencies: ["HopsFlow"], exclude: ["Fixtures", "CheckFixtures"]),
-        .testTarget(name: "HopsStoreTests", dependencies: ["HopsStore"]),
+        .testTarget(name: "HopsStoreTests", dependencies: ["HopsStore", "CSQLite"]),
         .testTarget(name: "HopsRunTests", dependencies: ["HopsRun", "HopsHTTP", "CProcess"]),
         .testTarget(name: "HopsShellTests", dependencies: ["HopsShell"]),
         .testTarget(

@@ -2,6 +2,7 @@
 // one. These are the functions hops calls, forwarded to the library.
 #include "shim.h"
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stddef.h>
 
 static void *hops_sqlite_symbol(const char *name) {
@@ -17,13 +18,27 @@ static void *hops_sqlite_symbol(const char *name) {
     static __typeof__(&name) function = NULL; \
     if (function == NULL) function = (__typeof__(&name))hops_sqlite_symbol(#name);
 
+// Before the library's first use: no count of the memory it holds (SQLITE_CONFIG_MEMSTATUS), which
+// hops never asks for and which costs a global mutex around every allocation and free. A library
+// some other code of the process already started keeps its setting (sqlite3_config then refuses).
+static void hops_sqlite3_configure(void) {
+    int (*config)(int, ...) = (int (*)(int, ...))hops_sqlite_symbol("sqlite3_config");
+    if (config != NULL) config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int sqlite3_open_v2(const char *path, sqlite3 **db, int flags, const char *vfs) {
+    static pthread_once_t configured = PTHREAD_ONCE_INIT;
+    pthread_once(&configured, hops_sqlite3_configure);
     FUNCTION(sqlite3_open_v2)
     if (function == NULL) {
         *db = NULL;
         return SQLITE_CANTOPEN;
     }
     return function(path, db, flags, vfs);
+}
+sqlite3_int64 sqlite3_memory_used(void) {
+    FUNCTION(sqlite3_memory_used)
+    return function ? function() : 0;
 }
 const char *sqlite3_errstr(int code) {
     FUNCTION(sqlite3_errstr)

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import Testing
 
@@ -14,6 +15,16 @@ import Testing
         let store = try fixture.open()
         _ = try store.createRun(kind: .prompt, source: nil, sourceHash: nil, inputsJSON: nil)
         #expect(try fixture.sqlite3(fixture.storePath, "PRAGMA user_version") == "\(RunStore.schemaVersion)\n")
+    }
+
+    /// The library keeps no count of its memory (SQLITE_CONFIG_MEMSTATUS off before its first use):
+    /// the count takes a global mutex around each of its allocations, and hops never reads it.
+    @Test func theLibraryCountsNoMemory() throws {
+        let fixture = try StoreFixture()
+        let store = try fixture.open()
+        let run = try store.createRun(kind: .prompt, source: nil, sourceHash: nil, inputsJSON: nil)
+        #expect(try store.run(run)?.steps.isEmpty == true)
+        #expect(sqlite3_memory_used() == 0)
     }
 
     @Test func migratesAnOlderSchemaKeepingItsRows() throws {
