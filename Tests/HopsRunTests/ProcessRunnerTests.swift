@@ -5,6 +5,18 @@ import Testing
 @testable import HopsRun
 
 @Suite struct ProcessRunnerTests {
+    /// A write to a pipe whose reader is gone fails (EPIPE) and leaves hops running: SIGPIPE would end it.
+    @Test func aWriteToAPipeNobodyReadsFailsInsteadOfEndingHops() {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        close(ends[0])
+        defer { close(ends[1]) }
+        let bytes = [UInt8](repeating: 0x2A, count: 100)
+        #expect(bytes.withUnsafeBytes { writeToPipe(ends[1], $0) } == false)
+        // Another one, once the first SIGPIPE was taken: nothing is left pending to end hops later.
+        #expect(bytes.withUnsafeBytes { writeToPipe(ends[1], $0) } == false)
+    }
+
     @Test func capturesOutputStatusAndInput() throws {
         let result = try ProcessRunner.run(
             ProcessRequest(

@@ -71,6 +71,28 @@ import Testing
         #expect(next.result != nil && json(next.result) != json(first.result), "the step after a crash ran in the crashed process")
     }
 
+    /// A warm process that exits while idle, after its step (from a timer the script left): the next
+    /// step gets a new process instead of writing to a pipe nobody reads, which ended hops.
+    @Test func aProcessThatEndsWhileIdleIsReplacedForTheNextStep() throws {
+        let repository = try TestRepository(files: [
+            // The harness writes the outcome before a timer runs: the exit comes after it.
+            "leave.ts": "export function main() {\n  setTimeout(() => Deno.exit(0), 0);\n  return Deno.pid;\n}\n"
+        ])
+        defer { repository.remove() }
+        let runner = repository.runner()
+        let script = try Script.file(repository.root + "/leave.ts")
+        let first = runner.run(script, arguments: ObjectValue(), timeout: 60)
+        #expect(first.error == nil, "\(first.error.map { "\($0)" } ?? "")")
+        guard case .number(let pid)? = first.result else {
+            Issue.record("no result: \(first)")
+            return
+        }
+        #expect(!processStaysAlive(pid_t(pid)), "the harness did not exit after the step")
+        let next = runner.run(script, arguments: ObjectValue(), timeout: 60)
+        #expect(next.error == nil, "\(next.error.map { "\($0)" } ?? "")")
+        #expect(next.result != nil && json(next.result) != json(first.result), "the step was sent to the process that had ended")
+    }
+
     @Test func aTimeoutKillsTheWarmProcessAndWhatItStarted() throws {
         let repository = try TestRepository()
         defer { repository.remove() }

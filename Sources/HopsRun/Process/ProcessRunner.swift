@@ -71,17 +71,8 @@ public enum ProcessRunner {
         let stdinData = request.standardInput
         let writeDescriptor = input.write
         detachThread {
-            stdinData.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count, let base = buffer.baseAddress {
-                    let written = write(writeDescriptor, base + offset, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        break  // EPIPE: the child does not read its input, which is fine
-                    }
-                    offset += written
-                }
-            }
+            // False for a child that does not read its input, which is fine.
+            _ = stdinData.withUnsafeBytes { writeToPipe(writeDescriptor, $0) }
             close(writeDescriptor)
         }
 

@@ -105,16 +105,14 @@ final class WarmProcess: @unchecked Sendable {
     func send(_ line: String) -> Bool {
         var bytes = Array(line.utf8)
         bytes.append(UInt8(ascii: "\n"))
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(requests, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            offset += written
-        }
-        return true
+        return bytes.withUnsafeBytes { writeToPipe(requests, $0) }
+    }
+
+    /// Whether the harness has closed its end of the outcomes: it exited, or was killed, while idle
+    /// (a timer of the last step's script may end it after its outcome).
+    var hasEnded: Bool {
+        var descriptor = pollfd(fd: responses, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) > 0 && descriptor.revents & Int16(POLLHUP) != 0
     }
 
     /// The next line the harness writes on descriptor 4, waiting until `deadline` (nil: no limit).

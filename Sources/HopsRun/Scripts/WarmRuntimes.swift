@@ -92,9 +92,13 @@ public final class WarmRuntimes: Sendable {
 
     // MARK: - The processes
 
-    /// An idle process for `plan`, or a new one.
+    /// An idle process for `plan`, or a new one. One that ended while idle is let go: the step
+    /// gets a new one, as after a crash.
     func checkOut(_ plan: Plan) throws -> WarmProcess {
-        if let process = state.withLock({ $0.idle[plan.key]?.popLast() }) { return process }
+        while let process = state.withLock({ $0.idle[plan.key]?.popLast() }) {
+            if !process.hasEnded { return process }
+            process.stop()
+        }
         return try start(plan)
     }
 
