@@ -93,6 +93,29 @@ import Testing
         #expect(next.result != nil && json(next.result) != json(first.result), "the step was sent to the process that had ended")
     }
 
+    /// Scripts that close their standard output, each returning its process id.
+    static let closers = [
+        ("close.ts", "export function main() {\n  Deno.stdout.close();\n  return Deno.pid;\n}\n"),
+        ("close.py", "import os, sys\ndef main():\n    sys.stdout.close()\n    return os.getpid()\n"),
+        ("closefd.py", "import os\ndef main():\n    os.close(1)\n    return os.getpid()\n"),
+    ]
+
+    /// A step that closes its stdout gets its result, as it would on Windmill, and the next step a
+    /// new process: its output could not be told from the one before.
+    @Test(arguments: closers)
+    func aStepThatClosesItsOutputKeepsItsResultAndTheNextGetsANewProcess(file: String, source: String) throws {
+        let repository = try TestRepository(files: [file: source])
+        defer { repository.remove() }
+        let runner = repository.runner()
+        let script = try Script.file(repository.root + "/" + file)
+        let outcomes = (1...2).map { _ in runner.run(script, arguments: ObjectValue(), timeout: 60) }
+        for outcome in outcomes {
+            #expect(outcome.error == nil, "\(outcome.error.map { "\($0)" } ?? "")")
+            if case .number? = outcome.result {} else { Issue.record("no process id: \(outcome)") }
+        }
+        #expect(json(outcomes[0].result) != json(outcomes[1].result), "the second step ran in the process whose output was closed")
+    }
+
     @Test func aTimeoutKillsTheWarmProcessAndWhatItStarted() throws {
         let repository = try TestRepository()
         defer { repository.remove() }

@@ -157,6 +157,10 @@ final class WarmProcess: @unchecked Sendable {
         return (output.take(deadline: deadline), errors.take(deadline: deadline))
     }
 
+    /// Whether the process closed its stdout or stderr: the harness does when a step closed one of
+    /// them, since the next step's output could not be told from it; it is not reused.
+    var outputEnded: Bool { output.ended || errors.ended }
+
     /// Everything written since the last step, once the process has ended (after a crash or a kill).
     func remainingOutput() -> (stdout: CapturedOutput, stderr: CapturedOutput) {
         (output.rest(), errors.rest())
@@ -270,6 +274,9 @@ final class StreamCollector: Sendable {
         state.current.append(data[..<(data.count - kept)])
         state.carry = Array(data.suffix(kept))
     }
+
+    /// Whether the stream reached its end: every process holding its writing end closed it.
+    var ended: Bool { state.withLock { $0.ended } }
 
     /// Names the marker that will end the next step's output; called before the step is sent.
     func expect(_ marker: [UInt8]) {

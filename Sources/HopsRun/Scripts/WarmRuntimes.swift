@@ -399,7 +399,7 @@ extension ScriptRunner {
         switch reply {
         case .line(let text):
             let output = process.takeOutput()
-            warm.checkIn(process, key: plan.key)
+            if process.outputEnded { process.stop() } else { warm.checkIn(process, key: plan.key) }
             var outcome = StepOutcome(duration: Date().timeIntervalSince(started))
             outcome.keep(output)
             outcome = reported(text, in: outcome, script: script, tail: StepError.tail(output.stderr.text))
