@@ -116,6 +116,31 @@ import Testing
         #expect(json(outcomes[0].result) != json(outcomes[1].result), "the second step ran in the process whose output was closed")
     }
 
+    /// Scripts that move to another folder and set a variable when asked, returning what they found.
+    static let movers = [
+        ("move.ts", "export function main(move: boolean) {\n  const seen = { folder: Deno.cwd(), leak: Deno.env.get(\"HOPS_TEST_LEAK\") ?? null, pid: Deno.pid };\n  if (move) {\n    Deno.chdir(\"sub\");\n    Deno.env.set(\"HOPS_TEST_LEAK\", \"yes\");\n  }\n  return seen;\n}\n"),
+        ("move.py", "import os\ndef main(move):\n    seen = {'folder': os.getcwd(), 'leak': os.environ.get('HOPS_TEST_LEAK'), 'pid': os.getpid()}\n    if move:\n        os.chdir('sub')\n        os.environ['HOPS_TEST_LEAK'] = 'yes'\n    return seen\n"),
+    ]
+
+    /// A step's change of folder or environment does not reach the next step in the same process,
+    /// as it would not in a process of its own.
+    @Test(arguments: movers)
+    func eachStepStartsInTheFolderAndEnvironmentOfTheFirst(file: String, source: String) throws {
+        let repository = try TestRepository(files: [file: source, "sub/.keep": ""])
+        defer { repository.remove() }
+        let runner = repository.runner()
+        let script = try Script.file(repository.root + "/" + file)
+        let first = runner.run(script, arguments: object([("move", .bool(true))]), timeout: 60)
+        let second = runner.run(script, arguments: object([("move", .bool(false))]), timeout: 60)
+        guard case .object(let before)? = first.result, case .object(let after)? = second.result else {
+            Issue.record("no results: \(first) \(second)")
+            return
+        }
+        #expect(json(after["pid"]) == json(before["pid"]), "the steps ran in two processes")
+        #expect(json(after["folder"]) == json(before["folder"]), "the first step's chdir reached the second")
+        #expect(json(after["leak"]) == "null", "the first step's variable reached the second")
+    }
+
     @Test func aTimeoutKillsTheWarmProcessAndWhatItStarted() throws {
         let repository = try TestRepository()
         defer { repository.remove() }

@@ -135,8 +135,25 @@ async function runOnce(scriptPath: string): Promise<void> {
   if (outcome.error) Deno.exit(1);
 }
 
+/**
+ * Sets the working folder and the environment back to `folder` and `wanted` before a step, as a
+ * process of its own would have them: a step's `Deno.chdir` or `Deno.env.set` does not reach the next.
+ */
+function resetProcess(folder: string, wanted: Record<string, string>): void {
+  try {
+    if (Deno.cwd() !== folder) Deno.chdir(folder);
+  } catch {
+    // the folder is gone or not readable: the step runs where it is
+  }
+  const current = Deno.env.toObject();
+  for (const name of Object.keys(current)) if (!(name in wanted)) Deno.env.delete(name);
+  for (const [name, value] of Object.entries(wanted)) if (current[name] !== value) Deno.env.set(name, value);
+}
+
 /** Steps one after another, each importing its script as a fresh module instance. */
 async function serve(): Promise<void> {
+  const folder = Deno.cwd();
+  const environment = Deno.env.toObject();
   const requests = await Deno.open("/dev/fd/3", { read: true });
   const responses = Deno.openSync("/dev/fd/4", { write: true });
   const encoder = new TextEncoder();
@@ -155,7 +172,7 @@ async function serve(): Promise<void> {
       const line = pending.slice(0, newline);
       pending = pending.slice(newline + 1);
       const request = JSON.parse(line);
-      for (const [name, value] of Object.entries(request.env ?? {})) Deno.env.set(name, value as string);
+      resetProcess(folder, { ...environment, ...(request.env ?? {}) });
       clearUsedSecrets();
       // The first step gets the module as it is named; later ones a new specifier, so a new instance.
       const specifier = fileURL(request.script) + (steps++ === 0 ? "" : `?hops-step=${steps}`);

@@ -101,7 +101,24 @@ def run_once(script):
         os._exit(1)
 
 
+def reset_process(folder, wanted):
+    """Sets the working folder and the environment back to `folder` and `wanted` before a step, as a
+    process of its own would have them: a step's os.chdir or os.environ change does not reach the next."""
+    try:
+        if os.getcwd() != folder:
+            os.chdir(folder)
+    except OSError:
+        pass  # the folder is gone: the step runs where it is
+    for name in [name for name in os.environ if name not in wanted]:
+        del os.environ[name]
+    for name, value in wanted.items():
+        if os.environ.get(name) != value:
+            os.environ[name] = value
+
+
 def serve():
+    folder = os.getcwd()
+    environment = dict(os.environ)
     responses = os.fdopen(4, "w", encoding="utf-8")
 
     def respond(value):
@@ -111,7 +128,7 @@ def serve():
     respond({"ready": True, "version": "Python " + sys.version.split()[0], "executable": sys.executable})
     for line in os.fdopen(3, encoding="utf-8"):
         request = json.loads(line)
-        os.environ.update(request.get("env") or {})
+        reset_process(folder, {**environment, **(request.get("env") or {})})
         loaded = client()
         if loaded:
             loaded.clear_used_secrets()
