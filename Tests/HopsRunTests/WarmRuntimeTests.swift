@@ -6,6 +6,17 @@ import Testing
 
 /// Warm deno and python3 processes: one per script and run, a fresh module instance per step.
 @Suite struct WarmRuntimeTests {
+    /// A repository holding the script `file` (and `more` files), a runner of warm processes, and the script.
+    func warmScript(_ file: String, _ source: String, more: [String: String] = [:]) throws -> (TestRepository, ScriptRunner, Script) {
+        let repository = try TestRepository(files: more.merging([file: source]) { _, new in new })
+        do {
+            return (repository, repository.runner(), try Script.file(repository.root + "/" + file))
+        } catch {
+            repository.remove()
+            throw error
+        }
+    }
+
     /// A script counting its own calls in top-level state, returning the count and its process id.
     static let counters = [
         ("count.ts", "let calls = 0;\nexport function main(n: number) {\n  calls++;\n  console.log(`step ${n}`);\n  return { calls, n, pid: Deno.pid };\n}\n"),
@@ -14,10 +25,8 @@ import Testing
 
     @Test(arguments: counters)
     func eachStepGetsAFreshModuleInTheSameProcess(file: String, source: String) throws {
-        let repository = try TestRepository(files: [file: source])
+        let (repository, runner, script) = try warmScript(file, source)
         defer { repository.remove() }
-        let runner = repository.runner()
-        let script = try Script.file(repository.root + "/" + file)
         var pids: Set<Int> = []
         for n in 1...3 {
             let outcome = runner.run(script, arguments: object([("n", .number(Double(n)))]), timeout: 60)
@@ -56,10 +65,8 @@ import Testing
 
     @Test(arguments: crashers)
     func aCrashFailsOnlyTheRunningStepAndTheNextGetsANewProcess(file: String, source: String) throws {
-        let repository = try TestRepository(files: [file: source])
+        let (repository, runner, script) = try warmScript(file, source)
         defer { repository.remove() }
-        let runner = repository.runner()
-        let script = try Script.file(repository.root + "/" + file)
         let first = runner.run(script, arguments: object([("crash", .bool(false))]), timeout: 60)
         #expect(first.error == nil)
         let crashed = runner.run(script, arguments: object([("crash", .bool(true))]), timeout: 60)
@@ -74,13 +81,10 @@ import Testing
     /// A warm process that exits while idle, after its step (from a timer the script left): the next
     /// step gets a new process instead of writing to a pipe nobody reads, which ended hops.
     @Test func aProcessThatEndsWhileIdleIsReplacedForTheNextStep() throws {
-        let repository = try TestRepository(files: [
-            // The harness writes the outcome before a timer runs: the exit comes after it.
-            "leave.ts": "export function main() {\n  setTimeout(() => Deno.exit(0), 0);\n  return Deno.pid;\n}\n"
-        ])
+        // The harness writes the outcome before a timer runs: the exit comes after it.
+        let (repository, runner, script) = try warmScript(
+            "leave.ts", "export function main() {\n  setTimeout(() => Deno.exit(0), 0);\n  return Deno.pid;\n}\n")
         defer { repository.remove() }
-        let runner = repository.runner()
-        let script = try Script.file(repository.root + "/leave.ts")
         let first = runner.run(script, arguments: ObjectValue(), timeout: 60)
         #expect(first.error == nil, "\(first.error.map { "\($0)" } ?? "")")
         guard case .number(let pid)? = first.result else {
@@ -104,10 +108,8 @@ import Testing
     /// new process: its output could not be told from the one before.
     @Test(arguments: closers)
     func aStepThatClosesItsOutputKeepsItsResultAndTheNextGetsANewProcess(file: String, source: String) throws {
-        let repository = try TestRepository(files: [file: source])
+        let (repository, runner, script) = try warmScript(file, source)
         defer { repository.remove() }
-        let runner = repository.runner()
-        let script = try Script.file(repository.root + "/" + file)
         let outcomes = (1...2).map { _ in runner.run(script, arguments: ObjectValue(), timeout: 60) }
         for outcome in outcomes {
             #expect(outcome.error == nil, "\(outcome.error.map { "\($0)" } ?? "")")
@@ -126,10 +128,8 @@ import Testing
     /// as it would not in a process of its own.
     @Test(arguments: movers)
     func eachStepStartsInTheFolderAndEnvironmentOfTheFirst(file: String, source: String) throws {
-        let repository = try TestRepository(files: [file: source, "sub/.keep": ""])
+        let (repository, runner, script) = try warmScript(file, source, more: ["sub/.keep": ""])
         defer { repository.remove() }
-        let runner = repository.runner()
-        let script = try Script.file(repository.root + "/" + file)
         let first = runner.run(script, arguments: object([("move", .bool(true))]), timeout: 60)
         let second = runner.run(script, arguments: object([("move", .bool(false))]), timeout: 60)
         guard case .object(let before)? = first.result, case .object(let after)? = second.result else {
