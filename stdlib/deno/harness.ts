@@ -179,12 +179,14 @@ async function serve(): Promise<void> {
       const outcome = await runStep(request.script, specifier, request.args ?? {});
       outcome.secrets_used = usedSecrets();
       const marker = encoder.encode(request.marker);
+      let outputClosed = false;
       try {
         writeAll(Deno.stdout, marker);
         writeAll(Deno.stderr, marker);
       } catch {
         // The step closed its stdout or stderr: the next step's output could not be told from it.
         // Both are closed, which tells hops to let this process go after the outcome, and it ends.
+        outputClosed = true;
         for (const stream of [Deno.stdout, Deno.stderr]) {
           try {
             stream.close();
@@ -192,10 +194,9 @@ async function serve(): Promise<void> {
             // already closed by the step
           }
         }
-        respond(outcome);
-        Deno.exit(0);
       }
       respond(outcome);
+      if (outputClosed) Deno.exit(0);
     }
   }
 }

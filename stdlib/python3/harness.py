@@ -135,6 +135,7 @@ def serve():
         outcome = run_step(request["script"], request.get("args") or {})
         outcome["secrets_used"] = used_secrets()
         marker = request["marker"].encode()
+        output_closed = False
         try:
             for stream, descriptor in ((sys.stdout, 1), (sys.stderr, 2)):
                 stream.flush()
@@ -142,14 +143,15 @@ def serve():
         except (OSError, ValueError):
             # The step closed its stdout or stderr: the next step's output could not be told from
             # it. Both are closed, which tells hops to let this process go after the outcome.
+            output_closed = True
             for descriptor in (1, 2):
                 try:
                     os.close(descriptor)
                 except OSError:
                     pass
-            respond(outcome)
-            os._exit(0)
         respond(outcome)
+        if output_closed:
+            os._exit(0)
     os._exit(0)
 
 
