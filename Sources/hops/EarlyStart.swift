@@ -1,4 +1,5 @@
 import Foundation
+import HopsLang
 import HopsRun
 
 /// What a command starts from its raw arguments before they are parsed, on a thread of its own:

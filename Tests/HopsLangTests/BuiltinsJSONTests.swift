@@ -78,6 +78,72 @@ import Testing
         }
     }
 
+    /// What `text` reads as whole and in two halves (JSONParser.parseInHalves): the value as JSON, or
+    /// the error's message and character offset.
+    private func readWholeAndInHalves(_ text: String) -> (whole: String, halves: String) {
+        func read(inHalvesFrom: Int) -> String {
+            var text = text
+            do {
+                let value = try text.withUTF8 { try JSONParser.parse($0, inHalvesFrom: inHalvesFrom) }
+                return value.jsonString() ?? "undefined"
+            } catch let error as LangError {
+                return "\(error.message) at \(error.span?.start ?? -1)"
+            } catch {
+                return "\(error)"
+            }
+        }
+        return (read(inHalvesFrom: .max), read(inHalvesFrom: 0))
+    }
+
+    @Test func aLargeListReadInHalvesIsTheListReadWhole() throws {
+        let elements = (0..<3000).map { index in
+            switch index % 4 {
+            case 0: #"{"name":"host-\#(index)","cpu":\#(index % 101),"tags":["a","b"],"memory":{"used":0.\#(index)1}}"#
+            case 1: #"{"cpu":\#(index),"name":"é\u00e9\"\#(index)"}"#
+            case 2: #"[\#(index), [true, null], {"k": []}]"#
+            default: #"{"name":"host-\#(index)","cpu":-\#(index)e-3,"tags":["a","b"],"memory":{"used":1e300}}"#
+            }
+        }
+        let read = readWholeAndInHalves("[" + elements.joined(separator: ",\n ") + "]\n")
+        #expect(read.whole.hasPrefix(#"[{"name":"host-0","cpu":0,"#))
+        #expect(read.whole.hasSuffix(#"{"name":"host-2999","cpu":-2.999,"tags":["a","b"],"memory":{"used":1e+300}}]"#))
+        #expect(read.halves == read.whole)
+        let halves = try Value(parsingJSON: read.halves)
+        #expect(halves.toJSString() == (try Value(parsingJSON: read.whole)).toJSString())
+        guard case .array(let list) = halves else { return }
+        #expect(list.count == 3000)
+    }
+
+    /// Where the middle of the text is guessed inside a string, the first half's reader does not end
+    /// an element there, and reads the whole list itself.
+    @Test func aMiddleGuessedInsideAStringReadsAsOneList() throws {
+        let text = #"[{"s":""# + String(repeating: "a", count: 1040) + "},{" + String(repeating: "b", count: 1000)
+            + #""},{"t":1}]"#
+        let guess = try #require(text.utf8.withContiguousStorageIfAvailable { JSONParser.likelyMiddle(of: $0) })
+        let inString = try #require(text.utf8.firstRange(of: "},{".utf8))
+        #expect(guess == text.utf8.distance(from: text.utf8.startIndex, to: inString.lowerBound) + 1)
+        let read = readWholeAndInHalves(text)
+        #expect(read.whole.hasSuffix(#"bbb"},{"t":1}]"#))
+        #expect(read.halves == read.whole)
+    }
+
+    @Test(arguments: [
+        (150, #"{"a":x}"#, "]"), (20, #"{"a":x}"#, "]"), (150, #"{"a":1}"#, ""), (150, #"{"a":1}"#, "] x"),
+        (199, #"{"a":1} {"b":2}"#, "]"), (150, #"{"a":"\q"}"#, "]"),
+    ])
+    func errorsInEitherHalfAreTheErrorsOfTheWholeText(at: Int, element: String, end: String) {
+        let elements = (0..<200).map { $0 == at ? element : #"{"a":\#($0),"b":[1,2]}"# }
+        let read = readWholeAndInHalves("[" + elements.joined(separator: ", ") + end)
+        #expect(read.whole.hasPrefix("JSON: "))
+        #expect(read.halves == read.whole)
+    }
+
+    @Test func aListThatEndsBeforeTheMiddleIsFollowedByAnError() {
+        let read = readWholeAndInHalves(#"[{"a":1}] , {"b":"# + String(repeating: "2", count: 100) + "}")
+        #expect(read.whole == "JSON: unexpected character ',' after the JSON value at 10")
+        #expect(read.halves == read.whole)
+    }
+
     @Test func refusesDeepNesting() {
         let deep = String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)
         #expect(throws: LangError.self) { try Value(parsingJSON: deep) }

@@ -44,12 +44,24 @@ struct JSONParser {
         self.frozen = frozen
     }
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, frozen: Bool = true) throws -> Value {
+    /// The value of the JSON text in `bytes`. An array of at least `inHalvesFrom` bytes is read by two
+    /// threads (see parseInHalves): by default one of a megabyte or more, where two processors can.
+    static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>, frozen: Bool = true,
+        inHalvesFrom: Int = processorCount > 1 ? 1 << 20 : .max
+    ) throws -> Value {
         var parser = JSONParser(bytes, frozen: frozen)
         // A UTF-8 byte order mark is tolerated, as file readers commonly do.
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { parser.index = 3 }
         parser.skipWhitespace()
-        let value = try parser.parseValue()
+        let value: Value
+        if bytes.count >= inHalvesFrom, parser.index < bytes.count,
+            bytes[parser.index] == UInt8(ascii: "["), let middle = likelyMiddle(of: bytes)
+        {
+            value = try parser.parseInHalves(splitAt: middle)
+        } else {
+            value = try parser.parseValue()
+        }
         parser.skipWhitespace()
         if parser.index < bytes.count {
             throw parser.error("unexpected \(parser.describeCurrent()) after the JSON value")
@@ -154,6 +166,88 @@ struct JSONParser {
                 throw error("unexpected \(describeCurrent()) in array: expected ',' or ']'")
             }
         }
+    }
+
+    /// An array read by this thread up to `split`, the comma after an element near the middle of the
+    /// text, and by a second thread from there on, at once; the two halves are then joined.
+    ///
+    /// `split` is a guess (see likelyMiddle): it may be a comma in a string. It is right exactly when
+    /// this thread, reading the array as ever, ends an element there. When it does not, this thread
+    /// reads on to the end alone, and the second half is dropped: the value and the errors are those
+    /// of one thread reading the whole text, whatever the guess. The second half's shapes and small
+    /// arrays are its own; objects of the same keys in both halves are alike but for that.
+    private mutating func parseInHalves(splitAt split: Int) throws -> Value {
+        let text = SharedBytes(bytes: bytes)
+        let frozen = frozen
+        let secondHalf = JoinedThread { () -> Result<(elements: [Value], end: Int), any Error> in
+            var parser = JSONParser(text.bytes, frozen: frozen)
+            parser.index = split + 1
+            parser.depth = 1
+            var elements: [Value] = []
+            return Result {
+                _ = try parser.readElements(into: &elements, endingAt: -1)
+                return (elements, parser.index)
+            }
+        }
+        // Joined whatever happens: the second thread reads `bytes`, which the caller frees after this.
+        defer { secondHalf.join() }
+        try enter()
+        index += 1
+        skipWhitespace()
+        var elements: [Value] = []
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+        } else if try readElements(into: &elements, endingAt: split) {
+            let (rest, end) = try secondHalf.join().get()
+            elements.append(contentsOf: rest)
+            index = end
+        }
+        depth -= 1
+        return .array(ArrayValue(elements, frozen: frozen))
+    }
+
+    /// Reads the elements of the array being read, from after its `[` or a comma to after its `]`;
+    /// returns false then. Returns true if an element ends at `boundary`, leaving the index there.
+    private mutating func readElements(into elements: inout [Value], endingAt boundary: Int) throws -> Bool {
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue())
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unterminated array: expected ',' or ']'") }
+            if index == boundary { return true }
+            switch bytes[index] {
+            case UInt8(ascii: ","):
+                index += 1
+            case UInt8(ascii: "]"):
+                index += 1
+                return false
+            default:
+                throw error("unexpected \(describeCurrent()) in array: expected ',' or ']'")
+            }
+        }
+    }
+
+    /// The first comma from the middle of `bytes` on that stands between a `}` or `]` and a `{` or `[`
+    /// (white space aside), as between two objects or arrays of a list; nil if none is near.
+    static func likelyMiddle(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+        let end = min(bytes.count - 1, bytes.count / 2 + (1 << 16))
+        var comma = bytes.count / 2
+        while comma < end {
+            guard let found = memchr(bytes.baseAddress! + comma, Int32(UInt8(ascii: ",")), end - comma) else { return nil }
+            comma = bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            var before = comma - 1
+            while before > 0, isSpace(bytes[before]) { before -= 1 }
+            var after = comma + 1
+            while after < bytes.count - 1, isSpace(bytes[after]) { after += 1 }
+            if bytes[before] == UInt8(ascii: "}") || bytes[before] == UInt8(ascii: "]"),
+                bytes[after] == UInt8(ascii: "{") || bytes[after] == UInt8(ascii: "[")
+            {
+                return comma
+            }
+            comma += 1
+        }
+        return nil
     }
 
     /// Arrays of at most this many scalars are shared with an array of the same text read before them.
@@ -427,6 +521,12 @@ struct JSONParser {
         let start = String(decoding: prefix, as: UTF8.self).count
         return LangError("JSON: " + message, span: Span(start: start, end: start + 1))
     }
+}
+
+/// The text being read, for the thread that reads its second half (see parseInHalves).
+// Unchecked: the bytes are only read, and the caller keeps them until both threads are done.
+private struct SharedBytes: @unchecked Sendable {
+    let bytes: UnsafeBufferPointer<UInt8>
 }
 
 extension String {

@@ -1,5 +1,6 @@
 import CProcess
 import Foundation
+import HopsLang
 import HopsStore
 import Synchronization
 

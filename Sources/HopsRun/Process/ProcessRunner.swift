@@ -1,5 +1,6 @@
 import CProcess
 import Foundation
+import HopsLang
 import Synchronization
 
 #if canImport(Glibc)
