@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 // JavaScript's conversions and comparisons (ECMAScript ToBoolean, ToNumber, ToString,
 // IsStrictlyEqual, IsLooselyEqual, IsLessThan and the `+` operator).
 extension Value {
@@ -197,7 +203,13 @@ extension Value {
     /// Whether two strings hold the same UTF-16 code units (Swift's `==` would also equate
     /// canonically equivalent strings, JavaScript does not).
     static func sameCodeUnits(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+        guard a.utf8.count == b.utf8.count else { return false }
+        let compared = a.utf8.withContiguousStorageIfAvailable { left in
+            b.utf8.withContiguousStorageIfAvailable { right in
+                left.count == 0 || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0
+            }
+        }
+        return (compared ?? nil) ?? a.utf8.elementsEqual(b.utf8)
     }
 
     /// Compares strings by UTF-16 code units, as JavaScript's `<` and default sort do.

@@ -102,27 +102,27 @@ public struct ObjectValue: Sendable {
     /// or a RegExp. Never changed, so shared freely, and read without exclusivity checks.
     final class Shape: Sendable {
         let keys: [String]
-        let positions: [String: Int]?
+        let positions: [PropertyKey: Int]?
         let kind: Kind?
         static let indexedFrom = 16
         /// The shape of objects without keys, shared by them all.
         static let empty = Shape([])
 
-        init(_ keys: [String], positions: [String: Int]? = nil, kind: Kind? = nil) {
+        init(_ keys: [String], positions: [PropertyKey: Int]? = nil, kind: Kind? = nil) {
             self.keys = keys
             self.kind = kind
             if positions != nil || keys.count < Self.indexedFrom {
                 self.positions = positions
             } else {
-                var positions = [String: Int](minimumCapacity: keys.count * 2)
-                for (index, key) in keys.enumerated() { positions[key] = index }
+                var positions = [PropertyKey: Int](minimumCapacity: keys.count * 2)
+                for (index, key) in keys.enumerated() { positions[PropertyKey(key)] = index }
                 self.positions = positions
             }
         }
 
         func position(of key: String) -> Int? {
-            if let positions { return positions[key] }
-            return keys.firstIndex(of: key)
+            if let positions { return positions[PropertyKey(key)] }
+            return keys.firstIndex { Value.sameCodeUnits($0, key) }
         }
     }
 
@@ -173,12 +173,12 @@ public struct ObjectValue: Sendable {
         var values: [Value] = []
         keys.reserveCapacity(entries.count)
         values.reserveCapacity(entries.count)
-        var positions: [String: Int]? = entries.count >= Shape.indexedFrom ? [:] : nil
+        var positions: [PropertyKey: Int]? = entries.count >= Shape.indexedFrom ? [:] : nil
         for (key, value) in entries {
-            if let index = positions != nil ? positions?[key] : keys.firstIndex(of: key) {
+            if let index = positions != nil ? positions?[PropertyKey(key)] : keys.firstIndex(where: { Value.sameCodeUnits($0, key) }) {
                 values[index] = value
             } else {
-                positions?[key] = keys.count
+                positions?[PropertyKey(key)] = keys.count
                 keys.append(key)
                 values.append(value)
             }
@@ -216,7 +216,7 @@ public struct ObjectValue: Sendable {
                 values.append(newValue)
                 reshape { keys, positions, _ in
                     keys.append(key)
-                    positions?[key] = keys.count - 1
+                    positions?[PropertyKey(key)] = keys.count - 1
                 }
             }
         }
@@ -224,13 +224,32 @@ public struct ObjectValue: Sendable {
 
     /// Gives this object a shape of its own, made by `change` from the current one. The current
     /// shape is let go first, so that when no other object holds it its arrays are changed in place.
-    private mutating func reshape(_ change: (inout [String], inout [String: Int]?, inout Kind?) -> Void) {
+    private mutating func reshape(_ change: (inout [String], inout [PropertyKey: Int]?, inout Kind?) -> Void) {
         var keys = shape.keys
         var positions = shape.positions
         var kind = shape.kind
         shape = .empty
         change(&keys, &positions, &kind)
         shape = Shape(keys, positions: positions, kind: kind)
+    }
+}
+
+/// An object's key as JavaScript tells keys apart: by their code units. Swift's `String` equality
+/// and hashing are canonical equivalence, which would make `"\u{212A}"` (KELVIN SIGN) and `"K"`,
+/// or a precomposed `é` and `e` with a combining accent, one key.
+struct PropertyKey: Hashable, Sendable {
+    let text: String
+
+    init(_ text: String) {
+        self.text = text
+    }
+
+    static func == (left: PropertyKey, right: PropertyKey) -> Bool { Value.sameCodeUnits(left.text, right.text) }
+
+    func hash(into hasher: inout Hasher) {
+        if text.utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+            for byte in text.utf8 { hasher.combine(byte) }
+        }
     }
 }
 

@@ -284,15 +284,27 @@ protocol ValueTest {
     func holds(for value: Value) -> Bool
 }
 
-/// `=== "text"` (or `!==`).
+/// `=== "text"` (or `!==`): the same code units, as JavaScript compares strings.
 struct StringEquality: ValueTest {
     let text: String
     let equal: Bool
+    /// Whether `text` is all ASCII. A string Swift's `==` equates with an ASCII text (canonical
+    /// equivalence) and that has as many UTF-8 bytes has its very code units: the other strings
+    /// equivalent to it are longer (KELVIN SIGN, 3 bytes, for K). So the test is then `==`, whose
+    /// first step compares two short strings' bits.
+    private let isASCII: Bool
+
+    init(text: String, equal: Bool) {
+        self.text = text
+        self.equal = equal
+        isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+    }
 
     @inline(__always)
     func holds(for value: Value) -> Bool {
-        if case .string(let string) = value { return (string == text) == equal }
-        return !equal
+        guard case .string(let string) = value else { return !equal }
+        let same = isASCII ? string.utf8.count == text.utf8.count && string == text : Value.sameCodeUnits(string, text)
+        return same == equal
     }
 }
 

@@ -261,7 +261,7 @@ struct Compiler {
         }
         // Distinct names only: every object the literal makes has the same keys, so they share one shape.
         let names = entries.compactMap { entry in if case .named(let name, _) = entry { name } else { nil } }
-        if names.count == entries.count, names.indices.allSatisfy({ names.firstIndex(of: names[$0]) == $0 }) {
+        if names.count == entries.count, Set(names.map(PropertyKey.init)).count == names.count {
             let shape = ObjectValue.Shape(names)
             let codes = entries.compactMap { entry in if case .named(_, let code) = entry { code } else { nil } }
             return { frame, runtime throws(LangError) in

@@ -11,17 +11,17 @@ struct FlatCondition: Sendable {
         var kind: Kind
         /// The slot compared, or the first part joined.
         var first: Int
-        /// The second part joined; for `.string`, the text's place in `texts`.
+        /// The second part joined; for `.string`, the test's place in `stringTests`.
         var second: Int = 0
         var number: Double = 0
         var op: BinaryOperator = .strictEqual
-        /// For `===` (true) or `!==`.
+        /// For `===` (true) or `!==` of a number.
         var equal = true
     }
 
     /// The parts, each after the ones it joins: the whole condition is the last.
     private var parts: [Part] = []
-    private var texts: [String] = []
+    private var stringTests: [StringEquality] = []
 
     /// nil unless `node` has that shape, each name a parameter (always bound: a missing argument is
     /// undefined). The result of such an expression is always a boolean.
@@ -45,8 +45,8 @@ struct FlatCondition: Sendable {
             }
             switch comparison {
             case .string(let test):
-                texts.append(test.text)
-                parts.append(Part(kind: .string, first: slot, second: texts.count - 1, equal: test.equal))
+                stringTests.append(test)
+                parts.append(Part(kind: .string, first: slot, second: stringTests.count - 1))
             case .number(let test):
                 parts.append(Part(kind: .number, first: slot, number: test.number, equal: test.equal))
             case .order(let test):
@@ -61,9 +61,9 @@ struct FlatCondition: Sendable {
     /// The condition's truth for `arguments`, bound to the parameters by position.
     func holds(_ arguments: [Value]) -> Bool {
         parts.withUnsafeBufferPointer { parts in
-            texts.withUnsafeBufferPointer { texts in
+            stringTests.withUnsafeBufferPointer { stringTests in
                 arguments.withUnsafeBufferPointer { arguments in
-                    Self.holds(parts.count - 1, parts, texts, arguments)
+                    Self.holds(parts.count - 1, parts, stringTests, arguments)
                 }
             }
         }
@@ -72,16 +72,16 @@ struct FlatCondition: Sendable {
     /// The part at `place`; each comparison is the test the compiler fuses for it (`StringEquality`,
     /// `NumberEquality`, `NumberOrder`).
     private static func holds(
-        _ place: Int, _ parts: UnsafeBufferPointer<Part>, _ texts: UnsafeBufferPointer<String>,
+        _ place: Int, _ parts: UnsafeBufferPointer<Part>, _ stringTests: UnsafeBufferPointer<StringEquality>,
         _ arguments: UnsafeBufferPointer<Value>
     ) -> Bool {
         let part = parts[place]
         switch part.kind {
-        case .and: return holds(part.first, parts, texts, arguments) && holds(part.second, parts, texts, arguments)
-        case .or: return holds(part.first, parts, texts, arguments) || holds(part.second, parts, texts, arguments)
-        case .not: return !holds(part.first, parts, texts, arguments)
+        case .and: return holds(part.first, parts, stringTests, arguments) && holds(part.second, parts, stringTests, arguments)
+        case .or: return holds(part.first, parts, stringTests, arguments) || holds(part.second, parts, stringTests, arguments)
+        case .not: return !holds(part.first, parts, stringTests, arguments)
         case .string:
-            return StringEquality(text: texts[part.second], equal: part.equal).holds(for: argument(part.first, arguments))
+            return stringTests[part.second].holds(for: argument(part.first, arguments))
         case .number:
             return NumberEquality(number: part.number, equal: part.equal).holds(for: argument(part.first, arguments))
         case .order:
